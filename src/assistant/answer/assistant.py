@@ -1,0 +1,253 @@
+"""The question-answering entry point: question (+ history, filters) → cited answer.
+
+Stages, each timed: validate → rewrite follow-up → embed query → retrieve (dense + lexical,
+fused) → split passages into quotable segments → score them (segment vectors are cached
+by content hash, so a sentence is embedded once in the index's lifetime) → decide whether
+the passages answer at all → compose the answer with a citation after every claim.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.answer.extractive import (
+    Segment,
+    query_weights,
+    score_segments,
+    segments_of,
+    select,
+)
+from assistant.answer.question import Question, analyse, clean_question
+from assistant.answer.refusal import missing_message, requirements, NOT_FOUND_VI
+from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.types import Answer, Citation
+from assistant.core.config import Settings, get_settings
+from assistant.core.types import Passage, content_hash
+from assistant.embed.base import Embedder
+from assistant.index.index import Index
+from assistant.index.store import DocumentFilter
+from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+
+logger = logging.getLogger(__name__)
+
+SEGMENT_PASSAGES = 4  # passages whose sentences compete for the answer
+
+
+def to_filter(filters: DocumentFilter | Mapping[str, Any] | None) -> DocumentFilter | None:
+    """Accept the API's filter object ({date_from, date_to, doc_ids, tags}) or a filter."""
+    if filters is None or isinstance(filters, DocumentFilter):
+        return filters
+    return DocumentFilter(
+        date_from=filters.get("date_from") or None,
+        date_to=filters.get("date_to") or None,
+        doc_ids=tuple(filters.get("doc_ids") or ()),
+        tags=tuple(filters.get("tags") or ()),
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = self._start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + (now - self._last) * 1000
+        self._last = now
+
+    def total(self) -> None:
+        self.timings["total"] = (time.perf_counter() - self._start) * 1000
+
+
+class Assistant:
+    """Answers questions from one index. Thread-safe: the service shares one instance."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.index = index
+        self.embedder = embedder
+        self.retriever = HybridRetriever(
+            index,
+            FusionConfig(
+                method=self.settings.fusion,
+                rrf_k=self.settings.rrf_k,
+                dense_weight=self.settings.dense_weight,
+            ),
+            candidate_k=self.settings.candidate_k,
+        )
+        self._segment_cache: dict[str, np.ndarray] = {}
+        self._segment_key = f"{embedder.key}#segment"
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Assistant:
+        from assistant.runtime import build_embedder, open_index
+
+        settings = settings or get_settings()
+        embedder = build_embedder(settings)
+        return cls(open_index(settings, embedder, create=False), embedder, settings)
+
+    # --- public API ---------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any]] | None = None,
+        filters: DocumentFilter | Mapping[str, Any] | None = None,
+        *,
+        query_vector: np.ndarray | None = None,
+    ) -> Answer:
+        """Answer one question. Raises InvalidQuestionError (Vietnamese message) for
+        input that is not a question."""
+        clock = _Clock()
+        text = clean_question(question, self.settings.max_question_chars)
+        rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        q = analyse(rewrite.query)
+        clock.lap("rewrite")
+        if query_vector is None:
+            query_vector = self.embedder.embed_queries([rewrite.query])[0]
+        clock.lap("embed")
+        retrieval = self.retriever.retrieve(
+            rewrite.query, query_vector, self.settings.top_k, to_filter(filters)
+        )
+        clock.lap("retrieve")
+        answer = self._compose(q, rewrite.query, rewrite.focus, retrieval.passages, query_vector)
+        clock.lap("compose")
+        clock.total()
+        answer.timings_ms = {**clock.timings, **{f"retrieve.{k}": v for k, v in retrieval.timings_ms.items()}}
+        logger.info(
+            "ask answerable=%s citations=%d total_ms=%.1f",
+            answer.answerable,
+            len(answer.citations),
+            answer.timings_ms["total"],
+        )
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any]] | None = None,
+        filters: DocumentFilter | Mapping[str, Any] | None = None,
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Server-sent-event style stream: ``meta``, ``delta``…, ``citations``, ``done``."""
+        answer = self.ask(question, history, filters)
+        data = answer.to_dict()
+        yield "meta", {"query": answer.query, "passages": data["passages"], "mode": answer.mode}
+        for piece in _pieces(answer.answer):
+            yield "delta", {"text": piece}
+        yield "citations", {"citations": data["citations"]}
+        yield "done", {
+            "answerable": answer.answerable,
+            "mode": answer.mode,
+            "timings_ms": data["timings_ms"],
+        }
+
+    # --- composition --------------------------------------------------------------
+    def _segment_vectors(self, segments: list[Segment]) -> np.ndarray | None:
+        """Vectors of the candidate segments: memory, then the index's cache, then the
+        model (for the few never seen before); new ones are remembered."""
+        if not segments:
+            return None
+        keys = [content_hash(seg.text) for seg in segments]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._segment_cache]
+        if missing:
+            stored = self.index.store.cached_vectors(missing, self._segment_key)
+            self._segment_cache.update(stored)
+            todo = {k: seg.text for k, seg in zip(keys, segments, strict=True) if k not in self._segment_cache}
+            if todo:
+                vectors = self.embedder.embed_documents(list(todo.values()))
+                fresh = dict(zip(todo.keys(), vectors, strict=True))
+                self._segment_cache.update(fresh)
+                try:
+                    self.index.store.cache_vectors(self._segment_key, fresh)
+                except Exception as err:  # a busy writer must not fail a question
+                    logger.debug("segment vectors not persisted: %s", err)
+        return np.vstack([self._segment_cache[k] for k in keys])
+
+    def _compose(
+        self,
+        q: Question,
+        query: str,
+        focus: str,
+        passages: list[Passage],
+        query_vector: np.ndarray,
+    ) -> Answer:
+        if not passages:
+            return self._refuse(query, passages, NOT_FOUND_VI)
+        n_chunks = self.index.store.counts()["chunks"]
+        weights = query_weights(query, focus, self.index.store.document_frequencies, n_chunks)
+        segments = segments_of(passages[:SEGMENT_PASSAGES])
+        score_segments(segments, q, weights, query_vector, self._segment_vectors(segments))
+        required = requirements(
+            q, self.index.store.document_frequencies(list(_name_terms(q))), n_chunks
+        )
+        eligible = [s for s in segments if all(t in s.terms for t in required.terms)]
+        if required.terms and not eligible:
+            found = set().union(*(s.terms for s in segments)) if segments else set()
+            missing = [word for term, word in required.terms.items() if term not in found]
+            return self._refuse(query, passages, missing_message(missing or list(required.terms.values())))
+        selection = select(eligible, q, self.settings.max_answer_sentences)
+        if not selection.segments or selection.best_score < self.settings.refusal_threshold:
+            return self._refuse(query, passages, NOT_FOUND_VI)
+        return self._cite(query, passages, selection.segments)
+
+    def _cite(self, query: str, passages: list[Passage], chosen: list[Segment]) -> Answer:
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for n, seg in enumerate(chosen, start=1):
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=seg.passage.doc_id,
+                    title=seg.passage.title,
+                    quote=seg.text,
+                    start=seg.start,
+                    end=seg.end,
+                    url=seg.passage.url,
+                    published_at=seg.passage.published_at,
+                )
+            )
+            parts.append(_as_sentence(seg.text, n))
+        return Answer(
+            answer=" ".join(parts),
+            answerable=True,
+            mode="extractive",
+            query=query,
+            citations=citations,
+            passages=passages,
+        )
+
+    def _refuse(self, query: str, passages: list[Passage], message: str) -> Answer:
+        return Answer(
+            answer=message,
+            answerable=False,
+            mode="extractive",
+            query=query,
+            passages=passages,
+            related=passages[:3],
+            message=message,
+        )
+
+
+def _name_terms(q: Question) -> list[str]:
+    from assistant.text.vietnamese import lexical_terms
+
+    return [lexical_terms(name)[1][0] for name in q.names if lexical_terms(name)[1]]
+
+
+def _as_sentence(text: str, n: int) -> str:
+    """A quoted segment as a sentence of the answer: capitalised, marker before the stop."""
+    body = text.rstrip().rstrip(".;,:…")
+    body = body[:1].upper() + body[1:]
+    return f"{body} [{n}]."
+
+
+def _pieces(text: str, size: int = 24) -> Iterator[str]:
+    """Word-aligned pieces of the answer for streaming."""
+    words = text.split(" ")
+    for i in range(0, len(words), 6):
+        chunk = " ".join(words[i : i + 6])
+        yield chunk if i + 6 >= len(words) else chunk + " "

@@ -1,0 +1,194 @@
+"""Extractive answers: the sentences (or clauses) of the retrieved passages that answer
+the question, each quoted exactly and cited.
+
+Nothing is generated, so nothing can be invented: figures, names and codes are copied
+from the article. Candidate segments are sentences split further at ``;`` (the articles
+pack several facts into one sentence), scored by how much of the question they cover
+(terms weighted by rarity), by their semantic similarity to the question, and by whether
+they carry the kind of fact asked for (a figure, a date).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.answer.question import Question
+from assistant.core.types import Passage
+from assistant.index.lexical import STOPWORDS
+from assistant.text.sentences import split_sentences
+from assistant.text.vietnamese import fold, lexical_terms
+
+# Discourse connectors that open a sentence but carry no fact; the quote starts after them.
+_LEADING_CONNECTOR = re.compile(
+    r"^(?:Nhờ đó|Trong đó|Đồng thời|Cùng với đó|Bên cạnh đó|Ngoài ra|Theo đó|Do đó|"
+    r"Tuy nhiên|Vì vậy|Như vậy|Hàng năm|Hằng năm)\s*,\s*"
+)
+_CLAUSE_BREAK = re.compile(r";\s+")
+_DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass
+class Segment:
+    """A quotable span of a document: ``document.text[start:end] == text``."""
+
+    passage: Passage
+    start: int
+    end: int
+    text: str
+    terms: frozenset[str]
+    coverage: float = 0.0
+    similarity: float = 0.0
+    score: float = 0.0
+    order: int = 0  # position among candidates, for stable tie-breaking
+
+
+@dataclass
+class Selection:
+    segments: list[Segment]
+    best_score: float
+    candidates: list[Segment] = field(default_factory=list)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    match = _LEADING_CONNECTOR.match(text[start:end])
+    if match and end - start - match.end() > 20:
+        start += match.end()
+    return start, end
+
+
+def segments_of(passages: Sequence[Passage]) -> list[Segment]:
+    """Sentences and ';'-clauses of the passages, de-duplicated across overlapping chunks."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Segment] = []
+    for passage in passages:
+        text = passage.text
+        for s_start, s_end in split_sentences(text):
+            pieces = []
+            cursor = s_start
+            for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
+                pieces.append((cursor, brk.start()))
+                cursor = brk.end()
+            pieces.append((cursor, s_end))
+            for p_start, p_end in pieces:
+                start, end = _trim(text, p_start, p_end)
+                if end - start < 12:
+                    continue
+                key = (passage.doc_id, passage.start + start, passage.start + end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                piece = text[start:end]
+                out.append(
+                    Segment(
+                        passage=passage,
+                        start=key[1],
+                        end=key[2],
+                        text=piece,
+                        terms=frozenset(lexical_terms(piece)[1]),
+                        order=len(out),
+                    )
+                )
+    return out
+
+
+def query_weights(
+    query: str, focus: str, doc_freq: Callable[[list[str]], dict[str, int]], n_chunks: int
+) -> dict[str, float]:
+    """Folded query terms (syllables and bigrams, no stop words) weighted by rarity; the
+    new question's own words (``focus``) count double in a rewritten follow-up."""
+    terms = [t for t in lexical_terms(query)[1] if t not in STOPWORDS]
+    focus_terms = set(lexical_terms(focus)[1]) if focus != query else set()
+    df = doc_freq(terms)
+    weights: dict[str, float] = {}
+    for term in terms:
+        idf = math.log(1 + (n_chunks + 1) / (df.get(term, 0) + 0.5))
+        if "_" in term:
+            idf *= 1.5  # a matching bigram is worth more than its two syllables apart
+        weights[term] = idf * (2.0 if term in focus_terms else 1.0)
+    return weights
+
+
+def score_segments(
+    segments: list[Segment],
+    question: Question,
+    weights: dict[str, float],
+    query_vector: np.ndarray | None,
+    segment_vectors: np.ndarray | None,
+) -> None:
+    """Fill coverage, similarity and score of every segment."""
+    total = sum(weights.values()) or 1.0
+    coverage_weight = 0.35 if question.english else 1.0
+    for i, seg in enumerate(segments):
+        seg.coverage = sum(w for t, w in weights.items() if t in seg.terms) / total
+        if segment_vectors is not None and query_vector is not None:
+            seg.similarity = float(segment_vectors[i] @ query_vector)
+        else:
+            seg.similarity = seg.passage.dense_score or 0.0
+        cue = 0.0
+        if question.wants_number and _NUMBER.search(seg.text):
+            cue += 0.08
+        if question.wants_date and _DATE.search(seg.text):
+            cue += 0.08
+        seg.score = coverage_weight * seg.coverage + seg.similarity + cue
+
+
+def _contains_all(seg_terms: frozenset[str], required: Sequence[str]) -> bool:
+    return all(term in seg_terms for term in required)
+
+
+def required_terms(question: Question) -> list[str]:
+    """Folded terms the answer must contain: the question's figures and proper names."""
+    out: list[str] = []
+    for token in [*question.numbers, *question.names]:
+        exact, folded = lexical_terms(token)
+        out.extend(t for t in folded[:1] if t not in STOPWORDS)
+    return list(dict.fromkeys(out))
+
+
+def select(
+    segments: list[Segment], question: Question, max_sentences: int
+) -> Selection:
+    """The segments that answer: the best one for a factual question, several diverse
+    ones for a list or a broad question, in document order."""
+    ranked = sorted(segments, key=lambda s: (-s.score, s.order))
+    if not ranked:
+        return Selection([], 0.0, [])
+    best = ranked[0]
+    limit = max_sentences if (question.broad or question.wants_list) else 2
+    floor = best.score * (0.75 if limit > 2 else 0.9)
+    chosen = [best]
+    for seg in ranked[1:]:
+        if len(chosen) >= limit or seg.score < floor:
+            break
+        if any(_overlap(seg, other) > 0.6 for other in chosen):
+            continue
+        if limit == 2 and not (seg.terms - best.terms) & set(_weighted_terms(question)):
+            continue  # a second sentence for a factual question must add asked-for words
+        chosen.append(seg)
+    chosen.sort(key=lambda s: (s.passage.doc_id != best.passage.doc_id, s.passage.doc_id, s.start))
+    return Selection(chosen, best.score, ranked)
+
+
+def _weighted_terms(question: Question) -> list[str]:
+    return [t for t in lexical_terms(question.text)[1] if t not in STOPWORDS]
+
+
+def _overlap(a: Segment, b: Segment) -> float:
+    if a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end:
+        return 1.0
+    union = len(a.terms | b.terms) or 1
+    return len(a.terms & b.terms) / union
+
+
+def fold_contains(haystack: str, needle: str) -> bool:
+    return fold(needle) in fold(haystack)

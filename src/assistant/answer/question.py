@@ -1,0 +1,123 @@
+"""Understanding the question before answering it: is it valid, what kind of answer does
+it want (a figure, a date, a list, a summary), which of its words must the answer
+contain (figures, names), and is it English."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from assistant.core.errors import AssistantError
+from assistant.text.vietnamese import fold, has_diacritics, is_numberlike, nfc, raw_tokens
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+_ENGLISH_WORDS = frozenset(
+    "the what which who whom whose how many much when where why did does do is are was were "
+    "of in on to for and with by from its their about has have had total value number list "
+    "summarize summarise describe".split()
+)
+
+# Cues (folded) for the kind of answer. Order matters only for readability.
+_NUMERIC_CUES = (
+    "bao nhieu", "may ", "con so", "tong gia tri", "tong von", "ty le", "phan tram",
+    "how many", "how much", "what was the value", "total", "number of", "percentage",
+)
+_DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
+_LIST_CUES = (
+    "nhung", "cac ", "liet ke", "ke ten", "gom nhung", "nao", "which", "list", "what are",
+)
+_BROAD_CUES = (
+    "tom tat", "tong quan", "khai quat", "trinh bay", "neu ro", "the nao", "nhu the nao",
+    "summar", "overview", "describe", "outline",
+)
+
+
+class InvalidQuestionError(AssistantError):
+    """A question that cannot be answered as typed; ``message_vi`` is shown to the reader."""
+
+    def __init__(self, message_vi: str, code: str = "invalid_question") -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.code = code
+
+
+@dataclass
+class Question:
+    text: str  # cleaned question (NFC, no control characters, single spaces)
+    folded: str
+    english: bool
+    wants_number: bool
+    wants_date: bool
+    wants_list: bool
+    broad: bool
+    numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
+    names: list[str] = field(default_factory=list)  # capitalised words inside the question
+
+
+def clean_question(raw: str, max_chars: int) -> str:
+    """The question as it will be used, or InvalidQuestionError with a Vietnamese message."""
+    if not isinstance(raw, str):
+        raise InvalidQuestionError("Câu hỏi phải là một đoạn văn bản.")
+    text = _CONTROL.sub(" ", nfc(raw))
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidQuestionError("Vui lòng nhập câu hỏi.", "empty_question")
+    if len(text) > max_chars:
+        raise InvalidQuestionError(
+            f"Câu hỏi quá dài ({len(text)} ký tự). Vui lòng rút gọn dưới {max_chars} ký tự.",
+            "question_too_long",
+        )
+    letters = [ch for ch in text if unicodedata.category(ch)[0] in "LN"]
+    if not letters:
+        raise InvalidQuestionError(
+            "Câu hỏi chưa có nội dung. Vui lòng đặt câu hỏi bằng chữ, ví dụ: "
+            "“Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?”",
+            "no_content",
+        )
+    return text
+
+
+def is_english(text: str) -> bool:
+    """An ASCII question made mostly of English function words (no Vietnamese marks)."""
+    if has_diacritics(text):
+        return False
+    words = re.findall(r"[a-zA-Z]+", text.lower())
+    if not words:
+        return False
+    hits = sum(word in _ENGLISH_WORDS for word in words)
+    return hits >= 2 or (hits >= 1 and len(words) <= 3)
+
+
+def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
+    padded = f" {folded} "
+    return any(f" {cue}" in padded or cue in folded and " " in cue for cue in cues)
+
+
+def _names(text: str) -> list[str]:
+    """Capitalised words that are not the first word: proper names the answer must
+    mention (``Hủa Phăn``, ``Seongnam``, ``Nhật Bản``)."""
+    tokens = raw_tokens(text)
+    names = []
+    for i, token in enumerate(tokens):
+        if i == 0 or is_numberlike(token) or not token[:1].isupper():
+            continue
+        names.append(token)
+    return names
+
+
+def analyse(text: str) -> Question:
+    folded = fold(text)
+    numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
+    return Question(
+        text=text,
+        folded=folded,
+        english=is_english(text),
+        wants_number=_has_cue(folded, _NUMERIC_CUES),
+        wants_date=_has_cue(folded, _DATE_CUES),
+        wants_list=_has_cue(folded, _LIST_CUES),
+        broad=_has_cue(folded, _BROAD_CUES),
+        numbers=numbers,
+        names=_names(text),
+    )

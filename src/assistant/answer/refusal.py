@@ -1,0 +1,62 @@
+"""Deciding not to answer.
+
+An extractive answer is only as good as the sentence it quotes, so the assistant refuses
+when (a) a figure or a year of the question appears in no candidate sentence ("năm 2023"
+when the articles stop at 2021), (b) a rare proper name of the question appears in no
+candidate sentence (a partner the articles never mention), or (c) the best sentence's
+support score (question coverage + semantic similarity) is below the calibrated threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.question import Question
+from assistant.text.vietnamese import lexical_terms
+
+# Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
+# such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
+_SIGNIFICANT_NUMBER = re.compile(r"(?:19|20)\d\d|\d{3,}|\d[.,]\d")
+
+NOT_FOUND_VI = (
+    "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
+)
+
+
+@dataclass
+class Requirement:
+    """Folded terms one candidate sentence must contain, with what they came from."""
+
+    terms: dict[str, str]  # folded term -> the question's word, for the explanation
+
+
+def requirements(
+    question: Question, doc_freq: dict[str, int], n_chunks: int, rare_share: float = 0.2
+) -> Requirement:
+    """Figures, years and rare names of the question that the answer must mention.
+
+    A name found in most chunks (the province itself) is the topic, not a constraint.
+    """
+    terms: dict[str, str] = {}
+    for token in question.numbers:
+        if not _SIGNIFICANT_NUMBER.search(token):
+            continue
+        for part in re.split(r"[-–/]", token) if re.search(r"(?:19|20)\d\d[-–/]", token) else [token]:
+            folded = lexical_terms(part)[1]
+            if folded:
+                terms[folded[0]] = token
+    for name in question.names:
+        folded = lexical_terms(name)[1]
+        if not folded:
+            continue
+        term = folded[0]
+        if doc_freq.get(term, 0) <= rare_share * max(n_chunks, 1):
+            terms[term] = name
+    return Requirement(terms)
+
+
+def missing_message(missing: list[str]) -> str:
+    """Vietnamese explanation naming what the articles lack."""
+    listed = ", ".join(f"“{word}”" for word in missing[:3])
+    return f"{NOT_FOUND_VI} Không tìm thấy thông tin về {listed} trong các bài viết."

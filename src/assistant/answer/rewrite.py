@@ -1,0 +1,82 @@
+"""Turning a follow-up ("Còn nhập khẩu thì sao?") into a standalone query.
+
+Without a language model the rewrite is a rule: a short or elliptical question borrows the
+topic of the previous user question. In the common "Còn X thì sao?" pattern, X replaces
+the phrase of the previous question it parallels (``xuất khẩu`` → ``nhập khẩu``: they share
+a syllable); otherwise the two are joined. The focus of the new question is kept apart so
+that answer selection weighs it above the borrowed words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.text.vietnamese import fold
+
+_FOLLOWUP_PATTERNS = [
+    # Còn X thì sao? / Còn X? / Thế còn X? / Vậy X thì sao?
+    re.compile(
+        r"^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*[?.!]*$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*[?.!]*$", re.IGNORECASE),
+    re.compile(r"^(?:and|what about|how about)\s+(?P<x>.+?)\s*[?.!]*$", re.IGNORECASE),
+]
+_ANAPHORA = re.compile(
+    r"\b(?:đó|do|này|nay|ấy|ay|họ|ho|nó|no|it|they|that|those|this)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Rewrite:
+    query: str  # the standalone query used for retrieval (returned to the caller)
+    focus: str  # the words of the new question itself
+    rewritten: bool
+
+
+def _last_user_question(history: Sequence[dict]) -> str | None:
+    for turn in reversed(history or []):
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            return str(turn["content"]).strip()
+    return None
+
+
+def _replace_parallel(previous: str, phrase: str) -> str | None:
+    """Replace, in the previous question, the phrase that parallels ``phrase`` (same
+    number of syllables, at least one shared syllable, not identical)."""
+    words = previous.split()
+    target = phrase.split()
+    n = len(target)
+    folded_target = [fold(w) for w in target]
+    best: tuple[int, int] | None = None
+    for i in range(len(words) - n + 1):
+        window = [fold(re.sub(r"\W", "", w)) for w in words[i : i + n]]
+        shared = sum(a == b for a, b in zip(window, folded_target, strict=True))
+        if 0 < shared < n and (best is None or shared > best[1]):
+            best = (i, shared)
+    if best is None:
+        return None
+    i = best[0]
+    tail = re.match(r".*?(\W*)$", words[i + n - 1])
+    suffix = tail.group(1) if tail else ""
+    return " ".join([*words[:i], phrase + suffix, *words[i + n :]])
+
+
+def rewrite_followup(question: str, history: Sequence[dict] | None) -> Rewrite:
+    """The standalone form of ``question`` given the conversation so far."""
+    previous = _last_user_question(history or [])
+    if not previous:
+        return Rewrite(query=question, focus=question, rewritten=False)
+    for pattern in _FOLLOWUP_PATTERNS:
+        match = pattern.match(question.strip())
+        if match:
+            phrase = match.group("x").strip(" ,")
+            replaced = _replace_parallel(previous, phrase)
+            query = replaced if replaced else f"{phrase} {previous}"
+            return Rewrite(query=query, focus=phrase, rewritten=True)
+    short = len(question.split()) <= 4
+    if short or _ANAPHORA.search(question):
+        return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
+    return Rewrite(query=question, focus=question, rewritten=False)

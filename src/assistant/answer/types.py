@@ -1,0 +1,73 @@
+"""What an answer is: text with ``[n]`` markers, the citations behind them, and the
+passages and timings that explain how it was produced. The field names are the ones the
+HTTP API and ``assistant ask --json`` use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from assistant.core.types import Passage
+
+Mode = Literal["extractive", "generative"]
+
+
+@dataclass
+class Citation:
+    """One cited span: ``quote == document.text[start:end]``."""
+
+    n: int
+    doc_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    url: str | None = None
+    published_at: str | None = None
+
+
+@dataclass
+class Answer:
+    answer: str
+    answerable: bool
+    mode: Mode
+    query: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    related: list[Passage] = field(default_factory=list)
+    message: str | None = None  # why the assistant refused, in Vietnamese
+
+    def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
+        """JSON-ready dict with the public field names."""
+        passages = []
+        for p in self.passages:
+            item = {
+                "chunk_id": p.chunk_id,
+                "doc_id": p.doc_id,
+                "title": p.title,
+                "url": p.url,
+                "published_at": p.published_at,
+                "start": p.start,
+                "end": p.end,
+                "score": round(p.score, 6),
+                "dense_score": None if p.dense_score is None else round(p.dense_score, 6),
+                "lexical_score": None if p.lexical_score is None else round(p.lexical_score, 6),
+            }
+            if passage_text:
+                item["text"] = p.text
+            passages.append(item)
+        return {
+            "answer": self.answer,
+            "answerable": self.answerable,
+            "mode": self.mode,
+            "query": self.query,
+            "citations": [asdict(c) for c in self.citations],
+            "passages": passages,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "related": [
+                {"doc_id": p.doc_id, "title": p.title, "quote": p.text, "start": p.start,
+                 "end": p.end, "url": p.url, "published_at": p.published_at}
+                for p in self.related
+            ],
+        }

@@ -1,0 +1,228 @@
+"""The persistent hybrid index of one directory: store + vectors, kept consistent.
+
+Writers (``assistant ingest``, the documents API) are serialised across processes by a
+lock file; each change is one SQLite transaction followed by an atomic rewrite of the
+vector file. Readers search an in-memory vector index that is swapped, never mutated,
+and refreshed when the store's generation moves.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core.types import Chunk, Document, Passage
+from assistant.index.lexical import index_terms, match_expression
+from assistant.core.errors import IndexFormatError
+from assistant.index.store import DocumentFilter, Store
+from assistant.index.vectors import VectorIndex
+
+logger = logging.getLogger(__name__)
+
+LOCK_FILE = ".write.lock"
+
+
+@dataclass
+class PreparedDocument:
+    """A document ready to be written: its chunks and one vector per chunk."""
+
+    document: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray
+
+
+class Index:
+    """Open an index directory for reading and writing with one embedder key and size."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder_key: str,
+        dim: int,
+        *,
+        ann_threshold: int = 200_000,
+        create: bool = True,
+        adopt_embedder: bool = False,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.store = Store(self.index_dir, create=create)
+        self.embedder_key = embedder_key
+        self.dim = dim
+        self.ann_threshold = ann_threshold
+        if not adopt_embedder:
+            self._check_embedder()
+        self._vectors_lock = threading.Lock()
+        self._vectors: VectorIndex | None = None
+        self._vectors_generation = -1
+
+    # --- consistency --------------------------------------------------------------
+    def _check_embedder(self) -> None:
+        stored = self.store.get_meta("embedder")
+        if stored is None:
+            with self.store.transaction() as conn:
+                self.store.set_meta(conn, "embedder", self.embedder_key)
+                self.store.set_meta(conn, "dim", str(self.dim))
+        elif stored != self.embedder_key:
+            raise IndexFormatError(
+                f"Index at {self.index_dir} was built with embedder '{stored}', but the "
+                f"configured one is '{self.embedder_key}'. Run `assistant index rebuild` "
+                "to re-embed it with the configured model, or set ASSISTANT_MODEL back."
+            )
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """Cross-process writer lock (two ingests at once must not interleave the
+        vector-file writes of their commits)."""
+        with open(self.index_dir / LOCK_FILE, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def vectors(self) -> VectorIndex:
+        """The current vector index, refreshed if another writer committed since."""
+        generation = self.store.generation
+        if self._vectors is not None and generation == self._vectors_generation:
+            return self._vectors
+        with self._vectors_lock:
+            generation = self.store.generation
+            if self._vectors is None or generation != self._vectors_generation:
+                loaded = VectorIndex.load(
+                    self.index_dir, generation, self.embedder_key, self.dim, self.ann_threshold
+                )
+                if loaded is None:
+                    loaded = VectorIndex(self.dim, self.ann_threshold)
+                    loaded.rebuild(*self.store.chunk_vectors(self.embedder_key))
+                self._vectors, self._vectors_generation = loaded, generation
+        return self._vectors
+
+    # --- writing ------------------------------------------------------------------
+    def changed(self, docs: Sequence[Document]) -> dict[str, str]:
+        """Per document id: 'added', 'updated' or 'unchanged' (by content hash)."""
+        known = self.store.document_hashes([doc.id for doc in docs])
+        return {
+            doc.id: "added"
+            if doc.id not in known
+            else ("unchanged" if known[doc.id] == doc.content_hash else "updated")
+            for doc in docs
+        }
+
+    def cached_vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.store.cached_vectors(hashes, self.embedder_key)
+
+    def write(
+        self,
+        prepared: Sequence[PreparedDocument],
+        deletions: Sequence[str] = (),
+        *,
+        rebuild: bool = False,
+    ) -> None:
+        """Commit documents (inserted or replaced) and deletions atomically.
+
+        ``rebuild`` marks a complete re-chunk/re-embed of the index: the configured
+        embedder becomes the index's one, unused cached vectors are dropped and the
+        vector index is rebuilt from scratch.
+        """
+        if not prepared and not deletions and not rebuild:
+            return
+        with self._writer():
+            current = VectorIndex(self.dim, self.ann_threshold) if rebuild else self.vectors().copy()
+            removed: list[int] = []
+            added_ids: list[int] = []
+            added_vectors: list[np.ndarray] = []
+            with self.store.transaction() as conn:
+                if rebuild:
+                    self.store.set_meta(conn, "embedder", self.embedder_key)
+                    self.store.set_meta(conn, "dim", str(self.dim))
+                for doc_id in deletions:
+                    removed.extend(self.store.delete_document(conn, doc_id))
+                for item in prepared:
+                    terms = [index_terms(chunk.text) for chunk in item.chunks]
+                    self.store.put_vectors(
+                        conn,
+                        self.embedder_key,
+                        {c.content_hash: v for c, v in zip(item.chunks, item.vectors, strict=True)},
+                    )
+                    gone, new = self.store.put_document(conn, item.document, item.chunks, terms)
+                    removed.extend(gone)
+                    added_ids.extend(new)
+                    if len(new):
+                        added_vectors.append(item.vectors)
+                if rebuild:
+                    self.store.prune_embeddings(conn)
+            generation = self.store.generation
+            vectors = np.vstack(added_vectors) if added_vectors else np.zeros((0, self.dim))
+            if rebuild:
+                removed = []
+            current.update(np.asarray(removed, dtype=np.int64), np.asarray(added_ids), vectors)
+            if current.size > self.ann_threshold and current.kind == "flat":
+                current.rebuild(*self.store.chunk_vectors(self.embedder_key))
+            current.save(self.index_dir, generation, self.embedder_key)
+            with self._vectors_lock:
+                self._vectors, self._vectors_generation = current, generation
+
+    def delete(self, doc_id: str) -> bool:
+        if self.store.get_document(doc_id) is None:
+            return False
+        self.write([], [doc_id])
+        return True
+
+    def reset_vectors(self) -> None:
+        """Rebuild the vector file from the store (after a crash or a rebuild)."""
+        with self._writer():
+            fresh = VectorIndex(self.dim, self.ann_threshold)
+            fresh.rebuild(*self.store.chunk_vectors(self.embedder_key))
+            generation = self.store.generation
+            fresh.save(self.index_dir, generation, self.embedder_key)
+            with self._vectors_lock:
+                self._vectors, self._vectors_generation = fresh, generation
+
+    # --- reading ------------------------------------------------------------------
+    def get_document(self, doc_id: str) -> Document | None:
+        return self.store.get_document(doc_id)
+
+    def dense_search(
+        self, query_vectors: np.ndarray, k: int, flt: DocumentFilter | None = None
+    ) -> list[list[tuple[int, float]]]:
+        """Per query: (chunk id, cosine similarity), best first."""
+        allowed = None
+        if flt is not None and not flt.is_empty:
+            allowed = self.store.chunk_ids_matching(flt)
+            if not len(allowed):
+                return [[] for _ in range(len(np.atleast_2d(query_vectors)))]
+        scores, ids = self.vectors().search(query_vectors, k, allowed)
+        return [
+            [(int(i), float(s)) for s, i in zip(row_s, row_i, strict=True) if i >= 0]
+            for row_s, row_i in zip(scores, ids, strict=True)
+        ]
+
+    def lexical_search(
+        self, query: str, k: int, flt: DocumentFilter | None = None
+    ) -> list[tuple[int, float]]:
+        return self.store.lexical_search(match_expression(query), k, flt)
+
+    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
+        return self.store.passages(chunk_ids)
+
+    def stats(self) -> dict[str, object]:
+        vectors = self.vectors()
+        files = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        return {
+            **self.store.counts(),
+            "vectors": vectors.size,
+            "vector_index": vectors.kind,
+            "embedder": self.store.get_meta("embedder"),
+            "dim": self.dim,
+            "generation": self.store.generation,
+            "format_version": int(self.store.get_meta("format_version") or 0),
+            "bytes_on_disk": files,
+            "index_dir": str(self.index_dir),
+        }

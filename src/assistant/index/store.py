@@ -1,0 +1,432 @@
+"""The document/chunk store: one SQLite file that is the index's source of truth.
+
+Documents (cleaned text + metadata), chunks (offsets into that text), the embedding cache
+(vectors keyed by content hash, so unchanged text is never embedded twice) and the lexical
+index (FTS5 over Vietnamese terms and their diacritic-folded forms) all live here. One
+SQLite transaction is the commit point of every change: a process killed at any moment
+leaves the previous state intact, and readers in WAL mode never see half a write.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core.errors import IndexFormatError, IndexNotFoundError
+from assistant.core.types import Chunk, Document, Passage
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+DB_NAME = "assistant.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    url TEXT,
+    published_at TEXT,
+    source TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_published ON documents(published_at);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+    content_hash TEXT NOT NULL,
+    embedder TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (content_hash, embedder)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(
+    exact, folded, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms_vocab USING fts5vocab(chunk_terms, 'col');
+"""
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Restricts retrieval: published-date range (ISO strings, inclusive), ids, tags."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_ids: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.date_from or self.date_to or self.doc_ids or self.tags)
+
+    def where(self, alias: str = "d") -> tuple[str, list[object]]:
+        """SQL condition over the documents table (aliased) and its parameters."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if self.date_from:
+            clauses.append(f"{alias}.published_at >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            # a bare date as upper bound includes that whole day
+            clauses.append(f"substr({alias}.published_at, 1, {len(self.date_to)}) <= ?")
+            params.append(self.date_to)
+        if self.doc_ids:
+            clauses.append(f"{alias}.id IN ({','.join('?' * len(self.doc_ids))})")
+            params.extend(self.doc_ids)
+        if self.tags:
+            marks = ",".join("?" * len(self.tags))
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value IN ({marks}))"
+            )
+            params.extend(self.tags)
+        return (" AND ".join(clauses) or "1"), params
+
+
+def _missing_message(index_dir: Path) -> str:
+    return (
+        f"No index at {index_dir}: run `assistant ingest PATH...` to create one "
+        "(or point --index / ASSISTANT_INDEX_DIR at an existing one)."
+    )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _document_from_row(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        published_at=row["published_at"],
+        source=row["source"],
+        tags=json.loads(row["tags"]),
+    )
+
+
+class Store:
+    """SQLite access for one index directory. Safe to share between threads: each
+    thread gets its own read connection; writes go through one connection under a lock."""
+
+    def __init__(self, index_dir: Path, *, create: bool = True) -> None:
+        self.index_dir = Path(index_dir)
+        self.path = self.index_dir / DB_NAME
+        if not self.path.exists() and not create:
+            raise IndexNotFoundError(_missing_message(self.index_dir))
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        with self._write_lock:
+            conn = self._connection()
+            fresh = conn.execute(
+                "SELECT name FROM sqlite_master WHERE name='meta'"
+            ).fetchone() is None
+            if fresh and not create:
+                raise IndexNotFoundError(_missing_message(self.index_dir))
+            if fresh:
+                with conn:
+                    conn.executescript(_SCHEMA)
+                    conn.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('format_version', ?)",
+                        (str(FORMAT_VERSION),),
+                    )
+                    conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+        self.check_format()
+
+    # --- connections --------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._connection()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all, and the
+        generation counter moves so readers know to refresh their vectors."""
+        with self._write_lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # --- metadata -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    def check_format(self) -> None:
+        found = self.get_meta("format_version")
+        if found != str(FORMAT_VERSION):
+            raise IndexFormatError(
+                f"Index at {self.index_dir} has format version {found}, this version of "
+                f"the assistant reads version {FORMAT_VERSION}. Re-create it: move the "
+                f"folder away and run `assistant ingest` on your articles again."
+            )
+
+    # --- documents ----------------------------------------------------------------
+    def document_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            rows = self.conn.execute(
+                f"SELECT id, content_hash FROM documents WHERE id IN "
+                f"({','.join('?' * len(part))})",
+                part,
+            )
+            out.update({row[0]: row[1] for row in rows})
+        return out
+
+    def get_document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return _document_from_row(row) if row else None
+
+    def list_documents(
+        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Document], int]:
+        """A page of documents (newest first) and the total count matching the filter."""
+        where, params = (flt or DocumentFilter()).where("d")
+        total = self.conn.execute(
+            f"SELECT COUNT(*) FROM documents d WHERE {where}", params
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT * FROM documents d WHERE {where} "
+            "ORDER BY d.published_at IS NULL, d.published_at DESC, d.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [_document_from_row(row) for row in rows], total
+
+    def iter_documents(self) -> Iterator[Document]:
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
+            yield _document_from_row(row)
+
+    def put_document(
+        self,
+        conn: sqlite3.Connection,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        terms: Sequence[tuple[str, str]],
+    ) -> tuple[list[int], list[int]]:
+        """Insert or replace a document with its chunks and lexical terms (inside a
+        transaction). Returns (removed chunk ids, new chunk ids)."""
+        removed = self.delete_document(conn, doc.id)
+        conn.execute(
+            "INSERT INTO documents (id, title, url, published_at, source, tags, text, "
+            "content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.title,
+                doc.url,
+                doc.published_at,
+                doc.source,
+                json.dumps(doc.tags, ensure_ascii=False),
+                doc.text,
+                doc.content_hash,
+                _now(),
+            ),
+        )
+        new_ids: list[int] = []
+        for chunk, (exact, folded) in zip(chunks, terms, strict=True):
+            cur = conn.execute(
+                "INSERT INTO chunks (doc_id, ordinal, start, end, text, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (doc.id, chunk.ordinal, chunk.start, chunk.end, chunk.text, chunk.content_hash),
+            )
+            chunk_id = int(cur.lastrowid or 0)
+            conn.execute(
+                "INSERT INTO chunk_terms (rowid, exact, folded) VALUES (?, ?, ?)",
+                (chunk_id, exact, folded),
+            )
+            new_ids.append(chunk_id)
+        return removed, new_ids
+
+    def delete_document(self, conn: sqlite3.Connection, doc_id: str) -> list[int]:
+        """Remove a document, its chunks and their lexical terms (inside a transaction)."""
+        ids = [row[0] for row in conn.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
+        if ids:
+            conn.executemany("DELETE FROM chunk_terms WHERE rowid=?", [(i,) for i in ids])
+            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+        return ids
+
+    # --- embeddings cache ---------------------------------------------------------
+    def cached_vectors(self, hashes: Iterable[str], embedder: str) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(hashes))
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = self.conn.execute(
+                f"SELECT content_hash, vector FROM embeddings WHERE embedder=? AND "
+                f"content_hash IN ({','.join('?' * len(part))})",
+                [embedder, *part],
+            )
+            out.update({row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows})
+        return out
+
+    def put_vectors(
+        self, conn: sqlite3.Connection, embedder: str, vectors: dict[str, np.ndarray]
+    ) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO embeddings (content_hash, embedder, vector) VALUES (?, ?, ?)",
+            [
+                (key, embedder, np.asarray(vec, dtype=np.float32).tobytes())
+                for key, vec in vectors.items()
+            ],
+        )
+
+    def cache_vectors(self, embedder: str, vectors: dict[str, np.ndarray]) -> None:
+        """Remember vectors outside any index change (no generation bump): used for
+        sentence vectors computed while answering."""
+        with self._write_lock:
+            conn = self._connection()
+            with conn:
+                self.put_vectors(conn, embedder, vectors)
+
+    def chunk_vectors(self, embedder: str) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, vectors) of every chunk, for (re)building the vector index."""
+        rows = self.conn.execute(
+            "SELECT c.id, e.vector FROM chunks c JOIN embeddings e "
+            "ON e.content_hash = c.content_hash AND e.embedder = ? ORDER BY c.id",
+            (embedder,),
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.vstack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
+        return ids, vectors
+
+    def prune_embeddings(self, conn: sqlite3.Connection) -> int:
+        """Drop cached vectors no chunk uses any more."""
+        cur = conn.execute(
+            "DELETE FROM embeddings WHERE content_hash NOT IN (SELECT content_hash FROM chunks)"
+        )
+        return cur.rowcount
+
+    # --- chunks -------------------------------------------------------------------
+    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
+        """Passages (chunk + document metadata) for the given chunk ids."""
+        out: dict[int, Passage] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows = self.conn.execute(
+                "SELECT c.id, c.doc_id, c.start, c.end, c.text, d.title, d.url, "
+                "d.published_at, d.tags FROM chunks c JOIN documents d ON d.id = c.doc_id "
+                f"WHERE c.id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for row in rows:
+                out[row[0]] = Passage(
+                    chunk_id=row[0],
+                    doc_id=row[1],
+                    start=row[2],
+                    end=row[3],
+                    text=row[4],
+                    title=row[5],
+                    url=row[6],
+                    published_at=row[7],
+                    tags=json.loads(row[8]),
+                )
+        return out
+
+    def chunk_ids_matching(self, flt: DocumentFilter) -> np.ndarray:
+        where, params = flt.where("d")
+        rows = self.conn.execute(
+            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where}",
+            params,
+        ).fetchall()
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+
+    def lexical_search(
+        self,
+        match: str,
+        k: int,
+        flt: DocumentFilter | None = None,
+        weights: tuple[float, float] = (1.0, 0.7),
+    ) -> list[tuple[int, float]]:
+        """(chunk id, score) best first, from an FTS5 MATCH expression; score is the
+        negated bm25 so that higher is better."""
+        if not match:
+            return []
+        where, params = (flt or DocumentFilter()).where("d")
+        join = ""
+        if flt is not None and not flt.is_empty:
+            join = "JOIN chunks c ON c.id = t.rowid JOIN documents d ON d.id = c.doc_id"
+        else:
+            where, params = "1", []
+        sql = (
+            f"SELECT t.rowid, -bm25(chunk_terms, ?, ?) AS score FROM chunk_terms t {join} "
+            f"WHERE chunk_terms MATCH ? AND {where} ORDER BY bm25(chunk_terms, ?, ?) LIMIT ?"
+        )
+        rows = self.conn.execute(sql, [*weights, match, *params, *weights, k]).fetchall()
+        return [(int(row[0]), float(row[1])) for row in rows]
+
+    def document_frequencies(self, terms: Sequence[str], column: str = "folded") -> dict[str, int]:
+        """How many chunks contain each (folded) term: the rarity that tells a name or a
+        figure from a common word, and whether the corpus knows a word at all."""
+        out = {}
+        for term in dict.fromkeys(terms):
+            row = self.conn.execute(
+                "SELECT doc FROM chunk_terms_vocab WHERE term = ? AND col = ?", (term, column)
+            ).fetchone()
+            out[term] = int(row[0]) if row else 0
+        return out
+
+    # --- statistics ---------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        one = self.conn.execute
+        return {
+            "documents": one("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "chunks": one("SELECT COUNT(*) FROM chunks").fetchone()[0],
+            "cached_embeddings": one("SELECT COUNT(*) FROM embeddings").fetchone()[0],
+        }
