@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def check_chunks(text: str, chunks: list[Chunk], chunk_size: int, chunk_overlap:
         assert chunk.end == len(text) or text[chunk.end].isspace()
         # oversized only when a single token is longer than chunk_size
         assert len(chunk.text) <= chunk_size or not re.search(r"\s", chunk.text)
-    for previous, current in zip(chunks, chunks[1:], strict=False):
+    for previous, current in pairwise(chunks):
         assert previous.start < current.start
         assert previous.end - current.start <= chunk_overlap
         assert not text[previous.end : current.start].strip()  # only whitespace between
@@ -77,7 +78,7 @@ def test_chunks_start_at_sentences_when_sentences_fit(sample_doc: Document) -> N
 
 def test_overlap_is_used(sample_doc: Document) -> None:
     chunks = chunk_document(sample_doc, 120, 40)
-    overlaps = [a.end - b.start for a, b in zip(chunks, chunks[1:], strict=False)]
+    overlaps = [a.end - b.start for a, b in pairwise(chunks)]
     assert max(overlaps) > 0
 
 
@@ -85,7 +86,9 @@ def test_repeated_text_gets_true_offsets() -> None:
     text = " ".join(["Thanh Hóa."] * 30) + "\n\n" + " ".join(["a"] * 40)
     doc = Document(id="r", title="r", text=text)
     for chunk_size, chunk_overlap in [(3, 0), (5, 2), (11, 5), (25, 10), (40, 0)]:
-        check_chunks(text, chunk_document(doc, chunk_size, chunk_overlap), chunk_size, chunk_overlap)
+        check_chunks(
+            text, chunk_document(doc, chunk_size, chunk_overlap), chunk_size, chunk_overlap
+        )
 
 
 def test_token_longer_than_chunk_is_kept_whole() -> None:
@@ -170,7 +173,10 @@ def sentences(text: str) -> list[str]:
     ("text", "expected"),
     [
         ("Tỉnh đã ký kết. Quan hệ ngày càng sâu.", ["Tỉnh đã ký kết.", "Quan hệ ngày càng sâu."]),
-        ("Đạt 14.081,67 triệu USD. Vốn 3.777,5 tỷ.", ["Đạt 14.081,67 triệu USD.", "Vốn 3.777,5 tỷ."]),
+        (
+            "Đạt 14.081,67 triệu USD. Vốn 3.777,5 tỷ.",
+            ["Đạt 14.081,67 triệu USD.", "Vốn 3.777,5 tỷ."],
+        ),
         ("Ngày 15-4-2010. Chỉ thị 41-CT/TW.", ["Ngày 15-4-2010.", "Chỉ thị 41-CT/TW."]),
         ("Số 22/NQ-TW và 31-NQ/CP. Xong.", ["Số 22/NQ-TW và 31-NQ/CP.", "Xong."]),
         ("Ở TP. Thanh Hóa có nhiều dự án.", ["Ở TP. Thanh Hóa có nhiều dự án."]),
@@ -208,7 +214,7 @@ def test_property_sentence_spans(text: str) -> None:
         assert text[start:end] == text[start:end].strip() != ""
         assert start == 0 or text[start - 1].isspace()
         assert end == len(text) or text[end].isspace()
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in pairwise(spans):
         assert end < start
         assert not text[end:start].strip()
     # coverage: every non-whitespace character is in a sentence

@@ -159,7 +159,9 @@ def test_quote_overlap_rules() -> None:
     assert quote_overlaps("đạt 14.081,67 triệu USD", EVIDENCE)  # evidence contains quote
     shared = EVIDENCE[-25:]  # 25 shared characters
     assert quote_overlaps("Theo báo cáo, " + shared + " và hơn thế", "x " + EVIDENCE)
-    assert not quote_overlaps("xyz " + EVIDENCE[-19:] + " abc", "q " + EVIDENCE[:-5])
+    twenty = "abcdefghijklmnopqrst"
+    assert quote_overlaps("1" + twenty + "2", "3" + twenty + "4")
+    assert not quote_overlaps("1" + twenty[:19] + "2", "3" + twenty[:19] + "4")
     assert not quote_overlaps(OTHER, EVIDENCE)
     assert not quote_overlaps("", EVIDENCE)
 

@@ -150,6 +150,20 @@ def test_html_without_article_falls_back_to_title_tag(tmp_path: Path) -> None:
     assert doc.text == "Một câu."
 
 
+def test_html_extractor_failure_falls_back_to_plain_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("broken markup")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    doc = load_one(write(tmp_path / "hong.html", PAGE))
+    assert doc.title == "Hợp tác Thanh Hóa - Hủa Phăn | Báo Thanh Hóa"
+    assert "14.081,67 triệu USD" in doc.text
+
+
 # --- JSON and JSON Lines ------------------------------------------------------------------
 
 

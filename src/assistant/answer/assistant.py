@@ -181,14 +181,13 @@ class Assistant:
         weights = query_weights(query, focus, self.index.store.document_frequencies, n_chunks)
         segments = segments_of(passages[:SEGMENT_PASSAGES])
         score_segments(segments, q, weights, query_vector, self._segment_vectors(segments))
-        required = requirements(
-            q, self.index.store.document_frequencies(list(_name_terms(q))), n_chunks
-        )
+        required = requirements(q, self.index.store.document_frequencies, n_chunks)
         eligible = [s for s in segments if all(t in s.terms for t in required.terms)]
         if required.terms and not eligible:
-            found = set().union(*(s.terms for s in segments)) if segments else set()
+            found = set().union(*(s.terms for s in segments))
             missing = [word for term, word in required.terms.items() if term not in found]
-            return self._refuse(query, passages, missing_message(missing or list(required.terms.values())))
+            words = list(dict.fromkeys(missing or required.terms.values()))
+            return self._refuse(query, passages, missing_message(words))
         selection = select(eligible, q, self.settings.max_answer_sentences)
         if not selection.segments or selection.best_score < self.settings.refusal_threshold:
             return self._refuse(query, passages, NOT_FOUND_VI)
@@ -230,12 +229,6 @@ class Assistant:
             related=passages[:3],
             message=message,
         )
-
-
-def _name_terms(q: Question) -> list[str]:
-    from assistant.text.vietnamese import lexical_terms
-
-    return [lexical_terms(name)[1][0] for name in q.names if lexical_terms(name)[1]]
 
 
 def _as_sentence(text: str, n: int) -> str:

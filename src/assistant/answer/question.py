@@ -96,14 +96,19 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
 
 
 def _names(text: str) -> list[str]:
-    """Capitalised words that are not the first word: proper names the answer must
-    mention (``Hủa Phăn``, ``Seongnam``, ``Nhật Bản``)."""
-    tokens = raw_tokens(text)
-    names = []
-    for i, token in enumerate(tokens):
-        if i == 0 or is_numberlike(token) or not token[:1].isupper():
+    """Runs of capitalised words: proper names the answer must mention (``Hủa Phăn``,
+    ``Seongnam``, ``Nhật Bản``). The first word of the question is capitalised anyway,
+    so it counts only when it is an acronym (``FDI``)."""
+    names: list[str] = []
+    run: list[str] = []
+    for i, token in enumerate([*raw_tokens(text), ""]):
+        capital = bool(token) and not is_numberlike(token) and token[:1].isupper()
+        if capital and (i > 0 or token.isupper()):
+            run.append(token)
             continue
-        names.append(token)
+        if run:
+            names.append(" ".join(run))
+        run = []
     return names
 
 

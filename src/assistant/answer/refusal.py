@@ -10,10 +10,11 @@ support score (question coverage + semantic similarity) is below the calibrated 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer.question import Question
-from assistant.text.vietnamese import lexical_terms
+from assistant.text.vietnamese import lexical_terms, raw_tokens
 
 # Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
 # such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
@@ -32,11 +33,16 @@ class Requirement:
 
 
 def requirements(
-    question: Question, doc_freq: dict[str, int], n_chunks: int, rare_share: float = 0.2
+    question: Question,
+    doc_freq: Callable[[list[str]], dict[str, int]],
+    n_chunks: int,
+    rare_share: float = 0.2,
 ) -> Requirement:
     """Figures, years and rare names of the question that the answer must mention.
 
-    A name found in most chunks (the province itself) is the topic, not a constraint.
+    A name of several words is required as its word pairs (``nhat_ban``), so "Bản" alone
+    never satisfies "Nhật Bản". A name found in many chunks (the province itself) is the
+    topic, not a constraint.
     """
     terms: dict[str, str] = {}
     for token in question.numbers:
@@ -48,11 +54,13 @@ def requirements(
                 terms[folded[0]] = token
     for name in question.names:
         folded = lexical_terms(name)[1]
-        if not folded:
+        words = len(raw_tokens(name))
+        keys = folded[words:] if words > 1 else folded[:1]
+        if not keys:
             continue
-        term = folded[0]
-        if doc_freq.get(term, 0) <= rare_share * max(n_chunks, 1):
-            terms[term] = name
+        freq = doc_freq(keys)
+        if min(freq.values()) <= rare_share * max(n_chunks, 1):
+            terms.update({key: name for key in keys})
     return Requirement(terms)
 
 

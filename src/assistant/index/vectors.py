@@ -19,6 +19,10 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
+# One query at a time is the common case, and FAISS's OpenMP start-up costs more than a
+# flat scan of a news archive; threads are used only while building a large index.
+faiss.omp_set_num_threads(1)
+
 VECTORS_FILE = "vectors.faiss"
 VECTORS_META = "vectors.json"
 
@@ -69,7 +73,11 @@ class VectorIndex:
     def rebuild(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         index = self._new_index(len(ids))
         if len(ids):
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+            faiss.omp_set_num_threads(os.cpu_count() or 1)
+            try:
+                index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+            finally:
+                faiss.omp_set_num_threads(1)
         self.index = index
 
     def copy(self) -> VectorIndex:

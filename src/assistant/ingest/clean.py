@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.vietnamese import match_key, nfc, unify_tones
+from assistant.text.vietnamese import fold, match_key, nfc, unify_tones
 
 # Characters that are invisible on the page but break matching and offsets.
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -68,6 +68,9 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 _BOILERPLATE_RE = _compile(_BOILERPLATE_LINES)
 _TRAILING_RE = _compile(_TRAILING_LINES)
+# Page furniture lines are short; longer lines are article text and are not matched at all
+# (a cheap check that keeps cleaning fast on long documents).
+_MAX_FURNITURE_CHARS = 300
 
 # Prefixes ignored when comparing paragraphs for repeats: portals print the lead once with
 # the dateline "(Baothanhhoa.vn) - " and repeat it without.
@@ -113,15 +116,24 @@ def _normalise_lines(text: str) -> list[str]:
 
 
 def _is_boilerplate(line: str) -> bool:
-    return bool(line) and _BOILERPLATE_RE.fullmatch(unify_tones(line)) is not None
+    return (
+        0 < len(line) <= _MAX_FURNITURE_CHARS
+        and _BOILERPLATE_RE.fullmatch(unify_tones(line)) is not None
+    )
 
 
 def _drop_trailing_navigation(lines: list[str]) -> list[str]:
     """Remove blank and navigation lines from the end, up to the last real line."""
     end = len(lines)
-    while end and (not lines[end - 1] or _TRAILING_RE.fullmatch(unify_tones(lines[end - 1]))):
+    while end and (not lines[end - 1] or _is_trailing_navigation(lines[end - 1])):
         end -= 1
     return lines[:end]
+
+
+def _is_trailing_navigation(line: str) -> bool:
+    return (
+        len(line) <= _MAX_FURNITURE_CHARS and _TRAILING_RE.fullmatch(unify_tones(line)) is not None
+    )
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -145,32 +157,38 @@ def _split_glued_headlines(paragraphs: list[str]) -> list[str]:
     short paragraph of the same document directly followed by a capital letter, it is cut
     there; the copy of the headline is then dropped by the de-duplication.
     """
-    headlines = [
-        p
-        for p in paragraphs
-        if "\n" not in p and _HEADLINE_MIN_CHARS <= len(p) <= _HEADLINE_MAX_CHARS
-    ]
+    headlines: dict[str, list[str]] = {}
+    for p in paragraphs:
+        if "\n" not in p and _HEADLINE_MIN_CHARS <= len(p) <= _HEADLINE_MAX_CHARS:
+            headlines.setdefault(_prefix_key(p), []).append(unify_tones(p))
     result: list[str] = []
     for paragraph in paragraphs:
-        cut = _glued_headline_length(paragraph, headlines)
+        cut = _glued_headline_length(paragraph, headlines.get(_prefix_key(paragraph), []))
         result.extend([paragraph[:cut], paragraph[cut:]] if cut else [paragraph])
     return result
 
 
-def _glued_headline_length(paragraph: str, headlines: list[str]) -> int:
+def _prefix_key(paragraph: str) -> str:
+    """Bucket of a paragraph by its opening characters, without diacritics (so tone-mark
+    placement does not matter): only headlines of the same bucket can be glued to it,
+    which keeps the search linear on long documents."""
+    return fold(paragraph[:_HEADLINE_MIN_CHARS])
+
+
+def _glued_headline_length(paragraph: str, unified_headlines: list[str]) -> int:
     """Length of the longest headline glued at the start of ``paragraph`` (0 if none).
 
     The candidate prefix is compared on its own (the glued word "mớiLãnh" is not a
     syllable), with tone marks unified so that "hoà"/"hòa" spellings still match.
     """
     best = 0
-    for headline in headlines:
+    for headline in unified_headlines:
         size = len(headline)
         if (
             best < size < len(paragraph)
             and paragraph[size].isupper()
             and not paragraph[size - 1].isspace()
-            and unify_tones(paragraph[:size]) == unify_tones(headline)
+            and unify_tones(paragraph[:size]) == headline
         ):
             best = size
     return best

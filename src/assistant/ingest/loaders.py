@@ -108,10 +108,13 @@ def load_paths(paths: Iterable[Path]) -> Iterator[Document | LoadError]:
     """
     for path in paths:
         for source in _sources(Path(path)):
-            yield from _load_source(source)
+            if isinstance(source, LoadError):
+                yield source
+            else:
+                yield from _load_source(source)
 
 
-def _sources(path: Path) -> Iterator[_Source]:
+def _sources(path: Path) -> Iterator[_Source | LoadError]:
     """The files designated by one argument: itself, or the files under a folder."""
     if path.is_dir():
         yield from _walk(path)
@@ -119,16 +122,20 @@ def _sources(path: Path) -> Iterator[_Source]:
         yield _Source(path, path.name)
 
 
-def _walk(root: Path) -> Iterator[_Source]:
+def _walk(root: Path) -> Iterator[_Source | LoadError]:
     """Non-hidden files under ``root`` sorted by relative path (symlinks are listed, and a
-    broken one is reported when read, not silently ignored)."""
+    broken one is reported when read, not silently ignored), then the sub-folders that
+    could not be listed."""
     found: list[str] = []
-    for folder, dirnames, filenames in os.walk(root):
+    unlistable: list[OSError] = []
+    for folder, dirnames, filenames in os.walk(root, onerror=unlistable.append):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(folder).relative_to(root)
         found.extend((base / name).as_posix() for name in filenames if not name.startswith("."))
     for relative in sorted(found):
         yield _Source(root / relative, relative)
+    for error in unlistable:
+        yield LoadError(str(error.filename), None, f"cannot list folder: {error.strerror}")
 
 
 def _load_source(source: _Source) -> Iterator[Document | LoadError]:
@@ -252,10 +259,14 @@ def _extract_html(html: str) -> _Extracted:
     article in (e.g. the ``html`` field of a record) falls back to all of its text."""
     import trafilatura  # heavy import, only needed for HTML input
 
-    result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True
-    )
     fallback = _HTMLText.parse(html)
+    try:
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception:  # lxml/trafilatura can fail on broken markup: keep the plain text
+        logger.warning("trafilatura failed; using the page's plain text", exc_info=True)
+        result = None
     if result is None or not (result.text or "").strip():
         return _Extracted(fallback.text, fallback.title)
     # trafilatura puts one block per line; blank lines make them paragraphs for cleaning
@@ -334,6 +345,17 @@ def _load_jsonl(source: _Source, text: str) -> Iterator[Document | LoadError]:
             yield LoadError(str(source.path), number, message)
             continue
         yield _record_or_error(source, record, number, line=number)
+
+
+def document_from_record(record: Any, source: str = "api", number: int = 1) -> Document:
+    """A portal record pushed over the API (same shape as the .json/.jsonl files).
+
+    Raises ValueError with an English message naming what is wrong with the record.
+    """
+    try:
+        return _record_document(_Source(Path(source), source), record, number)
+    except _FileError as error:
+        raise ValueError(error.message) from error
 
 
 def _record_or_error(

@@ -1,0 +1,88 @@
+"""Shared fixtures: the repository's corpora, a deterministic embedder for tests of index
+mechanics, and the real model + a real index for tests of quality (skipped, with the
+reason, when the model has not been fetched)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.config import Settings, get_settings
+from assistant.embed.hashing import HashingEmbedder
+from assistant.index.index import Index
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "corpus" / "sample"
+SYNTHETIC_DIR = ROOT / "corpus" / "synthetic"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    """The shipped sample corpus (the cleaned seed article)."""
+    return SAMPLE_DIR
+
+
+@pytest.fixture
+def hashing_embedder() -> HashingEmbedder:
+    """Stand-in for the model in tests of index mechanics only (never of quality)."""
+    return HashingEmbedder(dim=32)
+
+
+@pytest.fixture
+def make_index(tmp_path: Path, hashing_embedder: HashingEmbedder):  # type: ignore[no-untyped-def]
+    """Factory: an Index in a fresh folder (or reopen one) with the hashing embedder."""
+
+    def _make(folder: Path | None = None) -> Index:
+        return Index(folder or tmp_path / "index", hashing_embedder.key, hashing_embedder.dim)
+
+    return _make
+
+
+def _real_settings(index_dir: Path) -> Settings:
+    return get_settings(index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # type: ignore[no-untyped-def]
+    """The configured sentence-transformers model, loaded once per test session."""
+    from assistant.embed.provision import ModelNotAvailableError, resolve_model_path
+    from assistant.embed.sentence_transformer import SentenceTransformerEmbedder
+
+    settings = get_settings()
+    try:
+        resolve_model_path(settings)
+    except ModelNotAvailableError as err:
+        pytest.skip(f"embedding model not available ({err}); run `assistant models fetch`")
+    return SentenceTransformerEmbedder(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+    """A real index of the sample article and the synthetic distractors."""
+    from assistant.ingest.pipeline import Ingestor
+    from assistant.runtime import open_index
+
+    folder = tmp_path_factory.mktemp("sample-index")
+    settings = _real_settings(folder)
+    index = open_index(settings, real_embedder)
+    ingestor = Ingestor(
+        index,
+        real_embedder,
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+    )
+    summary = ingestor.ingest_paths([SAMPLE_DIR, SYNTHETIC_DIR])
+    assert summary.failed == 0, summary.errors
+    return folder
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_index_dir: Path, real_embedder):  # type: ignore[no-untyped-def]
+    """The real Assistant over the sample index (shared by the answer tests)."""
+    from assistant.answer.assistant import Assistant
+    from assistant.runtime import open_index
+
+    settings = _real_settings(sample_index_dir)
+    return Assistant(open_index(settings, real_embedder, create=False), real_embedder, settings)
