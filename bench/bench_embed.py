@@ -12,6 +12,7 @@ Usage: python bench/bench_embed.py [--runs 5] [--queries 20] [--docs 64]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -70,7 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="alternating runs per dtype")
     parser.add_argument("--queries", type=int, default=20, help="single queries per run")
-    parser.add_argument("--docs", type=int, default=64, help="passages per document run")
+    parser.add_argument("--docs", type=int, default=32, help="passages per document run")
     args = parser.parse_args()
 
     import torch
@@ -98,7 +99,8 @@ def main() -> None:
     print(
         f"\nmodel {settings.model}  key {embedders['fp32'].key}  torch threads "
         f"{torch.get_num_threads()}  native bf16 CPU: {cpu_supports_bf16()}  batch size "
-        f"{settings.embed_batch_size}  runs {args.runs}  passages {args.docs} x 600 chars"
+        f"{settings.embed_batch_size}  runs {args.runs}  passages {args.docs} x 600 chars  "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(f"{'dtype':6} {'query latency (median)':>24} {'documents/s (median)':>22}")
     for dtype in embedders:

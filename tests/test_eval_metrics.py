@@ -192,7 +192,9 @@ def _ranked(rank: int | None, kind: str = "numeric", correct: bool = True) -> An
         texts[rank - 1] = EVIDENCE
     item = make_item(evidence=EVIDENCE, type=kind)
     text = "đạt 14.081,67" if correct else "không rõ"
-    return score_answer(item, make_answer(text, passages=[passage(t, i) for i, t in enumerate(texts)]))
+    return score_answer(
+        item, make_answer(text, passages=[passage(t, i) for i, t in enumerate(texts)])
+    )
 
 
 def test_recall_at_k_and_mrr() -> None:
@@ -311,6 +313,6 @@ def test_testset_parses_and_skips_blank_lines() -> None:
 )
 def test_testset_errors_name_the_line(bad: str, message: str) -> None:
     lines = ['{"id": "a", "question": "Q?", "any_of": ["1"]}', bad]
-    with pytest.raises(TestSetError, match="set.jsonl:2: ") as info:
+    with pytest.raises(TestSetError, match=r"set\.jsonl:2: ") as info:
         parse_testset(lines, "set.jsonl")
     assert message in str(info.value)

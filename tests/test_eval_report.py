@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from assistant.answer.types import Answer, Citation
 from assistant.core.types import Passage
@@ -38,8 +39,12 @@ CONFIG = {
 
 def _answer(text: str, answerable: bool = True, total: float = 100.0) -> Answer:
     passage = Passage(
-        chunk_id=1, doc_id="doc<1>", title="Xuất & nhập", text="Năm 2020, " + EVIDENCE,
-        start=0, end=10,
+        chunk_id=1,
+        doc_id="doc<1>",
+        title="Xuất & nhập",
+        text="Năm 2020, " + EVIDENCE,
+        start=0,
+        end=10,
     )
     quote = EVIDENCE if answerable else ""
     return Answer(
@@ -55,16 +60,22 @@ def _answer(text: str, answerable: bool = True, total: float = 100.0) -> Answer:
 
 def _result(qid: str, kind: str, right: bool, question: str = "Xuất khẩu?") -> QuestionResult:
     item = parse_item(
-        {"id": qid, "question": question, "type": kind, "any_of": ["14.081,67"],
-         "evidence": EVIDENCE}
+        {
+            "id": qid,
+            "question": question,
+            "type": kind,
+            "any_of": ["14.081,67"],
+            "evidence": EVIDENCE,
+        }
     )
     text = "Đạt 14.081,67 triệu USD [1]." if right else "Đạt <b>13 & 14</b> [1]."
     return score_answer(item, _answer(text, total=80.0 + 10 * len(qid)), wall_ms=120.0)
 
 
 def _report(results: list[QuestionResult], config: dict[str, Any] | None = None) -> dict[str, Any]:
-    run = RunResult(results=results, wall_s=4.2, started_at="2024-01-01T00:00:00+00:00",
-                    backend="in-process")
+    run = RunResult(
+        results=results, wall_s=4.2, started_at="2024-01-01T00:00:00+00:00", backend="in-process"
+    )
     return build_report(run, config or CONFIG, "eval/testset.jsonl")
 
 
@@ -98,9 +109,7 @@ def test_json_report_has_metrics_results_and_config(tmp_path: Path) -> None:
 
 def test_html_is_self_contained_and_escapes_everything(tmp_path: Path) -> None:
     evil = "<script>alert('x')</script> xuất khẩu?"
-    report = _report(
-        [_result("a", "numeric", True), _result("b", "<type>", False, question=evil)]
-    )
+    report = _report([_result("a", "numeric", True), _result("b", "<type>", False, question=evil)])
     page = render_html(report)
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
@@ -153,3 +162,25 @@ def test_compare_handles_metrics_missing_on_one_side() -> None:
     text = compare(old, new)
     assert re.search(r"^refusal_rate\s+-\s+→\s+0\.900\s*$", text, re.M)
     assert re.search(r"^mrr\s+-\s+→\s+1\.000\s*$", text, re.M)
+
+
+def test_svg_charts_are_well_formed_xml() -> None:
+    report = _report([_result("a", "numeric", True), _result("b", "<&>", False)])
+    page = render_html(report)
+    svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        root = ElementTree.fromstring(svg)
+        assert root.tag.endswith("svg") and len(root) > 3
+
+
+def test_compare_gives_no_verdict_below_display_precision() -> None:
+    old = _report([_result("a", "numeric", True)])
+    new = json.loads(json.dumps(old))
+    new["metrics"]["overall"]["latency.total.p50"] += 0.04
+    new["metrics"]["overall"]["latency.total.p95"] -= 0.2
+    lines = compare(old, new).splitlines()
+    p50 = next(line for line in lines if line.startswith("latency.total.p50"))
+    p95 = next(line for line in lines if line.startswith("latency.total.p95"))
+    assert p50.split()[-1] == "0.0"
+    assert p95.split()[-2:] == ["-0.2", "better"]

@@ -16,6 +16,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -275,6 +276,26 @@ def test_same_size_damage_is_found_by_verify_only(
     (path / "model.safetensors").write_bytes(bytes(damaged))
     assert resolve_model_path(settings) == path  # the quick check reads sizes only
     with pytest.raises(ModelNotAvailableError, match=r"corrupt: model\.safetensors has sha256"):
+        verify_model(settings)
+
+
+def test_verify_recognises_a_known_model_in_a_plain_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_fake_model(tmp_path / "plain")
+    settings = settings_for(tmp_path, model=str(folder))
+    known = KnownModel(
+        weights="model.safetensors",
+        sha256=_sha256(FAKE_WEIGHTS),
+        size=len(FAKE_WEIGHTS),
+        fingerprint=provision.model_fingerprint(folder),
+    )
+    monkeypatch.setitem(provision.KNOWN_MODELS, FAKE_ID, known)
+    assert provision.model_label(settings, folder) == FAKE_ID
+    assert verify_model(settings) == folder
+    # same fingerprint, other checksum: what damage the fingerprint cannot see looks like
+    monkeypatch.setitem(provision.KNOWN_MODELS, FAKE_ID, replace(known, sha256="0" * 64))
+    with pytest.raises(ModelNotAvailableError, match="corrupt"):
         verify_model(settings)
 
 
@@ -656,6 +677,13 @@ def test_real_model_resolves_fast(real_settings: Settings) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.slow
+def test_real_model_verifies(real_settings: Settings) -> None:
+    """Full re-hash of the provisioned copy against the known sha256."""
+    assert verify_model(real_settings) == resolve_model_path(real_settings)
+
+
+@pytest.mark.model
 @pytest.mark.parametrize(
     "query",
     [
@@ -708,6 +736,6 @@ def test_real_model_bf16_and_fp32_agree(real_settings: Settings) -> None:
     bf16, fp32 = make("bf16"), make("fp32")
     assert bf16.key == fp32.key
     agreement = np.sum(bf16.embed_documents(texts) * fp32.embed_documents(texts), axis=1)
-    assert agreement.min() > 0.98, agreement
+    assert agreement.min() > 0.995, agreement
     for key in set(sentence_transformer._MODELS) - loaded_before:
         del sentence_transformer._MODELS[key]  # free the extra copy

@@ -32,6 +32,7 @@ from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.index.store import DocumentFilter
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Assistant:
             candidate_k=self.settings.candidate_k,
         )
         self._segment_cache: dict[str, np.ndarray] = {}
+        self._doc_terms: dict[tuple[str, int], frozenset[str]] = {}
         self._segment_key = f"{embedder.key}#segment"
 
     @classmethod
@@ -111,7 +113,11 @@ class Assistant:
             query_vector = self.embedder.embed_queries([rewrite.query])[0]
         clock.lap("embed")
         retrieval = self.retriever.retrieve(
-            rewrite.query, query_vector, self.settings.top_k, to_filter(filters)
+            rewrite.query,
+            query_vector,
+            self.settings.top_k,
+            to_filter(filters),
+            dense_weight=0.9 if q.english else None,
         )
         clock.lap("retrieve")
         answer = self._compose(q, rewrite.query, rewrite.focus, retrieval.passages, query_vector)
@@ -182,16 +188,43 @@ class Assistant:
         segments = segments_of(passages[:SEGMENT_PASSAGES])
         score_segments(segments, q, weights, query_vector, self._segment_vectors(segments))
         required = requirements(q, self.index.store.document_frequencies, n_chunks)
-        eligible = [s for s in segments if all(t in s.terms for t in required.terms)]
-        if required.terms and not eligible:
-            found = set().union(*(s.terms for s in segments))
-            missing = [word for term, word in required.terms.items() if term not in found]
-            words = list(dict.fromkeys(missing or required.terms.values()))
+        eligible = [
+            s
+            for s in segments
+            if required.met_by(s.terms | s.context, self._document_terms(s.passage.doc_id))
+        ]
+        if not eligible:
+            found = set().union(*(s.terms | s.context for s in segments))
+            wanted = {**required.document_terms, **required.terms}
+            missing = [word for term, word in wanted.items() if term not in found]
+            words = list(dict.fromkeys(missing or wanted.values()))
             return self._refuse(query, passages, missing_message(words))
         selection = select(eligible, q, self.settings.max_answer_sentences)
-        if not selection.segments or selection.best_score < self.settings.refusal_threshold:
+        if not selection.segments or not self._supported(q, selection.candidates[0]):
             return self._refuse(query, passages, NOT_FOUND_VI)
         return self._cite(query, passages, selection.segments)
+
+    def _document_terms(self, doc_id: str) -> frozenset[str]:
+        """Folded terms of a whole article (cached per index generation)."""
+        key = (doc_id, self.index.store.generation)
+        terms = self._doc_terms.get(key)
+        if terms is None:
+            doc = self.index.get_document(doc_id)
+            terms = frozenset(lexical_terms(doc.text)[1]) if doc else frozenset()
+            if len(self._doc_terms) > 1000:
+                self._doc_terms.clear()
+            self._doc_terms[key] = terms
+        return terms
+
+    def _supported(self, q: Question, best: Segment) -> bool:
+        """Does the best segment answer at all? Its score must reach the calibrated
+        threshold and, for a Vietnamese question, it must share enough of the question's
+        (rarity-weighted) words: a similar-sounding sentence about another topic is not
+        an answer."""
+        self._last_best = {"score": best.score, "coverage": best.coverage, "sim": best.similarity, "en": q.english}
+        if best.score < self.settings.refusal_threshold:
+            return False
+        return q.english or best.coverage >= self.settings.min_coverage
 
     def _cite(self, query: str, passages: list[Passage], chosen: list[Segment]) -> Answer:
         citations: list[Citation] = []

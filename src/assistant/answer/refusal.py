@@ -27,9 +27,16 @@ NOT_FOUND_VI = (
 
 @dataclass
 class Requirement:
-    """Folded terms one candidate sentence must contain, with what they came from."""
+    """What a candidate sentence must mention, as folded terms mapped to the question's
+    words (for the explanation of a refusal)."""
 
-    terms: dict[str, str]  # folded term -> the question's word, for the explanation
+    terms: dict[str, str]  # in the sentence or its context: figures, years, rare names
+    document_terms: dict[str, str]  # in the sentence's article: every name of the question
+
+    def met_by(self, sentence_terms: frozenset[str], document_terms: frozenset[str]) -> bool:
+        return all(t in sentence_terms for t in self.terms) and all(
+            t in document_terms for t in self.document_terms
+        )
 
 
 def requirements(
@@ -38,13 +45,16 @@ def requirements(
     n_chunks: int,
     rare_share: float = 0.2,
 ) -> Requirement:
-    """Figures, years and rare names of the question that the answer must mention.
+    """Figures, years and rare names of the question that the answer must mention, and
+    the names its article must mention (an answer about Nghệ An is no answer to a
+    question about Thanh Hóa, however similar the sentence).
 
     A name of several words is required as its word pairs (``nhat_ban``), so "Bản" alone
     never satisfies "Nhật Bản". A name found in many chunks (the province itself) is the
     topic, not a constraint.
     """
     terms: dict[str, str] = {}
+    document_terms: dict[str, str] = {}
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token):
             continue
@@ -59,9 +69,12 @@ def requirements(
         if not keys:
             continue
         freq = doc_freq(keys)
+        if question.english and min(freq.values()) == 0:
+            continue  # an English word ("German"), not a name the articles spell
+        document_terms.update({key: name for key in keys})
         if min(freq.values()) <= rare_share * max(n_chunks, 1):
             terms.update({key: name for key in keys})
-    return Requirement(terms)
+    return Requirement(terms, document_terms)
 
 
 def missing_message(missing: list[str]) -> str:

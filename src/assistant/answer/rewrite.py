@@ -71,7 +71,7 @@ def rewrite_followup(question: str, history: Sequence[dict] | None) -> Rewrite:
         return Rewrite(query=question, focus=question, rewritten=False)
     for pattern in _FOLLOWUP_PATTERNS:
         match = pattern.match(question.strip())
-        if match:
+        if match and len(match.group("x").split()) <= 5:
             phrase = match.group("x").strip(" ,")
             replaced = _replace_parallel(previous, phrase)
             query = replaced if replaced else f"{phrase} {previous}"

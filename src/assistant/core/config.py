@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     refusal_threshold: float = Field(
         0.5, description="Minimum answer-support score below which the assistant refuses."
     )
+    min_coverage: float = Field(
+        0.3, description="Share of the question's weighted words the answer must contain."
+    )
     max_answer_sentences: int = 6
     max_question_chars: int = 2000
     prompts_dir: Path | None = Field(

@@ -247,8 +247,13 @@ def verify_model(settings: Settings) -> Path:
     known = KNOWN_MODELS.get(settings.model) or KNOWN_MODELS.get(
         str(marker.get("model")) if marker else ""
     )
+    if known is None and marker is None:  # a user's folder: recognise a known model
+        fingerprint = model_fingerprint(folder)
+        known = next((k for k in KNOWN_MODELS.values() if k.fingerprint == fingerprint), None)
     if known is not None:
         expected[known.weights] = known.sha256
+    if not expected:
+        log.warning("Nothing to verify %s against: no marker and not a known model", folder)
     for rel, sha in sorted(expected.items()):
         path = folder / rel
         if not path.is_file():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -190,12 +189,12 @@ def _compare_row(key: str, old: Any, new: Any, kind: str | None = None) -> list[
     if not isinstance(old, (int, float)) or not isinstance(new, (int, float)):
         return [key, fmt(old, show), "→", fmt(new, show), "", ""]
     delta = new - old
-    sign = "+" if delta > 0 else ""
-    verdict = ""
-    if not math.isclose(delta, 0.0, abs_tol=1e-12):
-        better = delta < 0 if _lower_is_better(key) else delta > 0
-        verdict = "better" if better else "worse"
-    return [key, fmt(old, show), "→", fmt(new, show), f"{sign}{fmt(delta, show)}", verdict]
+    shown = fmt(abs(delta), show)
+    if shown == fmt(0, show):  # below display precision: no change worth a verdict
+        return [key, fmt(old, show), "→", fmt(new, show), shown, ""]
+    better = delta < 0 if _lower_is_better(key) else delta > 0
+    sign = "+" if delta > 0 else "-"
+    return [key, fmt(old, show), "→", fmt(new, show), sign + shown, "better" if better else "worse"]
 
 
 def compare(

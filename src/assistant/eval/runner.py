@@ -9,16 +9,18 @@ errors that would fail every question (service unreachable, key rejected) stop i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
 import httpx
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from assistant.answer.types import Answer, Citation
 from assistant.core.config import Settings
@@ -96,10 +98,16 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
 
 
 class ApiBackend:
-    """POSTs to ``{url}/api/ask``; the key goes both as a bearer token and ``X-API-Key``
-    so either convention of the service accepts it."""
+    """POSTs to ``{url}/api/ask`` with the key as ``Authorization: Bearer``.
+
+    A 429 or 503 with ``Retry-After`` is waited out and retried (a few times), so the
+    service's rate limit slows the run down instead of turning answers into errors; the
+    harness's ``wall`` latency then includes the wait, the service's own timings do not.
+    """
 
     name = "api"
+    max_retries = 5
+    max_wait_s = 60.0
 
     def __init__(
         self,
@@ -108,15 +116,38 @@ class ApiBackend:
         *,
         timeout_s: float = 120.0,
         transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         headers = {"Accept": "application/json"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
-            headers["X-API-Key"] = api_key
         self.url = url.rstrip("/")
         self.client = httpx.Client(
             base_url=self.url, headers=headers, timeout=timeout_s, transport=transport
         )
+        self._sleep = sleep
+
+    def _post(self, payload: dict[str, Any]) -> httpx.Response:
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.client.post(ASK_PATH, json=payload)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as err:
+                raise RunAborted(f"Cannot reach {self.url}{ASK_PATH}: {err}") from err
+            retry_after = response.headers.get("Retry-After", "")
+            if response.status_code not in (429, 503) or attempt == self.max_retries:
+                return response
+            try:
+                wait = min(self.max_wait_s, max(0.0, float(retry_after)))
+            except ValueError:
+                wait = min(self.max_wait_s, 2.0**attempt)
+            logger.warning(
+                "HTTP %d from the service; retrying in %.0f s (raise its rate limit for "
+                "faster evaluation)",
+                response.status_code,
+                wait,
+            )
+            self._sleep(wait)
+        raise AssertionError("unreachable")
 
     def ask(self, item: TestItem) -> Answer:
         payload: dict[str, Any] = {"question": item.question}
@@ -124,10 +155,7 @@ class ApiBackend:
             payload["history"] = item.history
         if item.filters:
             payload["filters"] = item.filters
-        try:
-            response = self.client.post(ASK_PATH, json=payload)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as err:
-            raise RunAborted(f"Cannot reach {self.url}{ASK_PATH}: {err}") from err
+        response = self._post(payload)
         if response.status_code in (401, 403):
             raise RunAborted(
                 f"{self.url}{ASK_PATH} refused the request (HTTP {response.status_code}); "
@@ -159,7 +187,9 @@ def run(items: Sequence[TestItem], backend: Backend, *, progress: bool = True) -
     correct = 0
     run_start = time.perf_counter()
     bar = tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress)
-    try:
+    # log lines (the assistant logs every question) go above the bar instead of through it
+    redirect = logging_redirect_tqdm() if progress else contextlib.nullcontext()
+    with bar, redirect:
         for item in bar:
             start = time.perf_counter()
             try:
@@ -180,8 +210,6 @@ def run(items: Sequence[TestItem], backend: Backend, *, progress: bool = True) -
             correct += result.correct
             results.append(result)
             bar.set_postfix(acc=f"{correct / len(results):.2f}")
-    finally:
-        bar.close()
     return RunResult(
         results=results,
         wall_s=time.perf_counter() - run_start,

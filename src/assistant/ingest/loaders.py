@@ -102,7 +102,8 @@ def load_paths(paths: Iterable[Path]) -> Iterator[Document | LoadError]:
     """Yield a Document for every article found in ``paths`` and a LoadError for every
     file, line or record that had to be skipped.
 
-    Folders are walked recursively in sorted order (hidden files and folders skipped) so
+    Folders are walked recursively in sorted order (hidden files and folders and README
+    files skipped) so
     two loads of the same tree give the same documents in the same order; files with an
     unsupported extension are skipped with a debug log.
     """
@@ -131,11 +132,17 @@ def _walk(root: Path) -> Iterator[_Source | LoadError]:
     for folder, dirnames, filenames in os.walk(root, onerror=unlistable.append):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(folder).relative_to(root)
-        found.extend((base / name).as_posix() for name in filenames if not name.startswith("."))
+        found.extend((base / name).as_posix() for name in filenames if _is_article_name(name))
     for relative in sorted(found):
         yield _Source(root / relative, relative)
     for error in unlistable:
         yield LoadError(str(error.filename), None, f"cannot list folder: {error.strerror}")
+
+
+def _is_article_name(name: str) -> bool:
+    """Hidden files and a folder's README (it describes the folder, it is not an
+    article) are not loaded when walking a folder; named explicitly, they are."""
+    return not name.startswith(".") and not name.upper().startswith("README.")
 
 
 def _load_source(source: _Source) -> Iterator[Document | LoadError]:

@@ -95,9 +95,13 @@ class HybridRetriever:
         query_vector: np.ndarray,
         k: int,
         flt: DocumentFilter | None = None,
+        *,
+        dense_weight: float | None = None,
     ) -> Retrieval:
         """Top ``k`` passages for a query whose embedding is already computed (so that
-        the service can batch the embeddings of concurrent questions)."""
+        the service can batch the embeddings of concurrent questions). ``dense_weight``
+        overrides the configured one (an English question has no Vietnamese words to
+        match lexically)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         dense = self.index.dense_search(query_vector, self.candidate_k, flt)[0]
@@ -106,7 +110,10 @@ class HybridRetriever:
         lexical = self.index.lexical_search(query, self.candidate_k, flt)
         timings["lexical"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        ranked = fuse(dense, lexical, self.config)[:k]
+        config = self.config
+        if dense_weight is not None:
+            config = FusionConfig(config.method, config.rrf_k, dense_weight)
+        ranked = fuse(dense, lexical, config)[:k]
         found = self.index.passages([item for item, _ in ranked])
         dense_map = {item: (rank, score) for rank, (item, score) in enumerate(dense, start=1)}
         lex_map = {item: (rank, score) for rank, (item, score) in enumerate(lexical, start=1)}

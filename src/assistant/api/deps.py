@@ -1,0 +1,227 @@
+"""Typed dependencies of the routes: the settings, the loaded services, API-key checks.
+
+:class:`Services` is the one object per application that owns the run-time state: the
+assistant (absent until the model and index are loaded), the ingestor that writes to the
+same index, and the thread pools that keep CPU-bound work off the event loop.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+import anyio
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from assistant.answer.assistant import Assistant
+from assistant.answer.types import Answer
+from assistant.api.batching import MicroBatchingEmbedder
+from assistant.api.errors import ApiError
+from assistant.api.metrics import Metrics
+from assistant.core.config import Settings
+from assistant.core.types import Document
+from assistant.ingest.pipeline import Ingestor, IngestSummary
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+NOT_READY_VI = "Trợ lý đang khởi động (nạp mô hình và chỉ mục). Vui lòng thử lại sau ít giây."
+
+
+class Services:
+    """Run-time state shared by all requests of one application."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.assistant: Assistant | None = None
+        self.ingestor: Ingestor | None = None
+        self.batcher: MicroBatchingEmbedder | None = None
+        self._owns_batcher = False
+        self.load_error: str | None = None
+        self.started_at = time.time()
+        self.write_lock = threading.Lock()  # one writer at a time inside this process
+        self._ask_limiter: anyio.CapacityLimiter | None = None
+        self._write_limiter: anyio.CapacityLimiter | None = None
+
+    # --- wiring ---------------------------------------------------------------------
+    def attach(
+        self,
+        assistant: Assistant,
+        batcher: MicroBatchingEmbedder | None = None,
+        *,
+        owned: bool = False,
+    ) -> None:
+        """Make ``assistant`` (and an ingestor on its index) available to requests.
+
+        When the assistant's embedder batches queries, bulk ingest goes through its
+        yielding view, so pushed articles never hold questions up. ``owned`` says this
+        application created the batcher and stops it at shutdown.
+        """
+        if batcher is None and isinstance(assistant.embedder, MicroBatchingEmbedder):
+            batcher = assistant.embedder
+        if batcher is not None and batcher.on_batch is None:
+            batcher.on_batch = self.metrics.observe_batch
+        bulk = batcher.background(self.settings.embed_batch_size) if batcher else None
+        self.ingestor = Ingestor(
+            assistant.index,
+            bulk or assistant.embedder,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+        )
+        self.batcher = batcher
+        self._owns_batcher = owned
+        self.assistant = assistant
+        self.load_error = None
+
+    def close(self) -> None:
+        if self.batcher is not None and self._owns_batcher:
+            self.batcher.close()
+
+    @property
+    def ready(self) -> bool:
+        return self.assistant is not None
+
+    def require_assistant(self) -> Assistant:
+        if self.assistant is None:
+            raise ApiError(503, "not_ready", NOT_READY_VI, headers={"Retry-After": "5"})
+        return self.assistant
+
+    # --- work off the event loop ----------------------------------------------------
+    async def run_read(self, func: Callable[..., T], *args: Any) -> T:
+        """Run CPU-bound reading work (answering) in a worker thread. As many run at once
+        as one embedding batch holds, so concurrent questions can share model calls."""
+        if self._ask_limiter is None:
+            self._ask_limiter = anyio.CapacityLimiter(max(1, self.settings.max_batch_size))
+        return await anyio.to_thread.run_sync(partial(func, *args), limiter=self._ask_limiter)
+
+    async def run_write(self, func: Callable[..., T], *args: Any) -> T:
+        """Run an index change in a worker thread, one at a time (questions go on)."""
+        if self._write_limiter is None:
+            self._write_limiter = anyio.CapacityLimiter(1)
+
+        def locked() -> T:
+            with self.write_lock:
+                return func(*args)
+
+        return await anyio.to_thread.run_sync(locked, limiter=self._write_limiter)
+
+    async def ask(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any]],
+        filters: Mapping[str, Any] | None,
+    ) -> Answer:
+        assistant = self.require_assistant()
+        answer = await self.run_read(assistant.ask, question, history, filters)
+        self.record_answer(answer.answerable, len(answer.citations), answer.timings_ms)
+        return answer
+
+    def record_answer(
+        self, answerable: bool, citations: int, timings_ms: Mapping[str, float]
+    ) -> None:
+        """Metrics and one log line (with the per-stage timings) per answer."""
+        self.metrics.observe_answer(answerable, timings_ms)
+        logger.info(
+            "answered answerable=%s citations=%d total_ms=%.1f",
+            answerable,
+            citations,
+            timings_ms.get("total", 0.0),
+            extra={
+                "fields": {
+                    "answerable": answerable,
+                    "citations": citations,
+                    "timings_ms": {k: round(v, 1) for k, v in timings_ms.items()},
+                }
+            },
+        )
+
+    async def ingest(self, documents: Sequence[Document]) -> IngestSummary:
+        self.require_assistant()
+        assert self.ingestor is not None
+        return await self.run_write(self.ingestor.ingest_documents, list(documents))
+
+    async def delete(self, doc_id: str) -> bool:
+        assistant = self.require_assistant()
+        return await self.run_write(assistant.index.delete, doc_id)
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_assistant(services: ServicesDep) -> Assistant:
+    """The loaded assistant, or 503 while the model and index are still loading."""
+    return services.require_assistant()
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+# Declared for the OpenAPI "Authorize" button; the checks below read the header directly
+# so that a missing header and a wrong scheme get their own messages.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="API key from ASSISTANT_API_KEYS, sent as `Authorization: Bearer <key>`.",
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def _check_key(request: Request, keys: Sequence[str], purpose: str) -> None:
+    """Raise 401 (no usable Bearer credentials) or 403 (no keys configured, wrong key)."""
+    if not keys:
+        logger.warning("%s refused: no API keys configured (set ASSISTANT_API_KEYS)", purpose)
+        raise ApiError(
+            403,
+            "keys_not_configured",
+            "Chức năng này đang tắt vì máy chủ chưa có khóa truy cập. Quản trị viên cần đặt "
+            "biến môi trường ASSISTANT_API_KEYS (các khóa cách nhau bằng dấu phẩy) rồi khởi "
+            "động lại dịch vụ.",
+        )
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header or scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "missing_api_key" if not header else "invalid_auth_scheme",
+            "Cần khóa truy cập: gửi tiêu đề “Authorization: Bearer <khóa>”.",
+            headers={"WWW-Authenticate": 'Bearer realm="assistant"'},
+        )
+    given = token.strip().encode("utf-8")
+    matched = False
+    for key in keys:  # compare with every key: timing says nothing about which matched
+        matched |= hmac.compare_digest(given, key.encode("utf-8"))
+    if not matched:
+        logger.warning("%s refused: wrong API key", purpose)
+        raise ApiError(403, "invalid_api_key", "Khóa truy cập không đúng.")
+
+
+def require_write_key(request: Request, services: ServicesDep, _: Credentials) -> None:
+    """Writes always need a configured key."""
+    _check_key(request, services.settings.api_keys, "write")
+
+
+def require_read_key(request: Request, services: ServicesDep, _: Credentials) -> None:
+    """Reads need a key only when ASSISTANT_READ_REQUIRES_KEY is set."""
+    if services.settings.read_requires_key:
+        _check_key(request, services.settings.api_keys, "read")
+
+
+ReadAccess = Depends(require_read_key)
+WriteAccess = Depends(require_write_key)

@@ -1,0 +1,223 @@
+"""OpenAI-compatible endpoints: POST /v1/chat/completions (plain and streamed) and
+GET /v1/models, so tools built for OpenAI (the official clients, chat front-ends) can use
+the assistant by changing only their base URL.
+
+The last user message is the question and the earlier user/assistant messages the
+history. The answer keeps its ``[n]`` markers; the sources travel in an extra top-level
+``citations`` field (in the final chunk when streaming), which OpenAI clients keep as an
+extra attribute.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from assistant.answer.question import InvalidQuestionError, clean_question
+from assistant.api.deps import ReadAccess, Services, ServicesDep
+from assistant.api.errors import ApiError, default_error, error_body
+from assistant.api.routes.ask import SSE_HEADERS
+from assistant.api.schemas import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    ChatMessage,
+    ModelCard,
+    ModelList,
+    error_responses,
+)
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/v1", tags=["Tương thích OpenAI"], dependencies=[ReadAccess])
+
+MODEL_ID = "assistant"
+OWNER = "assistant"
+
+
+def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
+    """(question, history): the last user message and the user/assistant turns before it."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
+    if last_user is None:
+        raise ApiError(
+            400,
+            "no_user_message",
+            "Thiếu câu hỏi: cần ít nhất một tin nhắn có role “user”.",
+        )
+    history = [
+        {"role": m.role, "content": m.text()}
+        for m in messages[:last_user]
+        if m.role in ("user", "assistant")
+    ]
+    return messages[last_user].text(), history
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _usage(messages: list[ChatMessage], answer: str) -> dict[str, int]:
+    prompt = sum(_words(m.text()) for m in messages)
+    completion = _words(answer)
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+
+
+@router.get("/models", response_model=ModelList, summary="Mô hình phục vụ (một)")
+async def list_models(services: ServicesDep) -> dict[str, Any]:
+    return {"object": "list", "data": [_card(services)]}
+
+
+@router.get(
+    "/models/{model_id}",
+    response_model=ModelCard,
+    summary="Thông tin mô hình",
+    responses=error_responses(404),
+)
+async def get_model(model_id: str, services: ServicesDep) -> dict[str, Any]:
+    if model_id != MODEL_ID:
+        raise ApiError(404, "model_not_found", f"Không có mô hình “{model_id}”. Dùng “{MODEL_ID}”.")
+    return _card(services)
+
+
+def _card(services: Services) -> dict[str, Any]:
+    return {
+        "id": MODEL_ID,
+        "object": "model",
+        "created": int(services.started_at),
+        "owned_by": OWNER,
+    }
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    summary="Hỏi đáp theo giao thức chat completions của OpenAI",
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "JSON, or SSE chunks when stream=true.",
+        },
+        **error_responses(400, 401, 403, 413, 422, 429, 503),
+    },
+)
+async def chat_completions(body: ChatCompletionRequest, services: ServicesDep) -> Any:
+    """Any `model` value is accepted. With `stream: true` the reply is a stream of
+    `chat.completion.chunk` objects ending with `data: [DONE]`; the last chunk carries
+    `finish_reason: "stop"` and `citations`."""
+    question, history = split_messages(body.messages)
+    services.require_assistant()
+    clean_question(question, services.settings.max_question_chars)  # 400 before any stream
+    filters = body.filters.as_mapping() if body.filters else None
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        chunks = _chunks(
+            services, body, question, history, filters, completion_id, created, include_usage
+        )
+        return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
+    answer = await services.ask(question, history, filters)
+    data = answer.to_dict(passage_text=False)
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": answer.answer},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": _usage(body.messages, answer.answer),
+        "citations": data["citations"],
+        "answerable": answer.answerable,
+    }
+
+
+def _sse(payload: Any) -> bytes:
+    return f"data: {json.dumps(payload, ensure_ascii=False, separators=(',', ':'))}\n\n".encode()
+
+
+async def _chunks(
+    services: Services,
+    body: ChatCompletionRequest,
+    question: str,
+    history: list[dict[str, str]],
+    filters: dict[str, Any] | None,
+    completion_id: str,
+    created: int,
+    include_usage: bool,
+) -> AsyncIterator[bytes]:
+    """chat.completion.chunk events from the assistant's answer events."""
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+        return _sse(
+            {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [choice],
+                **extra,
+            }
+        )
+
+    assistant = services.require_assistant()
+    events = assistant.stream(question, history, filters)
+    yield chunk({"role": "assistant", "content": ""})
+    text: list[str] = []
+    citations: list[Any] = []
+    try:
+        item = await services.run_read(next, events, None)
+        while item is not None:
+            name, data = item
+            if name == "delta":
+                text.append(str(data.get("text", "")))
+                yield chunk({"content": data.get("text", "")})
+            elif name == "citations":
+                citations = list(data.get("citations") or [])
+            elif name == "done":
+                services.record_answer(
+                    bool(data.get("answerable")), len(citations), data.get("timings_ms") or {}
+                )
+                yield chunk(
+                    {}, "stop", citations=citations, answerable=bool(data.get("answerable"))
+                )
+            item = await anyio.to_thread.run_sync(next, events, None)
+    except InvalidQuestionError as err:
+        yield _sse(error_body(err.code, err.message_vi))
+        return
+    except Exception as err:
+        logger.error("Streaming chat completion failed: %s", err, exc_info=err)
+        yield _sse(error_body(*default_error(500)))
+        return
+    finally:
+        events.close()
+    if include_usage:
+        usage = _usage(body.messages, "".join(text))
+        yield _sse(
+            {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [],
+                "usage": usage,
+            }
+        )
+    yield b"data: [DONE]\n\n"

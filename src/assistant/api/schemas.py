@@ -1,0 +1,428 @@
+"""Request and response models of the HTTP API.
+
+They exist for two readers: the server (validation, so a malformed request is a clear 4xx
+and never an exception deep inside answering) and the portal's developers, who learn the
+API from ``/docs`` alone, hence the descriptions and the Vietnamese examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXAMPLE_QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
+EXAMPLE_QUOTE = (
+    "tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD, "
+    "tăng 88% so với mục tiêu đại hội, gấp 2,5 lần năm 2010"
+)
+EXAMPLE_ANSWER = (
+    "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD, "
+    "tăng 88% so với mục tiêu đại hội, gấp 2,5 lần năm 2010 [1]."
+)
+EXAMPLE_TITLE = "Tăng cường công tác đối ngoại đáp ứng yêu cầu trong giai đoạn mới"
+
+MAX_HISTORY_TURNS = 50
+MAX_TURN_CHARS = 20_000
+MAX_BATCH_DOCUMENTS = 1_000
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. `rate_limited`.")
+    message: str = Field(description="Explanation in Vietnamese, fit to show to the reader.")
+    details: Any = Field(None, description="Validation errors, field by field (optional).")
+
+
+class ErrorResponse(BaseModel):
+    """Every error of the API has this shape."""
+
+    error: ErrorBody
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "rate_limited",
+                        "message": "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau 12 giây.",
+                    }
+                }
+            ]
+        }
+    )
+
+
+_ERROR_TEXT = {
+    400: "Yêu cầu không hợp lệ (JSON hỏng, câu hỏi rỗng hoặc quá dài).",
+    401: "Thiếu khóa truy cập hoặc sai dạng `Authorization: Bearer <khóa>`.",
+    403: "Khóa truy cập không đúng, hoặc chức năng ghi chưa được bật.",
+    404: "Không tìm thấy.",
+    413: "Dữ liệu gửi lên quá lớn.",
+    422: "Dữ liệu gửi lên sai cấu trúc.",
+    429: "Quá nhiều yêu cầu; xem tiêu đề `Retry-After`.",
+    503: "Dịch vụ đang khởi động (đang nạp mô hình và chỉ mục).",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting the error shape for these statuses."""
+    return {
+        status: {"model": ErrorResponse, "description": _ERROR_TEXT[status]} for status in statuses
+    }
+
+
+# --- asking -----------------------------------------------------------------------------
+
+
+class Turn(BaseModel):
+    """One earlier message of the conversation (lets follow-up questions be understood)."""
+
+    role: Literal["user", "assistant", "system"] = Field(description="Who wrote it.")
+    content: str = Field(max_length=MAX_TURN_CHARS, description="What was written.")
+
+
+class Filters(BaseModel):
+    """Restricts the articles the answer may come from."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"date_from": "2020-01-01", "date_to": "2021-12-31", "tags": ["đối ngoại"]}
+            ]
+        },
+    )
+
+    date_from: dt.date | None = Field(None, description="Published on or after (YYYY-MM-DD).")
+    date_to: dt.date | None = Field(None, description="Published on or before (YYYY-MM-DD).")
+    doc_ids: list[str] = Field(default_factory=list, description="Only these documents.")
+    tags: list[str] = Field(
+        default_factory=list, description="Only articles with one of these tags."
+    )
+
+    def as_mapping(self) -> dict[str, Any]:
+        return {
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "doc_ids": self.doc_ids,
+            "tags": self.tags,
+        }
+
+
+class AskRequest(BaseModel):
+    """A question, optionally with the conversation so far and filters."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": EXAMPLE_QUESTION},
+                {
+                    "question": "Còn nhập khẩu thì sao?",
+                    "history": [
+                        {"role": "user", "content": EXAMPLE_QUESTION},
+                        {"role": "assistant", "content": EXAMPLE_ANSWER},
+                    ],
+                },
+                {
+                    "question": "Thanh Hóa hợp tác với tỉnh nào của Lào?",
+                    "filters": {"date_from": "2021-01-01"},
+                },
+            ]
+        }
+    )
+
+    question: str = Field(
+        description="The reader's question, in Vietnamese (with or without diacritics).",
+        examples=[EXAMPLE_QUESTION],
+    )
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description="Earlier turns, oldest first; used to understand follow-up questions.",
+    )
+    filters: Filters | None = None
+
+
+class CitationOut(BaseModel):
+    """The source of the claim marked ``[n]`` in the answer: ``quote`` is exactly
+    ``document.text[start:end]`` of the document ``doc_id`` (see GET /api/documents/{id})."""
+
+    n: int
+    doc_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    url: str | None = None
+    published_at: str | None = None
+
+
+class PassageOut(BaseModel):
+    """A retrieved passage (chunk of an article), with its retrieval scores."""
+
+    chunk_id: int
+    doc_id: str
+    title: str
+    url: str | None = None
+    published_at: str | None = None
+    start: int
+    end: int
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    text: str | None = None
+
+
+class RelatedOut(BaseModel):
+    """A passage that may interest the reader when the articles do not answer."""
+
+    doc_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    url: str | None = None
+    published_at: str | None = None
+
+
+class AskResponse(BaseModel):
+    """The answer: text with ``[n]`` markers, the citations behind them, and more."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": EXAMPLE_ANSWER,
+                    "answerable": True,
+                    "mode": "extractive",
+                    "query": EXAMPLE_QUESTION,
+                    "citations": [
+                        {
+                            "n": 1,
+                            "doc_id": "thanh-hoa-doi-ngoai",
+                            "title": EXAMPLE_TITLE,
+                            "quote": EXAMPLE_QUOTE,
+                            "start": 4071,
+                            "end": 4262,
+                            "url": None,
+                            "published_at": None,
+                        }
+                    ],
+                    "passages": [],
+                    "timings_ms": {"embed": 35.2, "retrieve": 8.1, "compose": 41.7, "total": 86.3},
+                    "related": [],
+                }
+            ]
+        }
+    )
+
+    answer: str = Field(
+        description="The answer, a [n] marker after every claim; when the articles do not "
+        "answer, a Vietnamese explanation (answerable=false)."
+    )
+    answerable: bool
+    mode: Literal["extractive", "generative"]
+    query: str = Field(description="The question as searched (follow-ups made standalone).")
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    timings_ms: dict[str, float]
+    related: list[RelatedOut]
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+class DocumentRecord(BaseModel):
+    """An article as the portal exports it (the same shape as the .json/.jsonl files).
+
+    ``text`` or ``html`` is required; without ``id`` one is derived from the URL."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "vi-du-bai-viet-1",
+                    "title": "Bài viết ví dụ về hội chợ thương mại",
+                    "url": "https://example.com/bai-viet-vi-du-1.html",
+                    "published_at": "2024-01-05",
+                    "text": "(Nội dung ví dụ, không phải tin thật.) Hội chợ thương mại của "
+                    "tỉnh năm 2023 có 300 gian hàng, thu hút 50.000 lượt khách.",
+                    "tags": ["ví dụ", "kinh tế"],
+                }
+            ]
+        }
+    )
+
+    id: str | int | None = Field(
+        None, description="Stable id; pushing the same id again replaces the article."
+    )
+    title: str | None = None
+    url: str | None = None
+    published_at: str | None = Field(None, description="YYYY-MM-DD, DD/MM/YYYY or ISO date-time.")
+    text: str | None = Field(None, description="Plain text of the article.")
+    html: str | None = Field(None, description="Or the article's HTML (main text is extracted).")
+    tags: list[str] | str | None = Field(None, description="A list, or a comma-separated string.")
+
+
+class DocumentBatch(BaseModel):
+    """Several articles in one request (each is committed in the same way as one)."""
+
+    documents: list[DocumentRecord] = Field(min_length=1, max_length=MAX_BATCH_DOCUMENTS)
+
+
+class RecordError(BaseModel):
+    record: int = Field(description="Position of the record in the request, from 1.")
+    id: str | None = None
+    message: str = Field(description="What is wrong with it (English, for the developer).")
+
+
+class IngestResult(BaseModel):
+    """What pushing documents changed; failed records are listed and the others kept."""
+
+    added: int
+    updated: int
+    unchanged: int
+    failed: int
+    chunks: int
+    embedded: int
+    seconds: float
+    ids: list[str] = Field(description="Ids of the documents accepted, in request order.")
+    errors: list[RecordError]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    url: str | None = None
+    published_at: str | None = None
+    tags: list[str]
+    source: str | None = None
+    chars: int = Field(description="Length of the cleaned text.")
+
+
+class DocumentFull(DocumentSummary):
+    """The whole cleaned text: citation offsets (start, end) point into ``text``."""
+
+    text: str
+
+
+class DocumentPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    documents: list[DocumentSummary]
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool
+
+
+# --- service ----------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    documents: int
+    chunks: int
+
+
+# --- OpenAI-compatible ------------------------------------------------------------------
+
+
+class ContentPart(BaseModel):
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(part.text or "" for part in self.content if part.type == "text")
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI chat-completions request. The last user message is the question, earlier
+    messages the history; sampling parameters are accepted and ignored (answers are
+    extractive). ``filters`` is an extension (send it with ``extra_body``)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "assistant",
+                    "messages": [{"role": "user", "content": EXAMPLE_QUESTION}],
+                }
+            ]
+        },
+    )
+
+    model: str = Field("assistant", description="Any value is accepted (one model is served).")
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_HISTORY_TURNS + 1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    filters: Filters | None = None
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int
+    message: ChatChoiceMessage
+    finish_reason: Literal["stop"] = "stop"
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    """Counts of whitespace-separated words (the answers come from no token-based model)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    """OpenAI ``chat.completion``, plus the ``citations`` of the ``[n]`` markers."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage
+    citations: list[CitationOut]
+    answerable: bool
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]

@@ -1,0 +1,124 @@
+"""POST /api/ask and POST /api/ask/stream with the real assistant (answers, citations,
+history, filters, SSE event order) and their validation errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api_support import EXPORT_FIGURE, QUESTION, sse_events
+
+pytest_plugins = ["test_api_support"]
+
+pytestmark = pytest.mark.model
+
+
+def test_ask_answers_with_a_citation_that_quotes_the_article(model_client: TestClient) -> None:
+    response = model_client.post("/api/ask", json={"question": QUESTION})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["answerable"] is True
+    assert EXPORT_FIGURE in body["answer"] and "[1]" in body["answer"]
+    citation = body["citations"][0]
+    assert citation["n"] == 1 and EXPORT_FIGURE in citation["quote"]
+    document = model_client.get(f"/api/documents/{citation['doc_id']}").json()
+    assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
+    assert {"embed", "retrieve", "compose", "total"} <= body["timings_ms"].keys()
+    assert body["passages"] and "text" in body["passages"][0]
+
+
+def test_follow_up_uses_the_history(model_client: TestClient) -> None:
+    history = [
+        {"role": "user", "content": QUESTION},
+        {"role": "assistant", "content": f"Đạt {EXPORT_FIGURE} [1]."},
+    ]
+    body = model_client.post(
+        "/api/ask", json={"question": "Còn nhập khẩu thì sao?", "history": history}
+    ).json()
+    assert "nhập khẩu" in body["query"] and "2016-2020" in body["query"]
+
+
+def test_unanswerable_question_is_refused_in_vietnamese(model_client: TestClient) -> None:
+    body = model_client.post(
+        "/api/ask", json={"question": "Giá vé máy bay đi Đà Nẵng tháng 7 là bao nhiêu?"}
+    ).json()
+    assert body["answerable"] is False
+    assert body["citations"] == []
+    assert "Đà Nẵng" in body["answer"]
+
+
+def test_filters_restrict_the_articles(model_client: TestClient) -> None:
+    body = model_client.post(
+        "/api/ask", json={"question": QUESTION, "filters": {"doc_ids": ["khong-ton-tai"]}}
+    ).json()
+    assert body["answerable"] is False and body["citations"] == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"question": "   "}, 400, "empty_question"),
+        ({"question": "?!…"}, 400, "no_content"),
+        ({"question": "x" * 2001}, 400, "question_too_long"),
+        ({}, 422, "validation_error"),
+        ({"question": 42}, 422, "validation_error"),
+        ({"question": "Hỏi?", "filters": {"date_from": "hôm qua"}}, 422, "validation_error"),
+        ({"question": "Hỏi?", "filters": {"tag": ["x"]}}, 422, "validation_error"),
+        (
+            {"question": "Hỏi?", "history": [{"role": "robot", "content": "x"}]},
+            422,
+            "validation_error",
+        ),
+    ],
+)
+def test_invalid_questions_get_a_vietnamese_error(
+    model_client: TestClient, payload: dict, status: int, code: str
+) -> None:
+    response = model_client.post("/api/ask", json=payload)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"] and not error["message"].isascii()  # Vietnamese, for the reader
+
+
+def test_malformed_json_is_a_400(model_client: TestClient) -> None:
+    response = model_client.post(
+        "/api/ask", content=b'{"question": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+def test_stream_sends_meta_deltas_citations_done_in_order(model_client: TestClient) -> None:
+    with model_client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        text = response.read().decode("utf-8")
+    events = sse_events(text)
+    names = [name for name, _ in events]
+    assert names[0] == "meta" and names[-2:] == ["citations", "done"]
+    assert set(names[1:-2]) == {"delta"} and len(names) > 3
+    meta, citations, done = events[0][1], events[-2][1], events[-1][1]
+    assert meta["query"] == QUESTION and meta["passages"]
+    streamed = "".join(data["text"] for name, data in events if name == "delta")
+    plain = model_client.post("/api/ask", json={"question": QUESTION}).json()
+    assert streamed == plain["answer"]
+    assert citations["citations"] == plain["citations"]
+    assert done["answerable"] is True and "total" in done["timings_ms"]
+
+
+def test_stream_of_an_unanswerable_question_still_sends_citations(
+    model_client: TestClient,
+) -> None:
+    response = model_client.post(
+        "/api/ask/stream", json={"question": "Giá vé máy bay đi Đà Nẵng tháng 7 là bao nhiêu?"}
+    )
+    names = [name for name, _ in sse_events(response.text)]
+    assert names[-2:] == ["citations", "done"]
+    assert dict(sse_events(response.text))["citations"] == {"citations": []}
+
+
+def test_stream_refuses_an_invalid_question_before_streaming(model_client: TestClient) -> None:
+    response = model_client.post("/api/ask/stream", json={"question": ""})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "empty_question"

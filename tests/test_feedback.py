@@ -1,0 +1,415 @@
+"""Readers' feedback (store, validate, export with a key), suggested questions, and the
+routes of the web chat (page, assets, security headers).
+
+The assistant here runs on the stand-in hashing embedder: these tests are about the HTTP
+machinery and the SQLite storage, not about answer quality, so they need no model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.answer.assistant import Assistant
+from assistant.api.main import create_app
+from assistant.api.routes.feedback import (
+    FEEDBACK_DB,
+    FeedbackStore,
+    questions_from_text,
+    suggest_questions,
+    suggestions_for,
+)
+from assistant.core.config import Settings, get_settings
+from assistant.core.types import Document
+from assistant.embed.hashing import HashingEmbedder
+from assistant.index.index import Index
+from assistant.ingest.pipeline import Ingestor
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "corpus" / "sample"
+WEB_DIR = ROOT / "web"
+KEY = "feedback-export-key"
+QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
+ANSWER = (
+    "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD [1]."
+)
+CITATIONS = [
+    {
+        "n": 1,
+        "doc_id": "thanh-hoa-doi-ngoai",
+        "title": "Tăng cường công tác đối ngoại đáp ứng yêu cầu trong giai đoạn mới",
+        "start": 10,
+        "end": 20,
+    }
+]
+EXTRA = Document(
+    id="cang-nghi-son-2022",
+    title="Cảng Nghi Sơn năm 2022",
+    text="Năm 2022, sản lượng hàng hóa thông qua cảng Nghi Sơn đạt 42,5 triệu tấn.\n\n"
+    "Ban Quản lý đã cấp mới 31 dự án đầu tư.",
+    published_at="2022-12-27",
+)
+
+
+def _settings(index_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"rate_limit": 0, "api_keys": [KEY], **overrides}
+    return get_settings(index_dir=index_dir, **values)
+
+
+@pytest.fixture(scope="module")
+def index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hashing-embedder index of corpus/sample (built once, copied by each test)."""
+    folder = tmp_path_factory.mktemp("feedback") / "index"
+    embedder = HashingEmbedder(dim=32)
+    index = Index(folder, embedder.key, embedder.dim)
+    summary = Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_paths(
+        [SAMPLE_DIR]
+    )
+    assert summary.failed == 0 and summary.added >= 1, summary.errors
+    index.store.close()
+    return folder
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, index_template: Path) -> Callable[..., FastAPI]:
+    """Factory: an app with a loaded (hashing) assistant on a private copy of the index."""
+    import shutil
+
+    def make(**overrides: Any) -> FastAPI:
+        folder = tmp_path / "index"
+        if not folder.exists():
+            shutil.copytree(index_template, folder, ignore=shutil.ignore_patterns(".write.lock"))
+        settings = _settings(folder, **overrides)
+        embedder = HashingEmbedder(dim=32)
+        index = Index(folder, embedder.key, embedder.dim, create=False)
+        return create_app(settings, assistant=Assistant(index, embedder, settings))
+
+    return make
+
+
+@pytest.fixture
+def client(make_app: Callable[..., FastAPI]) -> Iterator[TestClient]:
+    with TestClient(make_app()) as test_client:
+        yield test_client
+
+
+def _auth(key: str = KEY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _feedback(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "question": QUESTION,
+        "answer": ANSWER,
+        "rating": "down",
+        "comment": "Nên nói rõ là của tỉnh Thanh Hóa.",
+        "query": QUESTION,
+        "citations": CITATIONS,
+    }
+    body.update(changes)
+    return body
+
+
+def _assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert isinstance(error["message"], str) and error["message"]
+    if code is not None:
+        assert error["code"] == code
+    return error
+
+
+# --- POST /api/feedback -------------------------------------------------------------------
+
+
+def test_feedback_is_stored_in_its_own_sqlite_file(client: TestClient, tmp_path: Path) -> None:
+    db = tmp_path / "index" / FEEDBACK_DB
+    assert not db.exists(), "created on first use only"
+
+    response = client.post("/api/feedback", json=_feedback())
+    assert response.status_code == 201, response.text
+    first = response.json()
+    assert first["stored"] is True and isinstance(first["id"], int)
+
+    second = client.post("/api/feedback", json=_feedback(rating="up", comment=None)).json()
+    assert second["id"] > first["id"]
+
+    assert db.is_file()
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT rating, question, answer, comment, query, citations FROM feedback ORDER BY id"
+        ).fetchall()
+    assert [row[0] for row in rows] == ["down", "up"]
+    assert rows[0][1] == QUESTION and rows[0][2] == ANSWER
+    assert rows[0][3] == "Nên nói rõ là của tỉnh Thanh Hóa."
+    assert rows[1][3] is None
+    assert json.loads(rows[0][5])[0]["doc_id"] == "thanh-hoa-doi-ngoai"
+
+
+def test_feedback_only_needs_rating_question_and_answer(client: TestClient) -> None:
+    response = client.post(
+        "/api/feedback", json={"question": "Câu hỏi?", "answer": "Trả lời.", "rating": "up"}
+    )
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (_feedback(rating="meh"), "rating"),
+        (_feedback(question="   "), "question"),
+        ({"answer": ANSWER, "rating": "up"}, "question"),
+        (_feedback(comment="x" * 5000), "comment"),
+        (_feedback(citations=[{"n": 1}]), "citations.0.doc_id"),
+    ],
+)
+def test_invalid_feedback_is_refused_in_vietnamese(
+    client: TestClient, body: dict[str, Any], field: str
+) -> None:
+    error = _assert_error(client.post("/api/feedback", json=body), 422, "validation_error")
+    assert "không hợp lệ" in error["message"] and field in error["message"]
+
+
+def test_malformed_json_is_a_400(client: TestClient) -> None:
+    response = client.post(
+        "/api/feedback", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    _assert_error(response, 400)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    """Many threads, each with its own store object (as requests have), all committed."""
+    path = tmp_path / "idx" / FEEDBACK_DB
+    ids: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def write(worker: int) -> None:
+        try:
+            store = FeedbackStore(path)
+            for i in range(25):
+                new_id = store.add(
+                    rating="up" if i % 2 else "down",
+                    question=f"câu hỏi {worker}-{i}",
+                    answer="trả lời",
+                )
+                with lock:
+                    ids.append(new_id)
+        except BaseException as err:  # reported below, with the thread's error
+            errors.append(err)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(ids) == len(set(ids)) == 200
+    assert len(list(FeedbackStore(path).rows())) == 200
+
+
+# --- GET /api/feedback/export -------------------------------------------------------------
+
+
+def test_export_requires_the_api_key(client: TestClient) -> None:
+    _assert_error(client.get("/api/feedback/export"), 401)
+    _assert_error(
+        client.get("/api/feedback/export", headers=_auth("wrong")), 403, "invalid_api_key"
+    )
+
+
+def test_export_is_off_without_configured_keys(make_app: Callable[..., FastAPI]) -> None:
+    with TestClient(make_app(api_keys=[])) as client:
+        response = client.get("/api/feedback/export", headers=_auth())
+        _assert_error(response, 403, "keys_not_configured")
+
+
+def test_export_csv_opens_in_a_spreadsheet(client: TestClient) -> None:
+    client.post("/api/feedback", json=_feedback())
+    client.post("/api/feedback", json=_feedback(rating="up", answer='=HYPERLINK("x") [1]'))
+
+    response = client.get("/api/feedback/export?format=csv", headers=_auth())
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment;") and disposition.rstrip('"').endswith(".csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff"), "BOM so that Excel reads UTF-8"
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [row["rating"] for row in rows] == ["down", "up"]
+    assert rows[0]["question"] == QUESTION
+    assert rows[0]["comment"] == "Nên nói rõ là của tỉnh Thanh Hóa."
+    assert json.loads(rows[0]["citations"])[0]["n"] == 1
+    assert rows[1]["answer"].startswith("'="), "a formula is neutralised"
+
+
+def test_export_jsonl(client: TestClient) -> None:
+    client.post("/api/feedback", json=_feedback())
+    response = client.get("/api/feedback/export", params={"format": "jsonl"}, headers=_auth())
+    assert response.status_code == 200, response.text
+    assert ".jsonl" in response.headers["content-disposition"]
+    records = [json.loads(line) for line in response.text.splitlines()]
+    assert len(records) == 1
+    record = records[0]
+    assert record["rating"] == "down" and record["question"] == QUESTION
+    assert record["citations"] == CITATIONS
+    assert re.match(r"\d{4}-\d\d-\d\dT", record["created_at"])
+
+
+def test_export_of_nothing_and_of_an_unknown_format(client: TestClient) -> None:
+    empty = client.get("/api/feedback/export?format=jsonl", headers=_auth())
+    assert empty.status_code == 200 and empty.text == ""
+    header_only = client.get("/api/feedback/export", headers=_auth())
+    assert header_only.text.lstrip("\ufeff").strip() == (
+        "id,created_at,rating,question,answer,comment,query,citations"
+    )
+    _assert_error(client.get("/api/feedback/export?format=xml", headers=_auth()), 422)
+
+
+# --- GET /api/suggestions -----------------------------------------------------------------
+
+
+def test_suggestions_come_from_the_corpus(client: TestClient) -> None:
+    response = client.get("/api/suggestions")
+    assert response.status_code == 200, response.text
+    suggestions = response.json()["suggestions"]
+    assert 1 <= len(suggestions) <= 6
+    assert all(s.endswith("?") and s[0].isupper() for s in suggestions)
+    assert len(set(suggestions)) == len(suggestions)
+    assert any("xuất khẩu" in s for s in suggestions)
+    assert client.get("/api/suggestions").json()["suggestions"] == suggestions  # deterministic
+
+
+def test_suggestions_wait_for_the_index(tmp_path: Path) -> None:
+    """Before the assistant is loaded: 503 with Retry-After (the chat retries)."""
+    app = create_app(_settings(tmp_path / "none"))
+    client = TestClient(app)  # no lifespan: the model and index are never loaded
+    response = client.get("/api/suggestions")
+    _assert_error(response, 503, "not_ready")
+    assert response.headers["retry-after"]
+
+
+def test_suggestions_follow_the_index_generation(tmp_path: Path, index_template: Path) -> None:
+    import shutil
+
+    folder = shutil.copytree(index_template, tmp_path / "index")
+    embedder = HashingEmbedder(dim=32)
+    index = Index(folder, embedder.key, embedder.dim, create=False)
+    before = suggestions_for(index.store)
+    assert suggestions_for(index.store) == before
+    Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_documents([EXTRA])
+    after = suggestions_for(index.store)
+    assert after != before
+    assert any("Nghi Sơn" in s or "sản lượng hàng hóa" in s for s in after)
+
+
+def test_questions_are_made_from_sentences_with_figures() -> None:
+    text = (
+        "Nhờ đó, thị trường xuất khẩu của tỉnh ngày càng mở rộng, tổng giá trị xuất khẩu hàng "
+        "hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD, tăng 88% so với mục tiêu "
+        "đại hội. Trong giai đoạn 2016-2020, tỉnh đã thu hút 79 dự án FDI, với tổng vốn "
+        "3.777,5 triệu USD."
+    )
+    questions = [q for q, _ in questions_from_text(text)]
+    assert questions == [
+        "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
+        "Trong giai đoạn 2016-2020, tỉnh đã thu hút bao nhiêu dự án FDI?",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanh Hóa đã bám sát Chỉ thị số 41-CT/TW ngày 15-4-2010 của Ban Bí thư.",
+        "Trong 5 năm qua, tỉnh đã quán triệt các chủ trương của Đảng.",
+        "Lãnh đạo hai tỉnh hội đàm giai đoạn 2021-2025.",
+        "",
+    ],
+)
+def test_dates_codes_and_durations_make_no_question(text: str) -> None:
+    assert questions_from_text(text) == []
+
+
+def test_suggestions_are_diverse_and_bounded() -> None:
+    docs = [
+        Document(id=f"d{i}", title="t", text=f"Năm 2020, tỉnh {name} đón {i}.000 lượt khách.")
+        for i, name in enumerate(["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Ninh Bình"], start=1)
+    ]
+    docs.append(EXTRA)
+    chosen = suggest_questions(docs, limit=3)
+    assert len(chosen) == 3
+    assert suggest_questions(docs, limit=3) == chosen
+    assert suggest_questions([], limit=3) == []
+
+
+# --- the web chat routes ------------------------------------------------------------------
+
+
+def test_chat_page_is_served_with_security_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'lang="vi"' in response.text and "<title>" in response.text
+    csp = response.headers["content-security-policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert directives["object-src"] == "'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_framing_is_limited_to_configured_origins(make_app: Callable[..., FastAPI]) -> None:
+    with TestClient(make_app(cors_origins=["https://baothanhhoa.vn"])) as client:
+        csp = client.get("/").headers["content-security-policy"]
+    assert "frame-ancestors 'self' https://baothanhhoa.vn" in csp
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/app.js", "text/javascript"),
+        ("/widget.js", "text/javascript"),
+        ("/styles.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+    ],
+)
+def test_assets_are_served(client: TestClient, path: str, media_type: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.content == (WEB_DIR / path.lstrip("/")).read_bytes()
+
+
+def test_only_listed_files_are_served(client: TestClient) -> None:
+    for path in ("/README.md", "/web/app.js", "/..%2fpyproject.toml", "/index.html.bak"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_web_files_are_self_contained() -> None:
+    """No inline script, no inline handler, no external asset: the CSP holds and the
+    page works without the internet."""
+    html = (WEB_DIR / "index.html").read_text(encoding="utf-8")
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag, tag
+    assert re.search(r"<script\b[^>]*>\s*[^<\s]", html) is None, "inline script"
+    assert re.search(r"\son[a-z]+\s*=", html) is None, "inline event handler"
+    assert " style=" not in html
+    for name in ("index.html", "app.js", "styles.css", "widget.js"):
+        text = re.sub(r"/\*.*?\*/", "", (WEB_DIR / name).read_text(encoding="utf-8"), flags=re.S)
+        assert re.search(r"(?:src|href)\s*=\s*[\"'](?:https?:)?//", text) is None, name
+        assert "@import" not in text and "url(http" not in text, name
+    app_js = (WEB_DIR / "app.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in app_js and "insertAdjacentHTML" not in app_js
+    assert "eval(" not in app_js
