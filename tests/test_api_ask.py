@@ -1,17 +1,27 @@
-"""POST /api/ask and POST /api/ask/stream with the real assistant (answers, citations,
-history, filters, SSE event order) and their validation errors."""
+"""POST /api/ask and POST /api/ask/stream: answers, citations, history, filters and the
+SSE event order with the real assistant (marked ``model``); validation errors, failures
+while streaming and a free event loop with the stand-in embedder."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from test_api_support import EXPORT_FIGURE, QUESTION, sse_events
+from test_api_support import EXPORT_FIGURE, QUESTION, served, sse_events
+
+from assistant.answer.assistant import Assistant
 
 pytest_plugins = ["test_api_support"]
 
-pytestmark = pytest.mark.model
+model = pytest.mark.model
 
 
+@model
 def test_ask_answers_with_a_citation_that_quotes_the_article(model_client: TestClient) -> None:
     response = model_client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
@@ -26,6 +36,7 @@ def test_ask_answers_with_a_citation_that_quotes_the_article(model_client: TestC
     assert body["passages"] and "text" in body["passages"][0]
 
 
+@model
 def test_follow_up_uses_the_history(model_client: TestClient) -> None:
     history = [
         {"role": "user", "content": QUESTION},
@@ -37,6 +48,7 @@ def test_follow_up_uses_the_history(model_client: TestClient) -> None:
     assert "nhập khẩu" in body["query"] and "2016-2020" in body["query"]
 
 
+@model
 def test_unanswerable_question_is_refused_in_vietnamese(model_client: TestClient) -> None:
     body = model_client.post(
         "/api/ask", json={"question": "Giá vé máy bay đi Đà Nẵng tháng 7 là bao nhiêu?"}
@@ -46,6 +58,7 @@ def test_unanswerable_question_is_refused_in_vietnamese(model_client: TestClient
     assert "Đà Nẵng" in body["answer"]
 
 
+@model
 def test_filters_restrict_the_articles(model_client: TestClient) -> None:
     body = model_client.post(
         "/api/ask", json={"question": QUESTION, "filters": {"doc_ids": ["khong-ton-tai"]}}
@@ -71,23 +84,24 @@ def test_filters_restrict_the_articles(model_client: TestClient) -> None:
     ],
 )
 def test_invalid_questions_get_a_vietnamese_error(
-    model_client: TestClient, payload: dict, status: int, code: str
+    hashing_client: TestClient, payload: dict, status: int, code: str
 ) -> None:
-    response = model_client.post("/api/ask", json=payload)
+    response = hashing_client.post("/api/ask", json=payload)
     assert response.status_code == status
     error = response.json()["error"]
     assert error["code"] == code
     assert error["message"] and not error["message"].isascii()  # Vietnamese, for the reader
 
 
-def test_malformed_json_is_a_400(model_client: TestClient) -> None:
-    response = model_client.post(
+def test_malformed_json_is_a_400(hashing_client: TestClient) -> None:
+    response = hashing_client.post(
         "/api/ask", content=b'{"question": ', headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 
 
+@model
 def test_stream_sends_meta_deltas_citations_done_in_order(model_client: TestClient) -> None:
     with model_client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
@@ -106,6 +120,7 @@ def test_stream_sends_meta_deltas_citations_done_in_order(model_client: TestClie
     assert done["answerable"] is True and "total" in done["timings_ms"]
 
 
+@model
 def test_stream_of_an_unanswerable_question_still_sends_citations(
     model_client: TestClient,
 ) -> None:
@@ -117,8 +132,53 @@ def test_stream_of_an_unanswerable_question_still_sends_citations(
     assert dict(sse_events(response.text))["citations"] == {"citations": []}
 
 
-def test_stream_refuses_an_invalid_question_before_streaming(model_client: TestClient) -> None:
-    response = model_client.post("/api/ask/stream", json={"question": ""})
+def test_stream_refuses_an_invalid_question_before_streaming(
+    hashing_client: TestClient,
+) -> None:
+    response = hashing_client.post("/api/ask/stream", json={"question": ""})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["error"]["code"] == "empty_question"
+
+
+def test_a_failure_while_streaming_is_an_error_event(
+    hashing_app: Callable[..., FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("index file vanished")
+
+    monkeypatch.setattr(Assistant, "ask", broken)
+    with TestClient(hashing_app(), raise_server_exceptions=False) as client:
+        response = client.post("/api/ask/stream", json={"question": QUESTION})
+        assert response.status_code == 200
+        events = sse_events(response.text)
+        assert [name for name, _ in events] == ["error"]
+        assert events[0][1]["code"] == "internal_error" and events[0][1]["message"]
+        plain = client.post("/api/ask", json={"question": QUESTION})
+        assert plain.status_code == 500
+        assert plain.json()["error"]["code"] == "internal_error"
+        assert "vanished" not in plain.text  # nothing internal leaks
+
+
+def test_answering_never_blocks_the_event_loop(
+    hashing_app: Callable[..., FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a (slow, CPU-bound) answer is computed, other requests are served."""
+    original = Assistant.ask
+
+    def slow(self: Assistant, *args: object, **kwargs: object) -> object:
+        time.sleep(2.0)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assistant, "ask", slow)
+    with served(hashing_app()) as url, httpx.Client(base_url=url, timeout=30) as client:
+        asking = threading.Thread(
+            target=lambda: client.post("/api/ask", json={"question": QUESTION})
+        )
+        asking.start()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        assert client.get("/api/health").status_code == 200
+        assert time.perf_counter() - started < 1.0
+        assert asking.is_alive()
+        asking.join()

@@ -82,7 +82,7 @@ def test_questions_are_answered_while_articles_are_written(
                 for j in range(30)
             ),
         }
-        for i in range(4)
+        for i in range(6)
     ]
     with TestClient(writable_model_app()) as client:
         assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200  # warm
@@ -100,7 +100,7 @@ def test_questions_are_answered_while_articles_are_written(
         assert result.get("status") == 200
         assert all(a.status_code == 200 and a.json()["answerable"] for a in answers)
         assert write_still_running, "the questions waited for the whole write"
-        assert client.get("/api/documents/bulk-3").status_code == 200
+        assert client.get("/api/documents/bulk-5").status_code == 200
 
 
 def test_writes_need_a_key(hashing_app: Callable[..., FastAPI]) -> None:

@@ -3,16 +3,18 @@ to a real HTTP server (uvicorn on a free local port)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from test_api_support import EXPORT_FIGURE, QUESTION, served, sse_events
 
+from assistant.answer.assistant import Assistant
+
 pytest_plugins = ["test_api_support"]
 
-pytestmark = pytest.mark.model
+model = pytest.mark.model
 
 openai = pytest.importorskip("openai", reason="the openai client is a dev dependency")
 
@@ -28,12 +30,14 @@ def client(base_url: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{base_url}/v1", api_key="not-needed-for-reading", max_retries=0)
 
 
+@model
 def test_models(client: openai.OpenAI) -> None:
     models = client.models.list()
     assert [m.id for m in models.data] == ["assistant"]
     assert client.models.retrieve("assistant").owned_by == "assistant"
 
 
+@model
 def test_chat_completion_keeps_markers_and_citations(client: openai.OpenAI) -> None:
     completion = client.chat.completions.create(
         model="gpt-4o-mini",  # whatever a tool sends, it is served
@@ -51,6 +55,7 @@ def test_chat_completion_keeps_markers_and_citations(client: openai.OpenAI) -> N
     assert completion.usage is not None and completion.usage.completion_tokens > 0
 
 
+@model
 def test_history_comes_from_earlier_messages(client: openai.OpenAI, base_url: str) -> None:
     completion = client.chat.completions.create(
         model="assistant",
@@ -63,6 +68,7 @@ def test_history_comes_from_earlier_messages(client: openai.OpenAI, base_url: st
     assert completion.choices[0].message.content
 
 
+@model
 def test_streamed_chat_completion(client: openai.OpenAI) -> None:
     stream = client.chat.completions.create(
         model="assistant",
@@ -81,6 +87,7 @@ def test_streamed_chat_completion(client: openai.OpenAI) -> None:
     assert chunks[-1].usage is not None and not chunks[-1].choices
 
 
+@model
 def test_stream_ends_with_done(base_url: str) -> None:
     response = httpx.post(
         f"{base_url}/v1/chat/completions",
@@ -92,6 +99,7 @@ def test_stream_ends_with_done(base_url: str) -> None:
     assert events[-2][1]["choices"][0]["finish_reason"] == "stop"
 
 
+@model
 def test_errors_reach_the_client(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(
@@ -104,3 +112,23 @@ def test_errors_reach_the_client(client: openai.OpenAI) -> None:
         )
     with pytest.raises(openai.NotFoundError):
         client.models.retrieve("gpt-5")
+
+
+def test_a_failure_mid_stream_reaches_the_client_as_an_error(
+    hashing_app: Callable[..., FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("index file vanished")
+
+    monkeypatch.setattr(Assistant, "ask", broken)
+    with served(hashing_app()) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="not-needed", max_retries=0)
+        stream = client.chat.completions.create(
+            model="assistant", messages=[{"role": "user", "content": QUESTION}], stream=True
+        )
+        with pytest.raises(openai.APIError, match="lỗi"):
+            list(stream)
+        with pytest.raises(openai.InternalServerError):
+            client.chat.completions.create(
+                model="assistant", messages=[{"role": "user", "content": QUESTION}]
+            )

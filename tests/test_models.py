@@ -655,7 +655,7 @@ def real_settings() -> Settings:
 
 
 @pytest.fixture(scope="module")
-def real_embedder(real_settings: Settings) -> Embedder:
+def offline_embedder(real_settings: Settings) -> Embedder:
     """The real model, loaded with every network connection refused."""
     embedder = load_embedder(real_settings)
 
@@ -692,30 +692,30 @@ def test_real_model_verifies(real_settings: Settings) -> None:
         "total export value 2016-2020",
     ],
 )
-def test_real_model_ranks_the_export_passage_first(real_embedder: Embedder, query: str) -> None:
-    (q,) = real_embedder.embed_queries([query])
-    export, heritage = real_embedder.embed_documents([EXPORT, HERITAGE])
+def test_real_model_ranks_the_export_passage_first(offline_embedder: Embedder, query: str) -> None:
+    (q,) = offline_embedder.embed_queries([query])
+    export, heritage = offline_embedder.embed_documents([EXPORT, HERITAGE])
     assert _cos(q, export) > _cos(q, heritage) + 0.05, (_cos(q, export), _cos(q, heritage))
 
 
 @pytest.mark.model
-def test_real_model_vectors_are_normalised(real_embedder: Embedder) -> None:
-    vectors = real_embedder.embed_documents([EXPORT, HERITAGE, "ngắn"])
-    assert vectors.shape == (3, real_embedder.dim)
+def test_real_model_vectors_are_normalised(offline_embedder: Embedder) -> None:
+    vectors = offline_embedder.embed_documents([EXPORT, HERITAGE, "ngắn"])
+    assert vectors.shape == (3, offline_embedder.dim)
     assert vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    query = real_embedder.embed_queries([EXPORT])[0]
+    query = offline_embedder.embed_queries([EXPORT])[0]
     assert _cos(query, vectors[0]) < 0.999  # query and document prompts differ
 
 
 @pytest.mark.model
-def test_real_model_matryoshka_256(real_settings: Settings, real_embedder: Embedder) -> None:
+def test_real_model_matryoshka_256(real_settings: Settings, offline_embedder: Embedder) -> None:
     small = load_embedder(real_settings.model_copy(update={"embedding_dim": 256}))
     assert small.dim == 256
-    assert small.key != real_embedder.key
+    assert small.key != offline_embedder.key
     texts = [EXPORT, HERITAGE]
     cut = small.embed_documents(texts)
-    full = real_embedder.embed_documents(texts)
+    full = offline_embedder.embed_documents(texts)
     assert cut.shape == (2, 256)
     np.testing.assert_allclose(np.linalg.norm(cut, axis=1), 1.0, atol=1e-5)
     expected = full[:, :256] / np.linalg.norm(full[:, :256], axis=1, keepdims=True)

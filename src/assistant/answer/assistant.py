@@ -22,9 +22,9 @@ from assistant.answer.extractive import (
     segments_of,
     select,
 )
-from assistant.answer.question import Question, analyse, clean_question
+from assistant.answer.question import Question, analyse, clean_question, is_english
 from assistant.answer.refusal import missing_message, requirements, NOT_FOUND_VI
-from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.rewrite import Rewrite, rewrite_followup
 from assistant.answer.types import Answer, Citation
 from assistant.core.config import Settings, get_settings
 from assistant.core.types import Passage, content_hash
@@ -32,6 +32,7 @@ from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.index.store import DocumentFilter
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.retrieve.restore import restore_diacritics
 from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,11 @@ class Assistant:
         clock = _Clock()
         text = clean_question(question, self.settings.max_question_chars)
         rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        if not is_english(rewrite.query):
+            restored = restore_diacritics(rewrite.query, self.index.store.written_forms)
+            if restored != rewrite.query:
+                focus = restore_diacritics(rewrite.focus, self.index.store.written_forms)
+                rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
         q = analyse(rewrite.query)
         clock.lap("rewrite")
         if query_vector is None:
@@ -191,13 +197,17 @@ class Assistant:
         eligible = [
             s
             for s in segments
-            if required.met_by(s.terms | s.context, self._document_terms(s.passage.doc_id))
+            if required.met_by(
+                s.terms | s.context,
+                s.passage_terms,
+                frozenset(lexical_terms(s.passage.title)[1]),
+                self._document_terms(s.passage.doc_id),
+            )
         ]
         if not eligible:
-            found = set().union(*(s.terms | s.context for s in segments))
-            wanted = {**required.document_terms, **required.terms}
-            missing = [word for term, word in wanted.items() if term not in found]
-            words = list(dict.fromkeys(missing or wanted.values()))
+            found = set().union(*(s.passage_terms for s in segments))
+            missing = [word for term, word in required.words.items() if term not in found]
+            words = list(dict.fromkeys(missing or required.words.values()))
             return self._refuse(query, passages, missing_message(words))
         selection = select(eligible, q, self.settings.max_answer_sentences)
         if not selection.segments or not self._supported(q, selection.candidates[0]):

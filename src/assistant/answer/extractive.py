@@ -47,6 +47,7 @@ class Segment:
     text: str
     terms: frozenset[str]
     context: frozenset[str] = frozenset()  # terms of its sentence and the one before
+    passage_terms: frozenset[str] = frozenset()
     coverage: float = 0.0
     similarity: float = 0.0
     score: float = 0.0
@@ -77,6 +78,7 @@ def segments_of(passages: Sequence[Passage]) -> list[Segment]:
     out: list[Segment] = []
     for passage in passages:
         text = passage.text
+        passage_terms = frozenset(lexical_terms(text)[1])
         previous: frozenset[str] = frozenset()
         for s_start, s_end in split_sentences(text):
             sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
@@ -85,6 +87,8 @@ def segments_of(passages: Sequence[Passage]) -> list[Segment]:
             pieces = []
             cursor = s_start
             for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
+                if text.count("(", s_start, brk.start()) > text.count(")", s_start, brk.start()):
+                    continue  # a ';' inside brackets separates list items, not facts
                 pieces.append((cursor, brk.start()))
                 cursor = brk.end()
             pieces.append((cursor, s_end))
@@ -105,6 +109,7 @@ def segments_of(passages: Sequence[Passage]) -> list[Segment]:
                         text=piece,
                         terms=frozenset(lexical_terms(piece)[1]),
                         context=context,
+                        passage_terms=passage_terms,
                         order=len(out),
                     )
                 )

@@ -9,7 +9,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.core.errors import AssistantError
-from assistant.text.vietnamese import fold, has_diacritics, is_numberlike, nfc, raw_tokens
+from assistant.text.vietnamese import (
+    TOKEN_PATTERN,
+    fold,
+    has_diacritics,
+    is_numberlike,
+    nfc,
+    raw_tokens,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -102,7 +109,7 @@ _GENERIC_FIRST = frozenset(
     "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
     "thỏa quan công chủ ban bộ sở hợp".split()
 )
-_NAME_TOKEN = re.compile(r"\w+(?:[-–]\w+)*")
+_NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
 
 
 def _names(text: str) -> list[str]:

@@ -28,15 +28,28 @@ NOT_FOUND_VI = (
 @dataclass
 class Requirement:
     """What a candidate sentence must mention, as folded terms mapped to the question's
-    words (for the explanation of a refusal)."""
+    words (for the explanation of a refusal), each at its own scope."""
 
-    terms: dict[str, str]  # in the sentence or its context: figures, years, rare names
-    document_terms: dict[str, str]  # in the sentence's article: every name of the question
+    figures: dict[str, str]  # years and figures: in the sentence's passage
+    rare_names: dict[str, str]  # rare names: in the sentence (or the one before) or title
+    names: dict[str, str]  # every name of the question: somewhere in the article
 
-    def met_by(self, sentence_terms: frozenset[str], document_terms: frozenset[str]) -> bool:
-        return all(t in sentence_terms for t in self.terms) and all(
-            t in document_terms for t in self.document_terms
+    def met_by(
+        self,
+        sentence: frozenset[str],
+        passage: frozenset[str],
+        title: frozenset[str],
+        document: frozenset[str],
+    ) -> bool:
+        return (
+            all(t in passage for t in self.figures)
+            and all(t in sentence or t in title for t in self.rare_names)
+            and all(t in document for t in self.names)
         )
+
+    @property
+    def words(self) -> dict[str, str]:
+        return {**self.names, **self.rare_names, **self.figures}
 
 
 def requirements(
@@ -53,15 +66,16 @@ def requirements(
     never satisfies "Nhật Bản". A name found in many chunks (the province itself) is the
     topic, not a constraint.
     """
-    terms: dict[str, str] = {}
-    document_terms: dict[str, str] = {}
+    figures: dict[str, str] = {}
+    rare: dict[str, str] = {}
+    names: dict[str, str] = {}
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token):
             continue
         for part in re.split(r"[-–/]", token) if re.search(r"(?:19|20)\d\d[-–/]", token) else [token]:
             folded = lexical_terms(part)[1]
             if folded:
-                terms[folded[0]] = token
+                figures[folded[0]] = token
     for name in question.names:
         folded = lexical_terms(name)[1]
         words = len(raw_tokens(name))
@@ -71,10 +85,10 @@ def requirements(
         freq = doc_freq(keys)
         if question.english and min(freq.values()) == 0:
             continue  # an English word ("German"), not a name the articles spell
-        document_terms.update({key: name for key in keys})
+        names.update({key: name for key in keys})
         if min(freq.values()) <= rare_share * max(n_chunks, 1):
-            terms.update({key: name for key in keys})
-    return Requirement(terms, document_terms)
+            rare.update({key: name for key in keys})
+    return Requirement(figures, rare, names)
 
 
 def missing_message(missing: list[str]) -> str:

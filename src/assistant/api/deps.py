@@ -62,14 +62,14 @@ class Services:
         """Make ``assistant`` (and an ingestor on its index) available to requests.
 
         When the assistant's embedder batches queries, bulk ingest goes through its
-        yielding view, so pushed articles never hold questions up. ``owned`` says this
-        application created the batcher and stops it at shutdown.
+        yielding view, so a push holds a question up for one small slice at most.
+        ``owned`` says this application created the batcher and stops it at shutdown.
         """
         if batcher is None and isinstance(assistant.embedder, MicroBatchingEmbedder):
             batcher = assistant.embedder
         if batcher is not None and batcher.on_batch is None:
             batcher.on_batch = self.metrics.observe_batch
-        bulk = batcher.background(self.settings.embed_batch_size) if batcher else None
+        bulk = batcher.background() if batcher else None
         self.ingestor = Ingestor(
             assistant.index,
             bulk or assistant.embedder,

@@ -63,6 +63,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(
     exact, folded, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms_vocab USING fts5vocab(chunk_terms, 'col');
+CREATE TABLE IF NOT EXISTS term_forms (
+    folded TEXT NOT NULL,
+    exact TEXT NOT NULL,
+    PRIMARY KEY (folded, exact)
+) WITHOUT ROWID;
 """
 
 
@@ -287,6 +292,10 @@ class Store:
                 "INSERT INTO chunk_terms (rowid, exact, folded) VALUES (?, ?, ?)",
                 (chunk_id, exact, folded),
             )
+            conn.executemany(
+                "INSERT OR IGNORE INTO term_forms (folded, exact) VALUES (?, ?)",
+                {(f, e) for f, e in zip(folded.split(), exact.split(), strict=True) if f != e},
+            )
             new_ids.append(chunk_id)
         return removed, new_ids
 
@@ -420,6 +429,22 @@ class Store:
                 "SELECT doc FROM chunk_terms_vocab WHERE term = ? AND col = ?", (term, column)
             ).fetchone()
             out[term] = int(row[0]) if row else 0
+        return out
+
+    def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """For each folded term, the written forms the articles use and in how many
+        chunks each occurs, most frequent first (``xuat_khau`` → ``xuất_khẩu``)."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for term in dict.fromkeys(folded_terms):
+            forms = [term] + [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT exact FROM term_forms WHERE folded = ?", (term,)
+                )
+            ]
+            freq = self.document_frequencies(forms, column="exact") if forms else {}
+            ranked = sorted(((f, n) for f, n in freq.items() if n > 0), key=lambda x: -x[1])
+            out[term] = ranked
         return out
 
     # --- statistics ---------------------------------------------------------------

@@ -24,6 +24,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Examples kept whole: 14.081,67  15-4-2010  41-CT/TW  22/NQ-TW  2016-2020  COVID-19
 _COMPOUND = r"\w+(?:[.,/\-–]\w+)+"
 _TOKEN_RE = re.compile(rf"{_COMPOUND}|\w+", re.UNICODE)
+TOKEN_PATTERN = _TOKEN_RE  # public: callers that need token positions (finditer)
 _HAS_DIGIT = re.compile(r"\d")
 
 

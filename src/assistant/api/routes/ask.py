@@ -16,6 +16,7 @@ import anyio
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from assistant.answer.assistant import Assistant
 from assistant.answer.question import InvalidQuestionError, clean_question
 from assistant.api.deps import ReadAccess, Services, ServicesDep
 from assistant.api.errors import default_error
@@ -78,18 +79,19 @@ async def ask(body: AskRequest, services: ServicesDep) -> dict[str, Any]:
     responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS},
 )
 async def ask_stream(body: AskRequest, services: ServicesDep) -> StreamingResponse:
-    services.require_assistant()
+    assistant = services.require_assistant()
     clean_question(body.question, services.settings.max_question_chars)  # 400 before streaming
-    events = answer_events(services, body)
+    events = answer_events(services, assistant, body)
     return StreamingResponse(events, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
-async def answer_events(services: Services, body: AskRequest) -> AsyncIterator[bytes]:
+async def answer_events(
+    services: Services, assistant: Assistant, body: AskRequest
+) -> AsyncIterator[bytes]:
     """meta, delta…, citations, done — or error. The assistant's event generator is
     advanced in worker threads: the first step computes the answer (under the limit on
     concurrent answering), the following ones only hand out its pieces."""
     yield b": answering\n\n"  # headers and a first byte go out at once
-    assistant = services.require_assistant()
     events = assistant.stream(
         body.question,
         [turn.model_dump() for turn in body.history],

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
@@ -116,24 +116,19 @@ async def chat_completions(body: ChatCompletionRequest, services: ServicesDep) -
     `chat.completion.chunk` objects ending with `data: [DONE]`; the last chunk carries
     `finish_reason: "stop"` and `citations`."""
     question, history = split_messages(body.messages)
-    services.require_assistant()
+    assistant = services.require_assistant()
     clean_question(question, services.settings.max_question_chars)  # 400 before any stream
     filters = body.filters.as_mapping() if body.filters else None
-    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
-    created = int(time.time())
+    header = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": MODEL_ID}
     if body.stream:
-        include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        chunks = _chunks(
-            services, body, question, history, filters, completion_id, created, include_usage
-        )
+        events = assistant.stream(question, history, filters)
+        chunks = _chunks(services, events, body, header)
         return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
     answer = await services.ask(question, history, filters)
     data = answer.to_dict(passage_text=False)
     return {
-        "id": completion_id,
+        **header,
         "object": "chat.completion",
-        "created": created,
-        "model": MODEL_ID,
         "choices": [
             {
                 "index": 0,
@@ -154,32 +149,20 @@ def _sse(payload: Any) -> bytes:
 
 async def _chunks(
     services: Services,
+    events: Iterator[tuple[str, dict[str, Any]]],
     body: ChatCompletionRequest,
-    question: str,
-    history: list[dict[str, str]],
-    filters: dict[str, Any] | None,
-    completion_id: str,
-    created: int,
-    include_usage: bool,
+    header: dict[str, Any],
 ) -> AsyncIterator[bytes]:
-    """chat.completion.chunk events from the assistant's answer events."""
+    """``chat.completion.chunk`` events made from the assistant's answer events (advanced
+    in worker threads), then the usage chunk if asked for, then ``[DONE]``."""
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
-        return _sse(
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": MODEL_ID,
-                "choices": [choice],
-                **extra,
-            }
-        )
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+        return _sse({**header, "object": "chat.completion.chunk", "choices": choices, **extra})
 
-    assistant = services.require_assistant()
-    events = assistant.stream(question, history, filters)
-    yield chunk({"role": "assistant", "content": ""})
+    def choice(delta: dict[str, Any], finish: str | None = None) -> list[dict[str, Any]]:
+        return [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
+
+    yield chunk(choice({"role": "assistant", "content": ""}))
     text: list[str] = []
     citations: list[Any] = []
     try:
@@ -188,16 +171,13 @@ async def _chunks(
             name, data = item
             if name == "delta":
                 text.append(str(data.get("text", "")))
-                yield chunk({"content": data.get("text", "")})
+                yield chunk(choice({"content": text[-1]}))
             elif name == "citations":
                 citations = list(data.get("citations") or [])
             elif name == "done":
-                services.record_answer(
-                    bool(data.get("answerable")), len(citations), data.get("timings_ms") or {}
-                )
-                yield chunk(
-                    {}, "stop", citations=citations, answerable=bool(data.get("answerable"))
-                )
+                answerable = bool(data.get("answerable"))
+                services.record_answer(answerable, len(citations), data.get("timings_ms") or {})
+                yield chunk(choice({}, "stop"), citations=citations, answerable=answerable)
             item = await anyio.to_thread.run_sync(next, events, None)
     except InvalidQuestionError as err:
         yield _sse(error_body(err.code, err.message_vi))
@@ -207,17 +187,8 @@ async def _chunks(
         yield _sse(error_body(*default_error(500)))
         return
     finally:
-        events.close()
-    if include_usage:
-        usage = _usage(body.messages, "".join(text))
-        yield _sse(
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": MODEL_ID,
-                "choices": [],
-                "usage": usage,
-            }
-        )
+        events.close()  # type: ignore[attr-defined]
+    stream_options = body.stream_options
+    if stream_options is not None and stream_options.include_usage:
+        yield chunk([], usage=_usage(body.messages, "".join(text)))
     yield b"data: [DONE]\n\n"

@@ -1,0 +1,99 @@
+"""Putting the diacritics back into a question typed without them.
+
+``thanh hoa xuat khau`` matches the folded lexical index as it is, but the dense model
+understands ``thanh hóa xuất khẩu`` far better. Each syllable (and each pair, which
+disambiguates ``hoa``: hoa/hóa/hòa) is mapped to the written form the articles use most
+often; Telex remnants (``xuaats``) are converted first. Words the articles never use are
+left as typed, so English words, names and numbers pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from assistant.text.telex import telex_to_vietnamese
+from assistant.text.vietnamese import TOKEN_PATTERN, fold, has_diacritics, is_numberlike
+
+FormsLookup = Callable[[Sequence[str]], dict[str, list[tuple[str, int]]]]
+
+
+# Question words are rare in news articles, so the articles cannot tell how to write them;
+# these are the usual forms (an extra candidate with a fixed weight, not an override).
+_QUESTION_WORDS = {
+    "nao": "nào", "gi": "gì", "may": "mấy", "dau": "đâu", "khong": "không", "co": "có",
+    "la": "là", "cua": "của", "voi": "với", "duoc": "được", "va": "và", "nhung": "những",
+    "cac": "các", "ai": "ai", "sao": "sao", "bao": "bao", "nhieu": "nhiêu", "tinh": "tỉnh",
+}
+_QUESTION_WEIGHT = math.log1p(20)
+_PAIR_WEIGHT = 3.0  # a pair the articles use says more than two frequent syllables
+
+
+def _best_forms(
+    keys: list[str], typed: list[str], forms: FormsLookup, fixed: list[str | None]
+) -> list[str]:
+    """The most likely written form of each syllable (Viterbi over syllable pairs): a
+    form scores by how often the articles use it, a pair of neighbours by how often
+    they use that pair, so ``thanh hoa ky thoa thuan`` gives ``ký`` (ký thoả thuận),
+    not ``kỳ`` (Hoa Kỳ)."""
+    pairs = [f"{a}_{b}" for a, b in zip(keys, keys[1:], strict=False)]
+    found = forms([*keys, *pairs])
+    candidates: list[dict[str, float]] = []
+    for key, original, sure in zip(keys, typed, fixed, strict=True):
+        if sure:
+            candidates.append({sure: 0.0})
+            continue
+        options = {form: math.log1p(df) for form, df in found.get(key, [])[:6]}
+        if key in _QUESTION_WORDS:
+            usual = _QUESTION_WORDS[key]
+            options[usual] = max(options.get(usual, 0.0), _QUESTION_WEIGHT)
+        options.setdefault(original, 0.0)
+        candidates.append(options)
+    pair_scores = [
+        {form: _PAIR_WEIGHT * math.log1p(df) for form, df in found.get(pair, [])}
+        for pair in pairs
+    ]
+    best: dict[str, tuple[float, list[str]]] = {
+        form: (score, [form]) for form, score in candidates[0].items()
+    }
+    for i in range(1, len(keys)):
+        step: dict[str, tuple[float, list[str]]] = {}
+        for form, score in candidates[i].items():
+            step[form] = max(
+                (
+                    (prev + score + pair_scores[i - 1].get(f"{left}_{form}", 0.0), [*path, form])
+                    for left, (prev, path) in best.items()
+                ),
+                key=lambda item: item[0],
+            )
+        best = step
+    return max(best.values(), key=lambda item: item[0])[1]
+
+
+def restore_diacritics(query: str, forms: FormsLookup) -> str:
+    """The query with diacritics restored where the articles make them clear; the query
+    unchanged when it already has diacritics."""
+    if has_diacritics(query):
+        return query
+    matches = [m for m in TOKEN_PATTERN.finditer(query) if not is_numberlike(m.group(0))]
+    if not matches:
+        return query
+    typed = [m.group(0).lower() for m in matches]
+    # a Telex syllable the articles use is taken as typed ("phaanf" is phần, not Phăn)
+    telex = [telex_to_vietnamese(t) for t in typed]
+    known = forms([fold(t) for t in telex if t])
+    fixed = [
+        form if form and any(w == form for w, _ in known.get(fold(form), [])) else None
+        for form in telex
+    ]
+    keys = [fold(f) if f else fold(t) for f, t in zip(fixed, typed, strict=True)]
+    chosen = _best_forms(keys, [f or t for f, t in zip(fixed, typed, strict=True)], forms, fixed)
+    pieces, cursor = [], 0
+    for match, written in zip(matches, chosen, strict=True):
+        if match.group(0)[:1].isupper():
+            written = written[:1].upper() + written[1:]
+        pieces.append(query[cursor : match.start()])
+        pieces.append(written)
+        cursor = match.end()
+    pieces.append(query[cursor:])
+    return "".join(pieces)
