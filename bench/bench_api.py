@@ -8,7 +8,7 @@ limit. Prints per level: requests/s, p50/p95 latency, errors, the average number
 questions encoded per model call (from /metrics: what micro-batching achieved) and the
 server's resident memory (psutil); then the throughput ratio of 32 clients to 1.
 
-Usage: python bench/bench_api.py [--index DIR] [--requests 64] [--seconds 90]
+Usage: python bench/bench_api.py [--index DIR] [--requests 128] [--seconds 90]
 Without --index, an index of corpus/sample and corpus/synthetic is built in a temporary
 folder first. Needs the real model (`assistant models fetch` or ASSISTANT_MODEL=<folder>).
 """
@@ -168,7 +168,7 @@ def run_level(base: str, clients: int, requests: int, seconds: float) -> Level:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, help="existing index (default: build one)")
-    parser.add_argument("--requests", type=int, default=64, help="questions per level")
+    parser.add_argument("--requests", type=int, default=128, help="questions per level")
     parser.add_argument("--seconds", type=float, default=90.0, help="time limit per level")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -90,6 +90,25 @@ def test_batches_never_exceed_the_maximum() -> None:
     assert len(inner.calls) >= 4
 
 
+def test_multi_text_calls_are_not_split_and_do_not_overflow_a_batch() -> None:
+    inner = Recorder()
+    batcher = MicroBatchingEmbedder(inner, window_ms=100, max_batch_size=4)
+    barrier = threading.Barrier(4)
+
+    def three(i: int) -> list[int]:
+        barrier.wait()
+        texts = [str(10 * i + k) for k in range(3)]
+        return [int(v) for v in batcher.embed_queries(texts)[:, 0]]
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(three, range(4)))
+    finally:
+        batcher.close()
+    assert results == [[10 * i + k for k in range(3)] for i in range(4)]
+    assert all(len(texts) <= 4 for _, texts in inner.calls)
+
+
 def test_a_lone_query_waits_only_the_window() -> None:
     batcher = MicroBatchingEmbedder(Recorder(delay=0), window_ms=5)
     try:

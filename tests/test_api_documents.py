@@ -191,3 +191,30 @@ def test_listing_pages_and_filters(hashing_app: Callable[..., FastAPI]) -> None:
         missing = client.get("/api/documents/khong-co")
         assert missing.status_code == 404
         assert missing.json()["error"]["code"] == "document_not_found"
+
+
+def test_concurrent_writes_are_serialised(hashing_app: Callable[..., FastAPI]) -> None:
+    app = hashing_app()
+    with TestClient(app) as client:
+        statuses: list[int] = []
+
+        def push(writer: int) -> None:
+            docs = [
+                {"id": f"w{writer}-{i}", "title": f"Bài {i}", "text": f"Nội dung {writer} {i}."}
+                for i in range(5)
+            ]
+            for doc in docs:
+                response = client.post("/api/documents", json=doc, headers=auth())
+                statuses.append(response.status_code)
+            client.delete(f"/api/documents/w{writer}-0", headers=auth())
+
+        threads = [threading.Thread(target=push, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [200] * 20
+        listing = client.get("/api/documents", params={"limit": 200}).json()
+        assert listing["total"] == 1 + 4 * 4
+        stats = client.get("/api/stats").json()
+        assert stats["vectors"] == stats["chunks"]  # vectors and store agree

@@ -33,6 +33,7 @@ from assistant.index.index import Index
 from assistant.index.store import DocumentFilter
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 from assistant.retrieve.restore import restore_diacritics
+from assistant.text.names import names_in_lowercase
 from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,8 @@ class Assistant:
                 focus = restore_diacritics(rewrite.focus, self.index.store.written_forms)
                 rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
         q = analyse(rewrite.query)
+        if not q.english and rewrite.query == rewrite.query.lower():
+            q.names = names_in_lowercase(rewrite.query, self.index.store.known_names)
         clock.lap("rewrite")
         if query_vector is None:
             query_vector = self.embedder.embed_queries([rewrite.query])[0]

@@ -31,6 +31,11 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
+# A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
+_FIGURE = re.compile(
+    r"(?<![\d.,/-])(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
+    r"(?!\d{1,2}[-/]\d{1,2}[-/]\d{4})\d+(?:[.,]\d+)*"
+)
 
 
 # Scoring weights, tuned with `assistant eval` on the project's test set (see README).
@@ -164,7 +169,7 @@ def score_segments(
             seg.similarity = passage_similarity or 0.0
         cue = 0.0
         if question.wants_number:  # "bao nhiêu" cannot be answered without a figure
-            cue += 0.08 if _NUMBER.search(seg.text) else -0.15
+            cue += 0.08 if _FIGURE.search(seg.text) else -0.15
         if question.wants_date:
             cue += 0.08 if _DATE.search(seg.text) else -0.1
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue

@@ -9,8 +9,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.core.errors import AssistantError
+from assistant.text.names import name_runs
 from assistant.text.vietnamese import (
-    TOKEN_PATTERN,
     fold,
     has_diacritics,
     is_numberlike,
@@ -102,47 +102,6 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     return any(f" {cue}" in padded or cue in folded and " " in cue for cue in cues)
 
 
-# Common nouns that start a question and often a name after them ("Tỉnh Thanh Hóa",
-# "Quỹ Prince Claus"): capitalised only because they come first.
-_GENERIC_FIRST = frozenset(
-    "tỉnh thành huyện xã nước quỹ tổ tổng năm giai trong ngoài hai các những ai có bao "
-    "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
-    "thỏa quan công chủ ban bộ sở hợp".split()
-)
-_NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
-
-
-def _names(text: str) -> list[str]:
-    """Runs of capitalised words: proper names the answer must mention (``Hủa Phăn``,
-    ``Seongnam``, ``Nhật Bản``). Punctuation ends a run ("Hủa Phăn, Thanh Hóa" are two).
-    The question's first word is capitalised anyway: it starts a name only when it is an
-    acronym, or when the next word is capitalised too and it is not a common noun."""
-    names: list[str] = []
-    run: list[str] = []
-    last_end = 0
-    for match in _NAME_TOKEN.finditer(text):
-        token = match.group(0)
-        gap = text[last_end : match.start()]
-        last_end = match.end()
-        if run and gap.strip():
-            names.append(" ".join(run))
-            run = []
-        capital = not is_numberlike(token) and token[:1].isupper()
-        first = not text[: match.start()].strip()
-        if capital and first and not token.isupper():
-            following = _NAME_TOKEN.match(text, match.end() + 1)
-            next_capital = bool(following and following.group(0)[:1].isupper())
-            capital = next_capital and token.lower() not in _GENERIC_FIRST
-        if capital:
-            run.append(token)
-        elif run:
-            names.append(" ".join(run))
-            run = []
-    if run:
-        names.append(" ".join(run))
-    return names
-
-
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
@@ -155,5 +114,5 @@ def analyse(text: str) -> Question:
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
         numbers=numbers,
-        names=_names(text),
+        names=name_runs(text),
     )

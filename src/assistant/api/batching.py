@@ -75,13 +75,16 @@ class MicroBatchingEmbedder:
         """Vectors of ``texts``, computed together with other threads' questions."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._closed:
-            return self.inner.embed_queries(texts)
-        self._ensure_worker()
         item = _Pending(list(texts))
-        with self._idle:
-            self._outstanding += 1
-        self._queue.put(item)
+        with self._start_lock:  # enqueue and close never interleave: nothing is stranded
+            if self._closed:
+                return self.inner.embed_queries(texts)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
+                self._worker.start()
+            with self._idle:
+                self._outstanding += 1
+            self._queue.put(item)
         return item.future.result()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
@@ -100,44 +103,37 @@ class MicroBatchingEmbedder:
 
     # --- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:
-        """Stop the batching thread; later calls go straight to the wrapped embedder."""
-        self._closed = True
+        """Stop the batching thread once the queued questions are encoded; later calls
+        go straight to the wrapped embedder."""
         with self._start_lock:
+            self._closed = True
             worker, self._worker = self._worker, None
+            if worker is not None:
+                self._queue.put(None)
         if worker is not None:
-            self._queue.put(None)
-            worker.join(timeout=10)
-
-    def _ensure_worker(self) -> None:
-        if self._worker is not None:
-            return
-        with self._start_lock:
-            if self._worker is None and not self._closed:
-                self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
-                self._worker.start()
+            worker.join(timeout=30)
 
     # --- the batching thread ------------------------------------------------------------
     def _run(self) -> None:
+        carry: _Pending | None = None  # arrived too late for the previous (full) batch
         while True:
-            first = self._queue.get()
+            first = carry if carry is not None else self._queue.get()
+            carry = None
             if first is None:
                 return
-            batch = [first]
-            size = len(first.texts)
+            batch, size = [first], len(first.texts)
             deadline = time.monotonic() + self.window_s
             stop = False
             while size < self.max_batch_size:
-                remaining = deadline - time.monotonic()
                 try:
-                    item = (
-                        self._queue.get(timeout=remaining)
-                        if remaining > 0
-                        else (self._queue.get_nowait())
-                    )
+                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
                 if item is None:
                     stop = True
+                    break
+                if size + len(item.texts) > self.max_batch_size:
+                    carry = item
                     break
                 batch.append(item)
                 size += len(item.texts)

@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="run the HTTP API and the web chat")
-    serve.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    serve.add_argument("--host", help="address to listen on (ASSISTANT_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (ASSISTANT_PORT, else 8000)")
     add_index_option(serve)
     serve.set_defaults(handler=run_serve)
 

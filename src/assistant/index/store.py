@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import Chunk, Document, Passage
+from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(
     exact, folded, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms_vocab USING fts5vocab(chunk_terms, 'col');
+CREATE TABLE IF NOT EXISTS name_pairs (folded TEXT PRIMARY KEY, n INTEGER NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS term_forms (
     folded TEXT NOT NULL,
     exact TEXT NOT NULL,
@@ -293,6 +296,11 @@ class Store:
                 (chunk_id, exact, folded),
             )
             conn.executemany(
+                "INSERT INTO name_pairs (folded, n) VALUES (?, 1) "
+                "ON CONFLICT(folded) DO UPDATE SET n = n + 1",
+                [(pair,) for pair in name_pairs(chunk.text)],
+            )
+            conn.executemany(
                 "INSERT OR IGNORE INTO term_forms (folded, exact) VALUES (?, ?)",
                 {(f, e) for f, e in zip(folded.split(), exact.split(), strict=True) if f != e},
             )
@@ -430,6 +438,16 @@ class Store:
             ).fetchone()
             out[term] = int(row[0]) if row else 0
         return out
+
+    def known_names(self, pairs: Sequence[str]) -> set[str]:
+        """The folded word pairs among ``pairs`` that the articles write as a name."""
+        if not pairs:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT folded FROM name_pairs WHERE folded IN ({','.join('?' * len(pairs))})",
+            list(pairs),
+        )
+        return {row[0] for row in rows}
 
     def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
         """For each folded term, the written forms the articles use and in how many

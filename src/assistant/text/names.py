@@ -1,0 +1,75 @@
+"""Proper names: runs of capitalised words (``Hủa Phăn``, ``Nhật Bản``, ``Prince Claus``).
+
+Questions use them to say what the answer must be about; the index records the word pairs
+that the articles capitalise, so that a question typed in lower case (``thanh hoa``)
+still names ``Thanh Hóa``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.text.vietnamese import TOKEN_PATTERN, fold, is_numberlike, lexical_terms
+
+# Common nouns that start a question and often a name after them ("Tỉnh Thanh Hóa",
+# "Quỹ Prince Claus"): capitalised only because they come first.
+_GENERIC_FIRST = frozenset(
+    "tỉnh thành huyện xã nước quỹ tổ tổng năm giai trong ngoài hai các những ai có bao "
+    "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
+    "thỏa quan công chủ ban bộ sở hợp".split()
+)
+_NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
+
+
+def name_runs(text: str) -> list[str]:
+    """Runs of capitalised words: proper names the answer must mention (``Hủa Phăn``,
+    ``Seongnam``, ``Nhật Bản``). Punctuation ends a run ("Hủa Phăn, Thanh Hóa" are two).
+    The first word of a sentence is capitalised anyway: it starts a name only when it is
+    an acronym, or when the next word is capitalised too and it is not a common noun."""
+    names: list[str] = []
+    run: list[str] = []
+    last_end = 0
+    for match in _NAME_TOKEN.finditer(text):
+        token = match.group(0)
+        gap = text[last_end : match.start()]
+        last_end = match.end()
+        if run and gap.strip():
+            names.append(" ".join(run))
+            run = []
+        capital = not is_numberlike(token) and token[:1].isupper()
+        j = match.start() - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        first = j < 0 or text[j] in ".!?:\n\"“"
+        if capital and first and not token.isupper():
+            following = _NAME_TOKEN.match(text, match.end() + 1)
+            next_capital = bool(following and following.group(0)[:1].isupper())
+            capital = next_capital and token.lower() not in _GENERIC_FIRST
+        if capital:
+            run.append(token)
+        elif run:
+            names.append(" ".join(run))
+            run = []
+    if run:
+        names.append(" ".join(run))
+    return names
+
+
+def name_pairs(text: str) -> set[str]:
+    """Folded word pairs (``thanh_hoa``) of the multi-word names in a text."""
+    pairs: set[str] = set()
+    for name in name_runs(text):
+        words = name.split()
+        if len(words) > 1:
+            folded = lexical_terms(name)[1]
+            pairs.update(t for t in folded[len(words) :] if t.count("_") == 1)
+    return pairs
+
+
+def names_in_lowercase(text: str, known: Callable[[list[str]], set[str]]) -> list[str]:
+    """Names in a question typed without capitals: its word pairs that the articles
+    write as a name (``known`` says which), returned as typed (``thanh hoá``)."""
+    tokens = [m.group(0) for m in TOKEN_PATTERN.finditer(text) if not is_numberlike(m.group(0))]
+    pairs = {f"{fold(a)}_{fold(b)}": f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    names = known(list(pairs))
+    return [typed for pair, typed in pairs.items() if pair in names]
