@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.answer.extractive import (
     Segment,
+    has_asked_kind,
     query_weights,
     score_segments,
     segments_of,
@@ -200,7 +201,8 @@ class Assistant:
         eligible = [
             s
             for s in segments
-            if required.met_by(
+            if has_asked_kind(s, q)
+            and required.met_by(
                 s.terms | s.context,
                 s.passage_terms,
                 frozenset(lexical_terms(s.passage.title)[1]),
@@ -213,9 +215,18 @@ class Assistant:
             words = list(dict.fromkeys(missing or required.words.values()))
             return self._refuse(query, passages, missing_message(words))
         selection = select(eligible, q, self.settings.max_answer_sentences)
-        if not selection.segments or not self._supported(q, selection.candidates[0]):
-            return self._refuse(query, passages, NOT_FOUND_VI)
-        return self._cite(query, passages, selection.segments)
+        best = selection.candidates[0]
+        support = {
+            "score": round(best.score, 4),
+            "coverage": round(best.coverage, 4),
+            "similarity": round(best.similarity, 4),
+        }
+        if not self._supported(q, best):
+            answer = self._refuse(query, passages, NOT_FOUND_VI)
+        else:
+            answer = self._cite(query, passages, selection.segments)
+        answer.support = support
+        return answer
 
     def _document_terms(self, doc_id: str) -> frozenset[str]:
         """Folded terms of a whole article (cached per index generation)."""
@@ -234,10 +245,12 @@ class Assistant:
         threshold and, for a Vietnamese question, it must share enough of the question's
         (rarity-weighted) words: a similar-sounding sentence about another topic is not
         an answer."""
-        self._last_best = {"score": best.score, "coverage": best.coverage, "sim": best.similarity, "en": q.english}
-        if best.score < self.settings.refusal_threshold:
-            return False
-        return q.english or best.coverage >= self.settings.min_coverage
+        if q.english:  # no Vietnamese words to share: the meaning must be close
+            return best.similarity >= self.settings.english_min_similarity
+        return (
+            best.score >= self.settings.refusal_threshold
+            and best.coverage >= self.settings.min_coverage
+        )
 
     def _cite(self, query: str, passages: list[Passage], chosen: list[Segment]) -> Answer:
         citations: list[Citation] = []

@@ -179,6 +179,21 @@ def _contains_all(seg_terms: frozenset[str], required: Sequence[str]) -> bool:
     return all(term in seg_terms for term in required)
 
 
+def has_asked_kind(seg: Segment, question: Question) -> bool:
+    """A question for a figure ("bao nhiêu") or a date ("ngày nào") is only answered by
+    a sentence that states one beyond those the question already gives."""
+    given = set(question.numbers)
+    if question.wants_number and not any(
+        m.group(0) not in given for m in _FIGURE.finditer(seg.text)
+    ):
+        return False
+    if question.wants_date:
+        dates = {m.group(0) for m in _DATE.finditer(seg.text)}
+        if not any(all(d not in g for g in given) for d in dates):
+            return False
+    return True
+
+
 def name_terms(question: Question) -> list[str]:
     """Folded terms (syllables and pairs) of the proper names in the question."""
     return [t for name in question.names for t in lexical_terms(name)[1]]

@@ -28,7 +28,7 @@ _ENGLISH_WORDS = frozenset(
 
 # Cues (folded) for the kind of answer. Order matters only for readability.
 _NUMERIC_CUES = (
-    "bao nhieu", "may ", "con so", "tong gia tri", "tong von", "ty le", "phan tram",
+    "bao nhieu", "con so", "tong gia tri", "tong von", "ty le", "phan tram",
     "how many", "how much", "what was the value", "total", "number of", "percentage",
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
@@ -102,6 +102,13 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     return any(f" {cue}" in padded or cue in folded and " " in cue for cue in cues)
 
 
+def _asks_how_many(text: str) -> bool:
+    """"mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
+    written, or as "may" only in a question typed without any diacritics."""
+    words = text.lower().split()
+    return "mấy" in words or (not has_diacritics(text) and "may" in words)
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
@@ -109,7 +116,7 @@ def analyse(text: str) -> Question:
         text=text,
         folded=folded,
         english=is_english(text),
-        wants_number=_has_cue(folded, _NUMERIC_CUES),
+        wants_number=_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text),
         wants_date=_has_cue(folded, _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),

@@ -37,6 +37,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     related: list[Passage] = field(default_factory=list)
     message: str | None = None  # why the assistant refused, in Vietnamese
+    support: dict[str, float] = field(default_factory=dict)  # the refusal decision's inputs
 
     def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
         """JSON-ready dict with the public field names."""
@@ -65,6 +66,7 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "passages": passages,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "support": self.support,
             "related": [
                 {"doc_id": p.doc_id, "title": p.title, "quote": p.text, "start": p.start,
                  "end": p.end, "url": p.url, "published_at": p.published_at}

@@ -69,10 +69,13 @@ class Settings(BaseSettings):
     # --- answering -----------------------------------------------------------------
     answer_mode: Literal["extractive", "generative"] = "extractive"
     refusal_threshold: float = Field(
-        0.5, description="Minimum answer-support score below which the assistant refuses."
+        0.58, description="Minimum support score (coverage + similarity) to answer."
     )
     min_coverage: float = Field(
-        0.3, description="Share of the question's weighted words the answer must contain."
+        0.08, description="Share of the question's weighted words the answer must contain."
+    )
+    english_min_similarity: float = Field(
+        0.46, description="Minimum similarity of the quoted sentence to an English question."
     )
     max_answer_sentences: int = 6
     max_question_chars: int = 2000

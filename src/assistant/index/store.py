@@ -74,7 +74,9 @@ CREATE TABLE IF NOT EXISTS term_forms (
 """
 
 
-@dataclass(frozen=True)
+_TABLES = {"meta", "documents", "chunks", "embeddings", "chunk_terms", "name_pairs", "term_forms"}
+
+
 class DocumentFilter:
     """Restricts retrieval: published-date range (ISO strings, inclusive), ids, tags."""
 
@@ -147,12 +149,13 @@ class Store:
         self._write_lock = threading.RLock()
         with self._write_lock:
             conn = self._connection()
-            fresh = conn.execute(
-                "SELECT name FROM sqlite_master WHERE name='meta'"
-            ).fetchone() is None
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            fresh = "meta" not in tables
             if fresh and not create:
                 raise IndexNotFoundError(_missing_message(self.index_dir))
-            if fresh:
+            if fresh or not _TABLES <= tables:
+                # a fresh index, or one from before a table was added (all are optional
+                # caches that fill on the next write)
                 with conn:
                     conn.executescript(_SCHEMA)
                     conn.execute(
