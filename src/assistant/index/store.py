@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS term_forms (
 _TABLES = {"meta", "documents", "chunks", "embeddings", "chunk_terms", "name_pairs", "term_forms"}
 
 
+@dataclass(frozen=True)
 class DocumentFilter:
     """Restricts retrieval: published-date range (ISO strings, inclusive), ids, tags."""
 
