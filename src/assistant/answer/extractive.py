@@ -220,6 +220,10 @@ def select(
             break
         if any(_overlap(seg, other) > 0.6 for other in chosen):
             continue
+        other_article = seg.passage.doc_id != best.passage.doc_id
+        if limit == 2 and other_article and not question.names and seg.score >= 0.95 * best.score:
+            chosen.append(seg)  # a question naming no place fits two articles: show both
+            continue
         if limit == 2 and not (seg.terms - best.terms) & set(_weighted_terms(question)):
             continue  # a second sentence for a factual question must add asked-for words
         chosen.append(seg)

@@ -1,0 +1,176 @@
+"""Unit tests of the answering pieces: fusion, question analysis, follow-up rewriting,
+diacritic restoration, segment selection, refusal requirements (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.extractive import has_asked_kind, score_segments, segments_of, select
+from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
+from assistant.answer.refusal import requirements
+from assistant.answer.rewrite import rewrite_followup
+from assistant.core.types import Passage
+from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
+from assistant.retrieve.restore import restore_diacritics
+from assistant.text.telex import telex_to_vietnamese
+
+TRADE = (
+    "Nhờ đó, thị trường xuất khẩu của tỉnh ngày càng mở rộng, tổng giá trị xuất khẩu hàng "
+    "hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD, tăng 88% so với mục tiêu "
+    "đại hội; tổng giá trị nhập khẩu đạt 14.581,102 triệu USD. Quan hệ hữu nghị hợp tác "
+    "(gồm thành phố Seongnam, Hàn Quốc; tỉnh Mittelsachsen, CHLB Đức) ngày càng đi vào "
+    "chiều sâu."
+)
+
+
+def _passage(text: str = TRADE, start: int = 100, doc_id: str = "bai") -> Passage:
+    return Passage(chunk_id=1, doc_id=doc_id, title="Bài", text=text, start=start,
+                   end=start + len(text), dense_score=0.6)
+
+
+# --- fusion ------------------------------------------------------------------------------
+def test_rrf_rewards_items_ranked_by_both() -> None:
+    fused = rrf_fuse([[(1, 0.9), (2, 0.8)], [(2, 5.0), (3, 4.0)]], k=60)
+    assert max(fused, key=fused.get) == 2
+    assert fused[1] == pytest.approx(1 / 61)
+
+
+def test_weighted_fusion_normalises_scales() -> None:
+    fused = weighted_fuse([(1, 0.9), (2, 0.1)], [(2, 40.0), (3, 10.0)], dense_weight=0.5)
+    assert fused[1] == pytest.approx(0.5) and fused[2] == pytest.approx(0.5)
+    assert fused[3] == pytest.approx(0.0)
+
+
+def test_fuse_breaks_ties_by_dense_order() -> None:
+    ranked = fuse([(7, 0.5), (8, 0.4)], [(8, 1.0), (7, 1.0)], FusionConfig("rrf", 60, 0.5))
+    assert [item for item, _ in ranked] == [7, 8]
+
+
+# --- questions -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("   ", "empty_question"), ("?!… 🙂🙂", "no_content"), ("x" * 2001, "question_too_long")],
+)
+def test_bad_questions_are_rejected_in_vietnamese(raw: str, code: str) -> None:
+    with pytest.raises(InvalidQuestionError) as err:
+        clean_question(raw, 2000)
+    assert err.value.code == code
+    assert err.value.message_vi and not err.value.message_vi.isascii()
+
+
+def test_control_characters_are_removed() -> None:
+    assert clean_question("Xuất\x00 khẩu\u202e  2020?\n", 2000) == "Xuất khẩu 2020?"
+
+
+def test_question_analysis() -> None:
+    q = analyse("Vốn FDI từ Nhật Bản giai đoạn 2016-2020 là bao nhiêu?")
+    assert q.wants_number and not q.english
+    assert q.names == ["FDI", "Nhật Bản"] and q.numbers == ["2016-2020"]
+    assert analyse("Tóm tắt quan hệ hợp tác với Lào").broad
+    assert analyse("Nghị quyết 22/NQ-TW ban hành ngày nào?").wants_date
+    assert is_english("How many FDI projects did Thanh Hoa attract?")
+    assert not is_english("thanh hoa xuat khau bao nhieu")
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+HISTORY = [
+    {"role": "user", "content": "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"},
+    {"role": "assistant", "content": "14.081,67 triệu USD [1]."},
+]
+
+
+def test_followup_replaces_the_parallel_phrase() -> None:
+    rewrite = rewrite_followup("Còn nhập khẩu thì sao?", HISTORY)
+    assert rewrite.rewritten
+    assert rewrite.query == "Tổng giá trị nhập khẩu giai đoạn 2016-2020 là bao nhiêu?"
+    assert rewrite.focus == "nhập khẩu"
+
+
+def test_anaphoric_followup_borrows_the_previous_question() -> None:
+    rewrite = rewrite_followup("Họ gửi về bao nhiêu tiền?", HISTORY)
+    assert rewrite.rewritten and HISTORY[0]["content"] in rewrite.query
+
+
+def test_standalone_question_is_left_alone() -> None:
+    question = "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?"
+    assert rewrite_followup(question, HISTORY).query == question
+    assert rewrite_followup("Còn nhập khẩu thì sao?", None).rewritten is False
+
+
+# --- diacritics ------------------------------------------------------------------------------
+FORMS = {
+    "thanh": [("thanh", 9)], "hoa": [("hoá", 9), ("hoa", 2)], "xuat": [("xuất", 5)],
+    "khau": [("khẩu", 6)], "ky": [("kỳ", 3), ("ký", 2)], "thoa": [("thoả", 4)],
+    "thuan": [("thuận", 4)], "thanh_hoa": [("thanh_hoá", 9)], "xuat_khau": [("xuất_khẩu", 5)],
+    "hoa_ky": [("hoa_kỳ", 1)], "ky_thoa": [("ký_thoả", 3)], "thoa_thuan": [("thoả_thuận", 4)],
+    "lao": [("lào", 5), ("lao", 3)], "dong": [("động", 4)], "lao_dong": [("lao_động", 3)],
+}
+
+
+def _forms(terms):  # type: ignore[no-untyped-def]
+    return {t: FORMS.get(t, []) for t in terms}
+
+
+def test_restoration_prefers_pairs_the_articles_use() -> None:
+    assert restore_diacritics("thanh hoa xuat khau", _forms) == "thanh hoá xuất khẩu"
+    assert restore_diacritics("thanh hoa ky thoa thuan", _forms) == "thanh hoá ký thoả thuận"
+    assert restore_diacritics("Đã có dấu", _forms) == "Đã có dấu"
+
+
+def test_telex_remnants() -> None:
+    assert telex_to_vietnamese("xuaats") == "xuất"
+    assert telex_to_vietnamese("ddoongj") == "động"
+    assert telex_to_vietnamese("nuowcs") == "nước"
+    assert telex_to_vietnamese("bao") is None
+    assert restore_diacritics("xuaats khaaur lao ddoongj", _forms) == "xuất khẩu lao động"
+
+
+# --- segments and selection ---------------------------------------------------------------
+def test_segments_quote_exact_offsets_and_keep_bracketed_lists_whole() -> None:
+    passage = _passage()
+    document = " " * passage.start + TRADE
+    segments = segments_of([passage])
+    for seg in segments:
+        assert document[seg.start : seg.end] == seg.text
+    texts = [seg.text for seg in segments]
+    assert texts[0].startswith("thị trường xuất khẩu"), "the connector 'Nhờ đó,' is dropped"
+    assert "tổng giá trị nhập khẩu đạt 14.581,102 triệu USD." in texts
+    assert any("Seongnam, Hàn Quốc; tỉnh Mittelsachsen" in t for t in texts)
+
+
+def _select(question: str):  # type: ignore[no-untyped-def]
+    q = analyse(question)
+    segments = segments_of([_passage()])
+    weights = {"nhap": 3.0, "khau": 1.0, "nhap_khau": 4.0, "tong": 0.5, "gia_tri": 0.5}
+    score_segments(segments, q, weights, None, None)
+    return select([s for s in segments if has_asked_kind(s, q)], q, 4)
+
+
+def test_the_clause_that_answers_wins() -> None:
+    chosen = _select("Tổng giá trị nhập khẩu là bao nhiêu?").segments
+    assert chosen[0].text.startswith("tổng giá trị nhập khẩu đạt 14.581,102")
+
+
+def test_a_figure_question_needs_a_figure() -> None:
+    q = analyse("Bao nhiêu tỉnh đã ký thỏa thuận?")
+    segments = segments_of([_passage()])
+    kinds = {seg.text[:20]: has_asked_kind(seg, q) for seg in segments}
+    assert kinds["Quan hệ hữu nghị hợp"] is False
+    assert kinds["tổng giá trị nhập kh"] is True
+
+
+# --- refusal requirements --------------------------------------------------------------------
+def test_requirements_scope_years_and_rare_names() -> None:
+    q = analyse("Xuất khẩu của Thanh Hóa sang Nhật Bản năm 2023 đạt bao nhiêu?")
+
+    def freq(terms):  # type: ignore[no-untyped-def]
+        common = {"thanh_hoa": 50}
+        return {t: common.get(t, 1) for t in terms}
+
+    need = requirements(q, freq, n_chunks=60)
+    assert set(need.figures) == {"2023"}
+    assert "nhat_ban" in need.rare_names and "thanh_hoa" not in need.rare_names
+    assert {"thanh_hoa", "nhat_ban"} <= set(need.names)
+    passage = frozenset({"2023", "nhat_ban", "thanh_hoa"})
+    assert need.met_by(passage, passage, frozenset(), passage)
+    assert not need.met_by(passage, frozenset({"2020"}), frozenset(), passage)
