@@ -3,7 +3,9 @@
 Stages, each timed: validate → rewrite follow-up → embed query → retrieve (dense + lexical,
 fused) → split passages into quotable segments → score them (segment vectors are cached
 by content hash, so a sentence is embedded once in the index's lifetime) → decide whether
-the passages answer at all → compose the answer with a citation after every claim.
+the passages answer at all → compose the answer with a citation after every claim → in
+generative mode, let a language model rephrase it (see :mod:`assistant.answer.generative`;
+the extractive answer stays the gate and the fallback).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from assistant.answer.extractive import (
     segments_of,
     select,
 )
+from assistant.answer.generative import GenerativeComposer
 from assistant.answer.question import Question, analyse, clean_question, is_english
-from assistant.answer.refusal import missing_message, requirements, NOT_FOUND_VI
+from assistant.answer.refusal import NOT_FOUND_VI, missing_message, requirements
 from assistant.answer.rewrite import Rewrite, rewrite_followup
 from assistant.answer.types import Answer, Citation
 from assistant.core.config import Settings, get_settings
@@ -87,6 +90,8 @@ class Assistant:
         self._segment_cache: dict[str, np.ndarray] = {}
         self._doc_terms: dict[tuple[str, int], frozenset[str]] = {}
         self._segment_key = f"{embedder.key}#segment"
+        # None unless answer_mode is "generative" with an endpoint: extractive only
+        self.generator = GenerativeComposer.from_settings(self.settings)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
@@ -104,9 +109,13 @@ class Assistant:
         filters: DocumentFilter | Mapping[str, Any] | None = None,
         *,
         query_vector: np.ndarray | None = None,
+        stream_llm: bool = False,
     ) -> Answer:
         """Answer one question. Raises InvalidQuestionError (Vietnamese message) for
-        input that is not a question."""
+        input that is not a question.
+
+        In generative mode an extractive answer that did not refuse is handed to the
+        language model (read as a stream when ``stream_llm``); a refusal never is."""
         clock = _Clock()
         text = clean_question(question, self.settings.max_question_chars)
         rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
@@ -132,10 +141,17 @@ class Assistant:
         clock.lap("retrieve")
         answer = self._compose(q, rewrite.query, rewrite.focus, retrieval.passages, query_vector)
         clock.lap("compose")
+        if self.generator is not None and answer.answerable:
+            answer = self.generator.compose(text, history, answer, stream=stream_llm)
+            clock.lap("generate")
         clock.total()
-        answer.timings_ms = {**clock.timings, **{f"retrieve.{k}": v for k, v in retrieval.timings_ms.items()}}
+        answer.timings_ms = {
+            **clock.timings,
+            **{f"retrieve.{k}": v for k, v in retrieval.timings_ms.items()},
+        }
         logger.info(
-            "ask answerable=%s citations=%d total_ms=%.1f",
+            "ask mode=%s answerable=%s citations=%d total_ms=%.1f",
+            answer.mode,
             answer.answerable,
             len(answer.citations),
             answer.timings_ms["total"],
@@ -148,18 +164,27 @@ class Assistant:
         history: Sequence[Mapping[str, Any]] | None = None,
         filters: DocumentFilter | Mapping[str, Any] | None = None,
     ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Server-sent-event style stream: ``meta``, ``delta``…, ``citations``, ``done``."""
-        answer = self.ask(question, history, filters)
+        """Server-sent-event style stream: ``meta``, ``delta``…, ``citations``, ``done``.
+
+        In generative mode the model's reply is streamed into a buffer and validated
+        whole before the first event: a reply that fails validation must never have been
+        shown, and the markers of one that passes are renumbered. The deltas are then
+        pieces of the validated (or fallback) text, and ``mode`` in ``meta`` and ``done``
+        is final."""
+        answer = self.ask(question, history, filters, stream_llm=True)
         data = answer.to_dict()
         yield "meta", {"query": answer.query, "passages": data["passages"], "mode": answer.mode}
         for piece in _pieces(answer.answer):
             yield "delta", {"text": piece}
         yield "citations", {"citations": data["citations"]}
-        yield "done", {
-            "answerable": answer.answerable,
-            "mode": answer.mode,
-            "timings_ms": data["timings_ms"],
-        }
+        yield (
+            "done",
+            {
+                "answerable": answer.answerable,
+                "mode": answer.mode,
+                "timings_ms": data["timings_ms"],
+            },
+        )
 
     # --- composition --------------------------------------------------------------
     def _segment_vectors(self, segments: list[Segment]) -> np.ndarray | None:
@@ -172,7 +197,11 @@ class Assistant:
         if missing:
             stored = self.index.store.cached_vectors(missing, self._segment_key)
             self._segment_cache.update(stored)
-            todo = {k: seg.text for k, seg in zip(keys, segments, strict=True) if k not in self._segment_cache}
+            todo = {
+                k: seg.text
+                for k, seg in zip(keys, segments, strict=True)
+                if k not in self._segment_cache
+            }
             if todo:
                 vectors = self.embedder.embed_documents(list(todo.values()))
                 fresh = dict(zip(todo.keys(), vectors, strict=True))

@@ -71,6 +71,11 @@ class Validation:
     problems: list[str] = field(default_factory=list)
 
 
+def marker_numbers(match: re.Match[str]) -> tuple[int, ...]:
+    """The passage numbers of one :data:`MARKER` match."""
+    return tuple(int(x) for x in re.split(r"\s*[,;]\s*", match.group(1)))
+
+
 def numbers_in(text: str) -> list[str]:
     """Number-like tokens (figures, dates, codes) as written, markers excluded."""
     return [t for t in raw_tokens(MARKER.sub(" ", text)) if is_numberlike(t)]
@@ -102,10 +107,7 @@ def split_claims(text: str) -> list[Claim]:
     2020 ...") belong to the sentence before: models often put the marker after the full
     stop. A piece that is only markers is not a sentence.
     """
-    markers = [
-        Marker(m.start(), m.end(), tuple(int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))))
-        for m in MARKER.finditer(text)
-    ]
+    markers = [Marker(m.start(), m.end(), marker_numbers(m)) for m in MARKER.finditer(text)]
     claims: list[Claim] = []
     for start, end in split_sentences(text):
         inside = [m for m in markers if start <= m.start < end]
@@ -151,8 +153,7 @@ def validate_answer(text: str, passages: Sequence[Passage], not_found: str) -> V
         unknown = [n for n in cites if not 1 <= n <= len(passages)]
         if unknown:
             problems.append(
-                f"sentence {i} cites {_brackets(unknown)}, but only "
-                f"[1]..[{len(passages)}] exist"
+                f"sentence {i} cites {_brackets(unknown)}, but only [1]..[{len(passages)}] exist"
             )
         known = [n for n in cites if 1 <= n <= len(passages)]
         for n in known:

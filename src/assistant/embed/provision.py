@@ -41,6 +41,7 @@ from typing import Any, Literal
 from filelock import FileLock
 
 from assistant.core.config import Settings
+from assistant.core.errors import AssistantError
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ KNOWN_MODELS: dict[str, KnownModel] = {
 }
 
 
-class ModelNotAvailableError(RuntimeError):
+class ModelNotAvailableError(AssistantError):
     """The embedding model is missing or damaged; the message names the fix."""
 
     def __init__(self, model: str, problem: Literal["missing", "corrupt"], detail: str) -> None:
@@ -117,7 +118,7 @@ class ModelNotAvailableError(RuntimeError):
         )
 
 
-class ModelFetchError(RuntimeError):
+class ModelFetchError(AssistantError):
     """No source could deliver a verified copy of the model."""
 
 
