@@ -75,6 +75,9 @@ def sample_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) ->
     )
     summary = ingestor.ingest_paths([SAMPLE_DIR, SYNTHETIC_DIR])
     assert summary.failed == 0, summary.errors
+    from assistant.answer.assistant import Assistant
+
+    Assistant(index, real_embedder, settings).warm()  # sentence vectors, cached in the index
     return folder
 
 

@@ -89,7 +89,9 @@ def test_filters_restrict_the_articles(assistant) -> None:  # type: ignore[no-un
 
 
 def test_instructions_inside_an_article_change_nothing(
-    assistant, sample_index_dir, real_embedder  # type: ignore[no-untyped-def]
+    assistant,
+    sample_index_dir,
+    real_embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     from assistant.core.types import Document
     from assistant.ingest.pipeline import Ingestor
@@ -122,25 +124,43 @@ def test_mixed_scripts_and_control_characters_do_not_crash(assistant) -> None:  
 
 def test_cli_ask_json(sample_index_dir) -> None:  # type: ignore[no-untyped-def]
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "-q", "ask",
-         "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?",
-         "--index", str(sample_index_dir), "--json"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "-q",
+            "ask",
+            "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?",
+            "--index",
+            str(sample_index_dir),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) >= {"answer", "answerable", "mode", "query", "citations", "passages",
-                         "timings_ms"}
+    assert set(data) >= {
+        "answer",
+        "answerable",
+        "mode",
+        "query",
+        "citations",
+        "passages",
+        "timings_ms",
+    }
     assert "14.081,67" in data["answer"]
     citation = data["citations"][0]
-    assert set(citation) >= {"n", "doc_id", "title", "url", "published_at", "quote", "start",
-                             "end"}
+    assert set(citation) >= {"n", "doc_id", "title", "url", "published_at", "quote", "start", "end"}
 
 
 def test_cli_ask_rejects_empty_question(sample_index_dir) -> None:  # type: ignore[no-untyped-def]
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "-q", "ask", "  ", "--index", str(sample_index_dir)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 2
     assert "Vui lòng" in done.stderr

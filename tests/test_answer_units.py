@@ -24,8 +24,15 @@ TRADE = (
 
 
 def _passage(text: str = TRADE, start: int = 100, doc_id: str = "bai") -> Passage:
-    return Passage(chunk_id=1, doc_id=doc_id, title="Bài", text=text, start=start,
-                   end=start + len(text), dense_score=0.6)
+    return Passage(
+        chunk_id=1,
+        doc_id=doc_id,
+        title="Bài",
+        text=text,
+        start=start,
+        end=start + len(text),
+        dense_score=0.6,
+    )
 
 
 # --- fusion ------------------------------------------------------------------------------
@@ -99,11 +106,21 @@ def test_standalone_question_is_left_alone() -> None:
 
 # --- diacritics ------------------------------------------------------------------------------
 FORMS = {
-    "thanh": [("thanh", 9)], "hoa": [("hoá", 9), ("hoa", 2)], "xuat": [("xuất", 5)],
-    "khau": [("khẩu", 6)], "ky": [("kỳ", 3), ("ký", 2)], "thoa": [("thoả", 4)],
-    "thuan": [("thuận", 4)], "thanh_hoa": [("thanh_hoá", 9)], "xuat_khau": [("xuất_khẩu", 5)],
-    "hoa_ky": [("hoa_kỳ", 1)], "ky_thoa": [("ký_thoả", 3)], "thoa_thuan": [("thoả_thuận", 4)],
-    "lao": [("lào", 5), ("lao", 3)], "dong": [("động", 4)], "lao_dong": [("lao_động", 3)],
+    "thanh": [("thanh", 9)],
+    "hoa": [("hoá", 9), ("hoa", 2)],
+    "xuat": [("xuất", 5)],
+    "khau": [("khẩu", 6)],
+    "ky": [("kỳ", 3), ("ký", 2)],
+    "thoa": [("thoả", 4)],
+    "thuan": [("thuận", 4)],
+    "thanh_hoa": [("thanh_hoá", 9)],
+    "xuat_khau": [("xuất_khẩu", 5)],
+    "hoa_ky": [("hoa_kỳ", 1)],
+    "ky_thoa": [("ký_thoả", 3)],
+    "thoa_thuan": [("thoả_thuận", 4)],
+    "lao": [("lào", 5), ("lao", 3)],
+    "dong": [("động", 4)],
+    "lao_dong": [("lao_động", 3)],
 }
 
 

@@ -71,17 +71,9 @@ def copy_index(template: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def model_embedder() -> Embedder:
-    """The configured embedding model (loaded once per process by the embedder itself)."""
-    from assistant.embed.provision import ModelNotAvailableError, resolve_model_path
-    from assistant.embed.sentence_transformer import SentenceTransformerEmbedder
-
-    settings = get_settings()
-    try:
-        resolve_model_path(settings)
-    except ModelNotAvailableError as err:
-        pytest.skip(f"needs the embedding model, which is not available: {err}")
-    return SentenceTransformerEmbedder(settings)
+def model_embedder(real_embedder: Embedder) -> Embedder:
+    """The configured embedding model (conftest's, skipped with the reason when missing)."""
+    return real_embedder
 
 
 @pytest.fixture(scope="session")

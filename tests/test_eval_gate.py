@@ -19,11 +19,23 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [
-            sys.executable, "-m", "assistant", "-q", "eval", str(ROOT / "eval" / "testset.jsonl"),
-            "--index", str(sample_index_dir), "--report", str(tmp_path),
-            "--gate", str(ROOT / "eval" / "thresholds.json"), "--no-progress",
+            sys.executable,
+            "-m",
+            "assistant",
+            "-q",
+            "eval",
+            str(ROOT / "eval" / "testset.jsonl"),
+            "--index",
+            str(sample_index_dir),
+            "--report",
+            str(tmp_path),
+            "--gate",
+            str(ROOT / "eval" / "thresholds.json"),
+            "--no-progress",
         ],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     sys.stdout.write(done.stdout)
     assert done.returncode == 0, done.stdout + done.stderr

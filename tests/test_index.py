@@ -74,8 +74,12 @@ def test_delete_removes_chunks_vectors_and_terms(make_index, hashing_embedder) -
     assert index.delete("laos") is False
     assert index.get_document("laos") is None
     assert not index.lexical_search("Hủa Phăn", 5)
-    remaining = {p.doc_id for p in index.passages([i for i, _ in index.dense_search(
-        hashing_embedder.embed_queries(["Hủa Phăn"]), 10)[0]]).values()}
+    remaining = {
+        p.doc_id
+        for p in index.passages(
+            [i for i, _ in index.dense_search(hashing_embedder.embed_queries(["Hủa Phăn"]), 10)[0]]
+        ).values()
+    }
     assert remaining == {"exports"}
 
 
@@ -102,11 +106,16 @@ def test_stale_vector_file_is_rebuilt_from_the_store(make_index, hashing_embedde
         index.store.put_vectors(
             conn,
             hashing_embedder.key,
-            {c.content_hash: v for c, v in zip(
-                chunk_document(LAOS, 120, 20),
-                hashing_embedder.embed_documents([c.text for c in chunk_document(LAOS, 120, 20)]),
-                strict=True,
-            )},
+            {
+                c.content_hash: v
+                for c, v in zip(
+                    chunk_document(LAOS, 120, 20),
+                    hashing_embedder.embed_documents(
+                        [c.text for c in chunk_document(LAOS, 120, 20)]
+                    ),
+                    strict=True,
+                )
+            },
         )
     reader: Index = make_index()
     assert reader.vectors().size == reader.store.counts()["chunks"]
@@ -157,5 +166,10 @@ def test_vectors_are_stored_once_per_text(make_index, hashing_embedder) -> None:
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(twin, hashing_embedder)])
     counts = index.store.counts()
     assert counts["chunks"] == 2 * counts["cached_embeddings"]
-    assert np.isclose(np.linalg.norm(index.cached_vectors(
-        [chunk_document(EXPORTS, 120, 20)[0].content_hash]).popitem()[1]), 1.0, atol=1e-5)
+    assert np.isclose(
+        np.linalg.norm(
+            index.cached_vectors([chunk_document(EXPORTS, 120, 20)[0].content_hash]).popitem()[1]
+        ),
+        1.0,
+        atol=1e-5,
+    )

@@ -89,8 +89,10 @@ def test_bad_files_are_skipped_and_nothing_is_lost(tmp_path: Path, sample_dir: P
     (bad / "empty.txt").write_text("   \n")
     (bad / "cp1258.txt").write_bytes("Thành Đà".encode("cp1258"))
     (bad / "records.jsonl").write_text(
-        json.dumps({"id": "ok", "title": "Bài tốt", "text": "Nội dung hợp lệ về Lào."},
-                   ensure_ascii=False) + "\n{not json\n",
+        json.dumps(
+            {"id": "ok", "title": "Bài tốt", "text": "Nội dung hợp lệ về Lào."}, ensure_ascii=False
+        )
+        + "\n{not json\n",
         encoding="utf-8",
     )
     summary = ingestor.ingest_paths([bad])

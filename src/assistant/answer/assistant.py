@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.extractive import (
     Segment,
+    SegmentCache,
     has_asked_kind,
     query_weights,
     score_segments,
@@ -88,7 +89,9 @@ class Assistant:
             candidate_k=self.settings.candidate_k,
         )
         self._segment_cache: dict[str, np.ndarray] = {}
-        self._doc_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._doc_terms: dict[tuple[str, int, bool], frozenset[str]] = {}
+        self._segments = SegmentCache()
+        self._counted: tuple[int, int] = (-1, 0)
         self._segment_key = f"{embedder.key}#segment"
         # None unless answer_mode is "generative" with an endpoint: extractive only
         self.generator = GenerativeComposer.from_settings(self.settings)
@@ -186,6 +189,21 @@ class Assistant:
             },
         )
 
+    def warm(self, max_chunks: int = 20_000, batch: int = 8) -> int:
+        """Embed (and cache) the answer segments of up to ``max_chunks`` chunks ahead of
+        the first questions, a few at a time so questions asked meanwhile are not held
+        up. Returns the number of chunks visited. Used by the service at start-up."""
+        ids = [
+            row[0]
+            for row in self.index.store.conn.execute(
+                "SELECT id FROM chunks ORDER BY id LIMIT ?", (max_chunks,)
+            )
+        ]
+        for start in range(0, len(ids), batch):
+            passages = list(self.index.passages(ids[start : start + batch]).values())
+            self._segment_vectors(segments_of(passages, self._segments))
+        return len(ids)
+
     # --- composition --------------------------------------------------------------
     def _segment_vectors(self, segments: list[Segment]) -> np.ndarray | None:
         """Vectors of the candidate segments: memory, then the index's cache, then the
@@ -222,9 +240,9 @@ class Assistant:
     ) -> Answer:
         if not passages:
             return self._refuse(query, passages, NOT_FOUND_VI)
-        n_chunks = self.index.store.counts()["chunks"]
+        n_chunks = self._chunk_count()
         weights = query_weights(query, focus, self.index.store.document_frequencies, n_chunks)
-        segments = segments_of(passages[:SEGMENT_PASSAGES])
+        segments = segments_of(passages[:SEGMENT_PASSAGES], self._segments)
         score_segments(segments, q, weights, query_vector, self._segment_vectors(segments))
         required = requirements(q, self.index.store.document_frequencies, n_chunks)
         eligible = [
@@ -234,7 +252,7 @@ class Assistant:
             and required.met_by(
                 s.terms | s.context,
                 s.passage_terms,
-                frozenset(lexical_terms(s.passage.title)[1]),
+                self._document_terms(s.passage.doc_id, title=True),
                 self._document_terms(s.passage.doc_id),
             )
         ]
@@ -257,17 +275,29 @@ class Assistant:
         answer.support = support
         return answer
 
-    def _document_terms(self, doc_id: str) -> frozenset[str]:
-        """Folded terms of a whole article (cached per index generation)."""
-        key = (doc_id, self.index.store.generation)
+    def _document_terms(self, doc_id: str, *, title: bool = False) -> frozenset[str]:
+        """Folded terms of a whole article, or of its title (cached per generation)."""
+        key = (doc_id, self._generation, title)
         terms = self._doc_terms.get(key)
         if terms is None:
             doc = self.index.get_document(doc_id)
-            terms = frozenset(lexical_terms(doc.text)[1]) if doc else frozenset()
-            if len(self._doc_terms) > 1000:
+            source = (doc.title if title else doc.text) if doc else ""
+            terms = frozenset(lexical_terms(source)[1])
+            if len(self._doc_terms) > 2000:
                 self._doc_terms.clear()
             self._doc_terms[key] = terms
         return terms
+
+    @property
+    def _generation(self) -> int:
+        return self.index.store.generation
+
+    def _chunk_count(self) -> int:
+        """Number of chunks (for term rarity), recounted only when the index changes."""
+        generation = self._generation
+        if self._counted[0] != generation:
+            self._counted = (generation, self.index.store.counts()["chunks"])
+        return self._counted[1]
 
     def _supported(self, q: Question, best: Segment) -> bool:
         """Does the best segment answer at all? Its score must reach the calibrated

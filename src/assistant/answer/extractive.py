@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -77,47 +77,73 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def segments_of(passages: Sequence[Passage]) -> list[Segment]:
-    """Sentences and ';'-clauses of the passages, de-duplicated across overlapping chunks."""
+def _passage_segments(passage: Passage) -> list[Segment]:
+    """The quotable segments of one passage (independent of the question)."""
+    text = passage.text
+    passage_terms = frozenset(lexical_terms(text)[1])
+    previous: frozenset[str] = frozenset()
+    out: list[Segment] = []
+    for s_start, s_end in split_sentences(text):
+        sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
+        context = sentence_terms | previous
+        previous = sentence_terms
+        pieces = []
+        cursor = s_start
+        for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
+            if text.count("(", s_start, brk.start()) > text.count(")", s_start, brk.start()):
+                continue  # a ';' inside brackets separates list items, not facts
+            pieces.append((cursor, brk.start()))
+            cursor = brk.end()
+        pieces.append((cursor, s_end))
+        for p_start, p_end in pieces:
+            start, end = _trim(text, p_start, p_end)
+            if end - start < 12:
+                continue
+            piece = text[start:end]
+            out.append(
+                Segment(
+                    passage=passage,
+                    start=passage.start + start,
+                    end=passage.start + end,
+                    text=piece,
+                    terms=frozenset(lexical_terms(piece)[1]),
+                    context=context,
+                    passage_terms=passage_terms,
+                )
+            )
+    return out
+
+
+class SegmentCache:
+    """Segments per chunk id. A chunk id is never reused (the store's AUTOINCREMENT), so
+    its segments never go stale; the cache is bounded and simply cleared when full."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._by_chunk: dict[int, list[Segment]] = {}
+
+    def get(self, passage: Passage) -> list[Segment]:
+        found = self._by_chunk.get(passage.chunk_id)
+        if found is None:
+            if len(self._by_chunk) >= self.limit:
+                self._by_chunk.clear()
+            found = self._by_chunk[passage.chunk_id] = _passage_segments(passage)
+        return found
+
+
+def segments_of(passages: Sequence[Passage], cache: SegmentCache | None = None) -> list[Segment]:
+    """Sentences and ';'-clauses of the passages, de-duplicated across overlapping chunks,
+    as fresh objects (scores are per question) tied to this retrieval's passages."""
     seen: set[tuple[str, int, int]] = set()
     out: list[Segment] = []
     for passage in passages:
-        text = passage.text
-        passage_terms = frozenset(lexical_terms(text)[1])
-        previous: frozenset[str] = frozenset()
-        for s_start, s_end in split_sentences(text):
-            sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
-            context = sentence_terms | previous
-            previous = sentence_terms
-            pieces = []
-            cursor = s_start
-            for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
-                if text.count("(", s_start, brk.start()) > text.count(")", s_start, brk.start()):
-                    continue  # a ';' inside brackets separates list items, not facts
-                pieces.append((cursor, brk.start()))
-                cursor = brk.end()
-            pieces.append((cursor, s_end))
-            for p_start, p_end in pieces:
-                start, end = _trim(text, p_start, p_end)
-                if end - start < 12:
-                    continue
-                key = (passage.doc_id, passage.start + start, passage.start + end)
-                if key in seen:
-                    continue
-                seen.add(key)
-                piece = text[start:end]
-                out.append(
-                    Segment(
-                        passage=passage,
-                        start=key[1],
-                        end=key[2],
-                        text=piece,
-                        terms=frozenset(lexical_terms(piece)[1]),
-                        context=context,
-                        passage_terms=passage_terms,
-                        order=len(out),
-                    )
-                )
+        templates = cache.get(passage) if cache else _passage_segments(passage)
+        for template in templates:
+            key = (passage.doc_id, template.start, template.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(replace(template, passage=passage, order=len(out)))
     return out
 
 
@@ -154,16 +180,21 @@ def score_segments(
     for i, seg in enumerate(segments):
         # words of the question found in the segment count fully; a year or a name found
         # only in its sentence or the sentence before (the clause's context), half
-        seg.coverage = sum(
-            w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
-            for t, w in weights.items()
-        ) / total
+        seg.coverage = (
+            sum(
+                w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
+                for t, w in weights.items()
+            )
+            / total
+        )
         passage_similarity = seg.passage.dense_score
         if segment_vectors is not None and query_vector is not None:
             own = float(segment_vectors[i] @ query_vector)
             # a clause read alone loses its context; its passage's similarity restores some
-            seg.similarity = own if passage_similarity is None else (
-                (1 - WEIGHTS["passage"]) * own + WEIGHTS["passage"] * passage_similarity
+            seg.similarity = (
+                own
+                if passage_similarity is None
+                else ((1 - WEIGHTS["passage"]) * own + WEIGHTS["passage"] * passage_similarity)
             )
         else:
             seg.similarity = passage_similarity or 0.0
@@ -199,9 +230,7 @@ def name_terms(question: Question) -> list[str]:
     return [t for name in question.names for t in lexical_terms(name)[1]]
 
 
-def select(
-    segments: list[Segment], question: Question, max_sentences: int
-) -> Selection:
+def select(segments: list[Segment], question: Question, max_sentences: int) -> Selection:
     """The segments that answer: the best one for a factual question, several diverse
     ones for a list or a broad question, in document order."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))

@@ -59,6 +59,7 @@ HISTORY_TURNS = 6  # most recent turns shown to the model
 HISTORY_TURN_CHARS = 600
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
+_MARKER_WITH_SPACE = re.compile(rf"\s*{MARKER.pattern}")
 _REASONING = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
 
 
@@ -164,7 +165,7 @@ def format_history(history: Sequence[Mapping[str, Any]] | None) -> str:
         if role not in ("user", "assistant") or not content:
             continue
         if role == "assistant":
-            content = " ".join(MARKER.sub("", content).split())
+            content = _MARKER_WITH_SPACE.sub("", content)
         if len(content) > HISTORY_TURN_CHARS:
             content = content[:HISTORY_TURN_CHARS] + "…"
         speaker = "Người dùng" if role == "user" else "Trợ lý"

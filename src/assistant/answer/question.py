@@ -18,7 +18,9 @@ from assistant.text.vietnamese import (
     raw_tokens,
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 _ENGLISH_WORDS = frozenset(
     "the what which who whom whose how many much when where why did does do is are was were "
@@ -28,16 +30,43 @@ _ENGLISH_WORDS = frozenset(
 
 # Cues (folded) for the kind of answer. Order matters only for readability.
 _NUMERIC_CUES = (
-    "bao nhieu", "con so", "tong gia tri", "tong von", "ty le", "phan tram",
-    "how many", "how much", "what was the value", "total", "number of", "percentage",
+    "bao nhieu",
+    "con so",
+    "tong gia tri",
+    "tong von",
+    "ty le",
+    "phan tram",
+    "how many",
+    "how much",
+    "what was the value",
+    "total",
+    "number of",
+    "percentage",
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
 _LIST_CUES = (
-    "nhung", "cac ", "liet ke", "ke ten", "gom nhung", "nao", "which", "list", "what are",
+    "nhung",
+    "cac ",
+    "liet ke",
+    "ke ten",
+    "gom nhung",
+    "nao",
+    "which",
+    "list",
+    "what are",
 )
 _BROAD_CUES = (
-    "tom tat", "tong quan", "khai quat", "trinh bay", "neu ro", "the nao", "nhu the nao",
-    "summar", "overview", "describe", "outline",
+    "tom tat",
+    "tong quan",
+    "khai quat",
+    "trinh bay",
+    "neu ro",
+    "the nao",
+    "nhu the nao",
+    "summar",
+    "overview",
+    "describe",
+    "outline",
 )
 
 
@@ -99,11 +128,11 @@ def is_english(text: str) -> bool:
 
 def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     padded = f" {folded} "
-    return any(f" {cue}" in padded or cue in folded and " " in cue for cue in cues)
+    return any(f" {cue}" in padded or (cue in folded and " " in cue) for cue in cues)
 
 
 def _asks_how_many(text: str) -> bool:
-    """"mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
+    """ "mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
     written, or as "may" only in a question typed without any diacritics."""
     words = text.lower().split()
     return "mấy" in words or (not has_diacritics(text) and "may" in words)

@@ -20,9 +20,7 @@ from assistant.text.vietnamese import lexical_terms, raw_tokens
 # such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
 _SIGNIFICANT_NUMBER = re.compile(r"(?:19|20)\d\d|\d{3,}|\d[.,]\d")
 
-NOT_FOUND_VI = (
-    "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
-)
+NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 
 
 @dataclass
@@ -72,7 +70,9 @@ def requirements(
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token):
             continue
-        for part in re.split(r"[-–/]", token) if re.search(r"(?:19|20)\d\d[-–/]", token) else [token]:
+        for part in (
+            re.split(r"[-–/]", token) if re.search(r"(?:19|20)\d\d[-–/]", token) else [token]
+        ):
             folded = lexical_terms(part)[1]
             if folded:
                 figures[folded[0]] = token

@@ -18,10 +18,13 @@ from assistant.text.vietnamese import fold
 _FOLLOWUP_PATTERNS = [
     # Còn X thì sao? / Còn X? / Thế còn X? / Vậy X thì sao?
     re.compile(
-        r"^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*[?.!]*$",
+        r"^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)"
+        r"(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*[?.!]*$",
         re.IGNORECASE,
     ),
-    re.compile(r"^(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*[?.!]*$", re.IGNORECASE),
+    re.compile(
+        r"^(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*[?.!]*$", re.IGNORECASE
+    ),
     re.compile(r"^(?:and|what about|how about)\s+(?P<x>.+?)\s*[?.!]*$", re.IGNORECASE),
 ]
 _ANAPHORA = re.compile(

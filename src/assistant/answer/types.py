@@ -68,8 +68,15 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "support": self.support,
             "related": [
-                {"doc_id": p.doc_id, "title": p.title, "quote": p.text, "start": p.start,
-                 "end": p.end, "url": p.url, "published_at": p.published_at}
+                {
+                    "doc_id": p.doc_id,
+                    "title": p.title,
+                    "quote": p.text,
+                    "start": p.start,
+                    "end": p.end,
+                    "url": p.url,
+                    "published_at": p.published_at,
+                }
                 for p in self.related
             ],
         }

@@ -9,6 +9,8 @@ embedding in another program) is used as is and nothing is loaded.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -111,11 +113,23 @@ def load_assistant(services: Services) -> None:
         embedder.embed_queries(["khởi động"])  # load the weights now, not at the first question
         index.vectors()
         services.attach(assistant, batcher, owned=True)
+        threading.Thread(target=_warm, args=(assistant,), name="warm", daemon=True).start()
     except Exception as err:
         services.load_error = str(err)
         logger.error("The assistant could not be loaded: %s", err)
         return
     logger.info("Ready: %s documents in %s", index.store.counts()["documents"], settings.index_dir)
+
+
+def _warm(assistant: Assistant) -> None:
+    """Pre-compute the answer segments' vectors so the first questions are fast."""
+    started = time.perf_counter()
+    try:
+        chunks = assistant.warm()
+    except Exception as err:  # warming is an optimisation: never take the service down
+        logger.warning("Warming the answer cache stopped: %s", err)
+        return
+    logger.info("Answer cache warm: %d chunks in %.1f s", chunks, time.perf_counter() - started)
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:

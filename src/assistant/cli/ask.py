@@ -26,9 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.add_argument("--date-to", help="only articles published on/before (YYYY-MM-DD)")
     ask.add_argument("--tag", action="append", default=[], help="only articles with this tag")
     ask.add_argument("--doc", action="append", default=[], help="only this document id")
-    ask.add_argument(
-        "--mode", choices=["extractive", "generative"], help="answer composition mode"
-    )
+    ask.add_argument("--mode", choices=["extractive", "generative"], help="answer composition mode")
     ask.set_defaults(handler=run_ask)
 
 

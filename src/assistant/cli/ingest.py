@@ -48,9 +48,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     for path in missing:
         logger.error("No such file or folder: %s", path)
-    ingestor = make_ingestor(
-        settings, progress=not args.no_progress and sys.stderr.isatty()
-    )
+    ingestor = make_ingestor(settings, progress=not args.no_progress and sys.stderr.isatty())
     summary = ingestor.ingest_paths([p for p in args.paths if p.exists()])
     if args.json:
         sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")

@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     batch_window_ms: float = Field(5.0, description="Micro-batching window for queries.")
     max_batch_size: int = 32
 
+    web_dir: Path | None = Field(
+        None, description="Folder of the web chat; defaults to the packaged web/."
+    )
+
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -46,5 +46,12 @@ def setup_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in ("sentence_transformers", "transformers", "httpx", "urllib3", "faiss", "trafilatura"):
+    for name in (
+        "sentence_transformers",
+        "transformers",
+        "httpx",
+        "urllib3",
+        "faiss",
+        "trafilatura",
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)

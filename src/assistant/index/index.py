@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.core.errors import IndexFormatError
 from assistant.core.types import Chunk, Document, Passage
 from assistant.index.lexical import index_terms, match_expression
-from assistant.core.errors import IndexFormatError
 from assistant.index.store import DocumentFilter, Store
 from assistant.index.vectors import VectorIndex
 
@@ -134,7 +134,9 @@ class Index:
         if not prepared and not deletions and not rebuild:
             return
         with self._writer():
-            current = VectorIndex(self.dim, self.ann_threshold) if rebuild else self.vectors().copy()
+            current = (
+                VectorIndex(self.dim, self.ann_threshold) if rebuild else self.vectors().copy()
+            )
             removed: list[int] = []
             added_ids: list[int] = []
             added_vectors: list[np.ndarray] = []

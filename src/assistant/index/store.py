@@ -154,7 +154,7 @@ class Store:
             fresh = "meta" not in tables
             if fresh and not create:
                 raise IndexNotFoundError(_missing_message(self.index_dir))
-            if fresh or not _TABLES <= tables:
+            if fresh or not tables >= _TABLES:
                 # a fresh index, or one from before a table was added (all are optional
                 # caches that fill on the next write)
                 with conn:
@@ -232,8 +232,7 @@ class Store:
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             rows = self.conn.execute(
-                f"SELECT id, content_hash FROM documents WHERE id IN "
-                f"({','.join('?' * len(part))})",
+                f"SELECT id, content_hash FROM documents WHERE id IN ({','.join('?' * len(part))})",
                 part,
             )
             out.update({row[0]: row[1] for row in rows})

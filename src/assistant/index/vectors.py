@@ -113,9 +113,7 @@ class VectorIndex:
     def save(self, index_dir: Path, generation: int, embedder: str) -> None:
         _atomic_write(index_dir / VECTORS_FILE, lambda tmp: faiss.write_index(self.index, tmp))
         meta = {"generation": generation, "embedder": embedder, "dim": self.dim, "size": self.size}
-        _atomic_write(
-            index_dir / VECTORS_META, lambda tmp: Path(tmp).write_text(json.dumps(meta))
-        )
+        _atomic_write(index_dir / VECTORS_META, lambda tmp: Path(tmp).write_text(json.dumps(meta)))
 
     @classmethod
     def load(

@@ -52,9 +52,7 @@ class IngestSummary:
             "embedded": self.embedded,
             "seconds": round(self.seconds, 3),
             "chunks_per_second": round(self.chunks_per_second, 1),
-            "errors": [
-                {"path": e.path, "line": e.line, "message": e.message} for e in self.errors
-            ],
+            "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in self.errors],
         }
 
     def line(self) -> str:
@@ -110,9 +108,7 @@ class Ingestor:
         summary.unchanged += len(docs) - len(todo)
         chunked = [(doc, chunk_document(doc, self.chunk_size, self.chunk_overlap)) for doc in todo]
         total = sum(len(chunks) for _, chunks in chunked)
-        bar = tqdm(
-            total=total, unit="chunk", desc="ingest", disable=not self.progress, leave=False
-        )
+        bar = tqdm(total=total, unit="chunk", desc="ingest", disable=not self.progress, leave=False)
         batch: list[tuple[Document, list]] = []
         size = 0
         for doc, chunks in chunked:

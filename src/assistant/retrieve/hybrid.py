@@ -49,9 +49,7 @@ def _minmax(ranking: list[tuple[int, float]]) -> dict[int, float]:
     scores = np.array([score for _, score in ranking], dtype=np.float64)
     low, high = float(scores.min()), float(scores.max())
     span = high - low
-    return {
-        item: (1.0 if span == 0 else (score - low) / span) for item, score in ranking
-    }
+    return {item: (1.0 if span == 0 else (score - low) / span) for item, score in ranking}
 
 
 def weighted_fuse(

@@ -9,6 +9,7 @@ left as typed, so English words, names and numbers pass through unchanged.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -21,9 +22,24 @@ FormsLookup = Callable[[Sequence[str]], dict[str, list[tuple[str, int]]]]
 # Question words are rare in news articles, so the articles cannot tell how to write them;
 # these are the usual forms (an extra candidate with a fixed weight, not an override).
 _QUESTION_WORDS = {
-    "nao": "nào", "gi": "gì", "may": "mấy", "dau": "đâu", "khong": "không", "co": "có",
-    "la": "là", "cua": "của", "voi": "với", "duoc": "được", "va": "và", "nhung": "những",
-    "cac": "các", "ai": "ai", "sao": "sao", "bao": "bao", "nhieu": "nhiêu", "tinh": "tỉnh",
+    "nao": "nào",
+    "gi": "gì",
+    "may": "mấy",
+    "dau": "đâu",
+    "khong": "không",
+    "co": "có",
+    "la": "là",
+    "cua": "của",
+    "voi": "với",
+    "duoc": "được",
+    "va": "và",
+    "nhung": "những",
+    "cac": "các",
+    "ai": "ai",
+    "sao": "sao",
+    "bao": "bao",
+    "nhieu": "nhiêu",
+    "tinh": "tỉnh",
 }
 _QUESTION_WEIGHT = math.log1p(20)
 _PAIR_WEIGHT = 3.0  # a pair the articles use says more than two frequent syllables
@@ -36,7 +52,7 @@ def _best_forms(
     form scores by how often the articles use it, a pair of neighbours by how often
     they use that pair, so ``thanh hoa ky thoa thuan`` gives ``ký`` (ký thoả thuận),
     not ``kỳ`` (Hoa Kỳ)."""
-    pairs = [f"{a}_{b}" for a, b in zip(keys, keys[1:], strict=False)]
+    pairs = [f"{a}_{b}" for a, b in itertools.pairwise(keys)]
     found = forms([*keys, *pairs])
     candidates: list[dict[str, float]] = []
     for key, original, sure in zip(keys, typed, fixed, strict=True):
@@ -50,8 +66,7 @@ def _best_forms(
         options.setdefault(original, 0.0)
         candidates.append(options)
     pair_scores = [
-        {form: _PAIR_WEIGHT * math.log1p(df) for form, df in found.get(pair, [])}
-        for pair in pairs
+        {form: _PAIR_WEIGHT * math.log1p(df) for form, df in found.get(pair, [])} for pair in pairs
     ]
     best: dict[str, tuple[float, list[str]]] = {
         form: (score, [form]) for form, score in candidates[0].items()

@@ -7,6 +7,7 @@ still names ``Thanh Hóa``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from assistant.text.vietnamese import TOKEN_PATTERN, fold, is_numberlike, lexical_terms
@@ -40,7 +41,7 @@ def name_runs(text: str) -> list[str]:
         j = match.start() - 1
         while j >= 0 and text[j] in " \t":
             j -= 1
-        first = j < 0 or text[j] in ".!?:\n\"“"
+        first = j < 0 or text[j] in '.!?:\n"“'
         if capital and first and not token.isupper():
             following = _NAME_TOKEN.match(text, match.end() + 1)
             next_capital = bool(following and following.group(0)[:1].isupper())
@@ -70,6 +71,6 @@ def names_in_lowercase(text: str, known: Callable[[list[str]], set[str]]) -> lis
     """Names in a question typed without capitals: its word pairs that the articles
     write as a name (``known`` says which), returned as typed (``thanh hoá``)."""
     tokens = [m.group(0) for m in TOKEN_PATTERN.finditer(text) if not is_numberlike(m.group(0))]
-    pairs = {f"{fold(a)}_{fold(b)}": f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    pairs = {f"{fold(a)}_{fold(b)}": f"{a} {b}" for a, b in itertools.pairwise(tokens)}
     names = known(list(pairs))
     return [typed for pair, typed in pairs.items() if pair in names]

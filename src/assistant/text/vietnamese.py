@@ -9,6 +9,7 @@ numbers (``14.081,67``), dates (``15-4-2010``) and document codes (``41-CT/TW``)
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -54,9 +55,9 @@ def _tone_position(base: str) -> int | None:
     """
     lower = base.lower()
     start = 0
-    if lower.startswith("qu"):
-        start = 2
-    elif lower.startswith("gi") and len(lower) > 2 and lower[2] in "aeiouyăâêôơư":
+    if lower.startswith("qu") or (
+        lower.startswith("gi") and len(lower) > 2 and lower[2] in "aeiouyăâêôơư"
+    ):
         start = 2
     positions = [i for i in range(start, len(base)) if base[i] in _VOWELS]
     if not positions:
@@ -154,7 +155,7 @@ def lexical_terms(text: str) -> tuple[list[str], list[str]]:
         for variant in token_variants(unified):
             syllables.append(_compact(variant))
         bigram_source.append(_compact(unified))
-    bigrams = [f"{a}_{b}" for a, b in zip(bigram_source, bigram_source[1:], strict=False)]
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(bigram_source)]
     exact = syllables + bigrams
     folded = [fold(term) for term in exact]
     return exact, folded

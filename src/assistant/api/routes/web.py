@@ -46,7 +46,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[2]
 def web_dir(settings: Settings) -> Path:
     """The folder of the web files: the ``web_dir`` setting if the configuration has one,
     else ``web/`` at the root of the source checkout."""
-    configured = getattr(settings, "web_dir", None)
+    configured = settings.web_dir
     if configured:
         return Path(configured)
     return (_PACKAGE_DIR / ".." / ".." / "web").resolve()
