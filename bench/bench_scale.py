@@ -191,7 +191,8 @@ def bench_vector_index(
     finally:
         _threads(1)
     timed = queries[:latency_queries] if latency_queries else queries
-    latencies = _latencies(lambda q: index.search(q, K), timed)
+    search = index.search
+    latencies = _latencies(lambda q: search(q, K), timed)
     save_s, load_s, file_size, loaded = _save_load(index, scratch / f"{kind}-{n}", threshold)
     params = hnsw_params(loaded)
     del index, loaded
@@ -218,7 +219,9 @@ def bench_ivfpq(vectors: np.ndarray, queries: np.ndarray, truth: np.ndarray) -> 
     n, dim = vectors.shape
     nlist = max(16, min(1024, int(4 * np.sqrt(n))))
     index = faiss.index_factory(dim, f"IVF{nlist},PQ64", faiss.METRIC_INNER_PRODUCT)
-    sample = vectors[np.random.default_rng(7).choice(n, size=min(n, 40 * nlist), replace=False)]
+    sample = vectors[
+        np.random.default_rng(7).choice(n, size=min(n, max(40 * nlist, 10_000)), replace=False)
+    ]
     gc.collect()
     before = rss_mb()
     _threads(os.cpu_count() or 1)

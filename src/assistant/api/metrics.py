@@ -59,7 +59,7 @@ class Metrics:
         )
         self.ask_stage = Histogram(
             "assistant_ask_stage_seconds",
-            "Time spent answering, by stage (rewrite, embed, retrieve, compose, total).",
+            "Time spent answering, by stage (rewrite, embed, retrieve, compose, generate, total).",
             ["stage"],
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
@@ -84,7 +84,7 @@ class Metrics:
 
     def observe_answer(self, answerable: bool, timings_ms: Mapping[str, float]) -> None:
         self.answers.labels(answerable=str(answerable).lower()).inc()
-        for stage in ("rewrite", "embed", "retrieve", "compose", "total"):
+        for stage in ("rewrite", "embed", "retrieve", "compose", "generate", "total"):
             if stage in timings_ms:
                 self.ask_stage.labels(stage=stage).observe(timings_ms[stage] / 1000.0)
 
