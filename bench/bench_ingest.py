@@ -73,20 +73,27 @@ PROVINCES = (
     "Lai Châu",
 )
 _PROVINCE_RE = re.compile("|".join(re.escape(p) for p in PROVINCES))
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])(?=\s)")
 GOAL_RATIO = 0.9
 GOAL_SPEEDUP = 50.0
 
 
 def vary(text: str, copy: int) -> str:
-    """Copy ``copy`` of a text: every digit rotated by ``copy`` and every province name
-    replaced by the one ``copy`` places later (copy 0 is the text itself)."""
+    """Copy ``copy`` of a text: every digit rotated by ``copy``, every province name
+    replaced by the one ``copy`` places later, and every sentence and line ended with an
+    edition tag ``(bản N)``, so that even a chunk with no figure and no name differs
+    between copies (copy 0 is the text itself)."""
     if copy == 0:
         return text
     digits = str.maketrans("0123456789", "".join(str((d + copy) % 10) for d in range(10)))
     renamed = _PROVINCE_RE.sub(
         lambda m: PROVINCES[(PROVINCES.index(m.group(0)) + copy) % len(PROVINCES)], text
+    ).translate(digits)
+    tag = f"(bản {copy + 1})"
+    return "\n".join(
+        f"{_SENTENCE_END_RE.sub(' ' + tag, line)} {tag}" if line.strip() else line
+        for line in renamed.split("\n")
     )
-    return renamed.translate(digits)
 
 
 def replicated_corpus(folder: Path, copies: int) -> int:

@@ -270,10 +270,11 @@ def clustered_unit_vectors(
     plus ``noise`` isotropic noise, normalised. Row i does not depend on ``n``."""
     centres, projection = _latent_model(seed, dim, latent_dim, n_clusters)
     out = np.empty((n, dim), dtype=np.float32)
-    for block in range(0, n, BLOCK * 10):
-        rng = np.random.default_rng([seed, 4, block // (BLOCK * 10)])
-        count = min(BLOCK * 10, n - block)
-        out[block : block + count] = _draw(rng, count, centres, projection, spread, noise)
+    for block in range(0, n, BLOCK):
+        rng = np.random.default_rng([seed, 4, block // BLOCK])
+        count = min(BLOCK, n - block)
+        # always draw a whole block, so that row i is the same whatever n is
+        out[block : block + count] = _draw(rng, BLOCK, centres, projection, spread, noise)[:count]
     return out
 
 

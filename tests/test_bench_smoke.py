@@ -94,7 +94,9 @@ def test_truncated_embedder_renormalises() -> None:
 
 def test_ingest_replicas_do_not_dedupe(tmp_path: Path) -> None:
     assert bench_ingest.vary("Thanh Hóa 2016-2020", 0) == "Thanh Hóa 2016-2020"
-    assert bench_ingest.vary("Thanh Hóa 2016-2020", 1) == "Nghệ An 3127-3131"
+    assert bench_ingest.vary("Thanh Hóa 2016-2020. Xong", 1) == (
+        "Nghệ An 3127-3131. (bản 2) Xong (bản 2)"
+    )
     documents = bench_ingest.replicated_corpus(tmp_path / "corpus", 2)
     texts, total = bench_ingest.chunks_to_embed(tmp_path / "corpus", get_settings())
     assert documents > 0 and len(texts) == total

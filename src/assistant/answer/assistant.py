@@ -121,15 +121,7 @@ class Assistant:
         language model (read as a stream when ``stream_llm``); a refusal never is."""
         clock = _Clock()
         text = clean_question(question, self.settings.max_question_chars)
-        rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
-        if not is_english(rewrite.query):
-            restored = restore_diacritics(rewrite.query, self.index.store.written_forms)
-            if restored != rewrite.query:
-                focus = restore_diacritics(rewrite.focus, self.index.store.written_forms)
-                rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
-        q = analyse(rewrite.query)
-        if not q.english and rewrite.query == rewrite.query.lower():
-            q.names = names_in_lowercase(rewrite.query, self.index.store.known_names)
+        rewrite, q = self._standalone(text, history)
         clock.lap("rewrite")
         if query_vector is None:
             query_vector = self.embedder.embed_queries([rewrite.query])[0]
@@ -161,6 +153,23 @@ class Assistant:
         )
         return answer
 
+    def _standalone(
+        self, text: str, history: Sequence[Mapping[str, Any]] | None
+    ) -> tuple[Rewrite, Question]:
+        """The question as retrieval will use it: a follow-up made standalone, diacritics
+        restored when typed without them, and what the answer must be about."""
+        store = self.index.store
+        rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        if not is_english(rewrite.query):
+            restored = restore_diacritics(rewrite.query, store.written_forms)
+            if restored != rewrite.query:
+                focus = restore_diacritics(rewrite.focus, store.written_forms)
+                rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
+        q = analyse(rewrite.query)
+        if not q.english and rewrite.query == rewrite.query.lower():
+            q.names = names_in_lowercase(rewrite.query, store.known_names)
+        return rewrite, q
+
     def stream(
         self,
         question: str,
@@ -186,6 +195,7 @@ class Assistant:
                 "answerable": answer.answerable,
                 "mode": answer.mode,
                 "timings_ms": data["timings_ms"],
+                "related": data["related"],
             },
         )
 
@@ -356,9 +366,9 @@ def _as_sentence(text: str, n: int) -> str:
     return f"{body} [{n}]."
 
 
-def _pieces(text: str, size: int = 24) -> Iterator[str]:
+def _pieces(text: str, words: int = 6) -> Iterator[str]:
     """Word-aligned pieces of the answer for streaming."""
-    words = text.split(" ")
-    for i in range(0, len(words), 6):
-        chunk = " ".join(words[i : i + 6])
-        yield chunk if i + 6 >= len(words) else chunk + " "
+    tokens = text.split(" ")
+    for i in range(0, len(tokens), words):
+        piece = " ".join(tokens[i : i + words])
+        yield piece if i + words >= len(tokens) else piece + " "

@@ -34,7 +34,8 @@ Same request as `POST /api/ask`; the answer arrives as Server-Sent Events, in th
 * `meta` – `{"query", "passages", "mode"}`: the standalone query and the passages found;
 * `delta` (one or more) – `{"text"}`: the next piece of the answer text (with `[n]`);
 * `citations` – `{"citations": [...]}`: always sent, empty when nothing is cited;
-* `done` – `{"answerable", "mode", "timings_ms"}`.
+* `done` – `{"answerable", "mode", "timings_ms", "related"}` (related: passages shown with a
+  "not found" answer).
 
 If answering fails after the stream started, an `error` event `{"code", "message"}` is
 sent instead and the stream ends. Invalid questions are refused before the stream with
