@@ -95,6 +95,7 @@ def measure(assistant: Assistant, items: list[TestItem], rounds: int) -> dict[st
     print(f"cold round: {len(cold)} questions in {time.perf_counter() - started:.0f} s")
     stages: dict[str, list[float]] = {s: [] for s in (*STAGES, *SUB_STAGES)}
     bare: list[float] = []
+    paired: list[float] = []  # ask total / bare embedding of the same question, back to back
     for number in range(rounds):
         started = time.perf_counter()
         for position, item in enumerate(i for i in items if i.id in queries):
@@ -106,11 +107,18 @@ def measure(assistant: Assistant, items: list[TestItem], rounds: int) -> dict[st
                 bare.append(bare_embed_ms(assistant, queries[item.id]))
             if found is None:
                 continue
+            paired.append(found[0]["total"] / bare[-1])
             for stage, values in stages.items():
                 if stage in found[0]:
                     values.append(found[0][stage])
         print(f"warm round {number + 1}: {time.perf_counter() - started:.0f} s")
-    return {"cold_total_ms": cold, "stages_ms": stages, "bare_embed_ms": bare, "rejected": rejected}
+    return {
+        "cold_total_ms": cold,
+        "stages_ms": stages,
+        "bare_embed_ms": bare,
+        "paired_ratios": paired,
+        "rejected": rejected,
+    }
 
 
 def report(data: dict[str, Any], settings: Settings, assistant: Assistant, rounds: int) -> None:
@@ -132,6 +140,10 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
         f"\ntotal p50 / bare embed p50 = {value:.2f}  (goal <= {GOAL_RATIO}: "
         f"{'met' if value <= GOAL_RATIO else 'NOT met'})"
     )
+    print(
+        f"cross-check less sensitive to drift: median over questions of (ask total / bare "
+        f"embedding of the same query, measured back to back) = {p50(data['paired_ratios']):.2f}"
+    )
     print(f"peak RSS {peak_rss_mb():.0f} MiB (includes the model)")
     data["summary"] = {
         **{f"{s}.p50": p50(stages[s]) for s in (*STAGES, *SUB_STAGES)},
@@ -140,6 +152,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
         "bare_embed.p95": p95(bare),
         "cold_total.p50": p50(data["cold_total_ms"]),
         "total_p50_over_bare_embed_p50": value,
+        "paired_ratio_median": p50(data["paired_ratios"]),
         "peak_rss_mb": peak_rss_mb(),
         "model": assistant.embedder.key,
     }
