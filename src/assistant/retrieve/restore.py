@@ -105,7 +105,9 @@ def restore_diacritics(query: str, forms: FormsLookup) -> str:
     chosen = _best_forms(keys, [f or t for f, t in zip(fixed, typed, strict=True)], forms, fixed)
     pieces, cursor = [], 0
     for match, written in zip(matches, chosen, strict=True):
-        if match.group(0)[:1].isupper():
+        if written == match.group(0).lower():
+            written = match.group(0)  # nothing restored: keep it as typed ("FDI")
+        elif match.group(0)[:1].isupper():
             written = written[:1].upper() + written[1:]
         pieces.append(query[cursor : match.start()])
         pieces.append(written)
