@@ -5,15 +5,17 @@ Why: embedding the question is the one model call a warm question needs; everyth
 composition with cached sentence vectors, refusal) should add little to it. The goal is a
 median total of at most 1.3x the median bare ``embedder.embed_queries`` time.
 
-Every question of eval/testset.jsonl (with its history and filters) goes through
-``Assistant.ask``: once cold (sentence vectors get computed and cached; reported apart),
-then ``--rounds`` warm rounds. In the warm rounds each question is also embedded bare with
-the same embedder object, on the very string ``ask`` embeds (the rewritten query of the
-cold round), bare and ask alternating which goes first, so machine noise hits both alike.
+Every question of eval/testset.jsonl (with its history and filters; ``--every N`` takes
+every N-th, for a shorter run on a busy machine) goes through ``Assistant.ask``: once
+cold (sentence vectors get computed and cached; reported apart), then ``--rounds`` warm
+rounds. In the warm rounds
+each question is also embedded bare with the same embedder object, on the very string
+``ask`` embeds (the rewritten query of the cold round), bare and ask alternating which
+goes first, so machine noise hits both alike.
 Reported: p50 and p95 per stage from ``Answer.timings_ms`` (rewrite, embed, retrieve,
 compose, total, and the retrieval sub-stages), bare embedding p50/p95 and the ratio.
 
-Usage: python bench/bench_ask.py [--index DIR] [--rounds 3] [--json PATH]
+Usage: python bench/bench_ask.py [--index DIR] [--rounds 3] [--every 1] [--json PATH]
 Without --index an index of corpus/sample + corpus/synthetic is built in a temporary
 folder. Needs the real model (``assistant models fetch`` or ASSISTANT_MODEL=<folder>).
 """
@@ -35,6 +37,7 @@ from benchlib import (
     ratio,
     table,
     temp_dir,
+    torch_threads,
     write_json,
 )
 
@@ -128,7 +131,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
         f"\n{len(data['cold_total_ms'])} questions x {rounds} warm rounds; model "
         f"{assistant.embedder.key}; {assistant.index.store.counts()['chunks']} chunks "
         f"({assistant.index.vectors().kind} vector index); top_k {settings.top_k}, "
-        f"candidate_k {settings.candidate_k}"
+        f"candidate_k {settings.candidate_k}; torch threads {torch_threads()}"
         + (f"; rejected as not a question: {data['rejected']}" if data["rejected"] else "")
     )
     rows = [[stage, p50(stages[stage]), p95(stages[stage])] for stage in (*STAGES, *SUB_STAGES)]
@@ -155,6 +158,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
         "paired_ratio_median": p50(data["paired_ratios"]),
         "peak_rss_mb": peak_rss_mb(),
         "model": assistant.embedder.key,
+        "torch_threads": torch_threads(),
     }
 
 
@@ -163,12 +167,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, metavar="DIR", help="existing index to use")
     parser.add_argument("--testset", type=Path, default=TESTSET, metavar="TESTSET.jsonl")
     parser.add_argument("--rounds", type=int, default=3, help="warm rounds")
-    parser.add_argument("--limit", type=int, help="first N questions only")
+    parser.add_argument("--every", type=int, default=1, help="every N-th question (1 = all)")
+    parser.add_argument("--limit", type=int, help="at most N questions")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     args = parser.parse_args()
     print(machine_line())
     settings = get_settings()
-    items = load_testset(args.testset)[: args.limit]
+    items = load_testset(args.testset)[:: max(1, args.every)][: args.limit]
     with temp_dir("bench-ask-") as scratch:
         assistant = build_assistant(settings, args.index, scratch)
         data = measure(assistant, items, args.rounds)

@@ -25,7 +25,7 @@ because the machine may be shared (other jobs stretch wall time, much less CPU t
 Bare and ingest alternate (round 1: bare then ingest, round 2: ingest then bare, ...)
 after a warm-up, so machine noise and warm-up hit both; medians are reported.
 
-Usage: python bench/bench_ingest.py [--copies 4] [--rounds 2] [--json PATH]
+Usage: python bench/bench_ingest.py [--copies 6] [--rounds 3] [--json PATH]
 Needs the real model (``assistant models fetch`` or ASSISTANT_MODEL=<folder>).
 """
 
@@ -48,6 +48,7 @@ from benchlib import (
     rss_mb,
     table,
     temp_dir,
+    torch_threads,
     write_json,
 )
 
@@ -198,7 +199,7 @@ def measure(copies: int, rounds: int, reingests: int) -> tuple[Results, Settings
         results.unique_chunks = len(texts)
         results.peak_rss_mb["start"] = peak_rss_mb()
         started = time.perf_counter()
-        embedder.embed_documents(texts[:8])  # load the model and warm it up (not timed)
+        embedder.embed_documents(texts[:32])  # load the model and warm it up (not timed)
         print(f"model loaded and warmed up in {time.perf_counter() - started:.1f} s")
         results.peak_rss_mb["model loaded"] = peak_rss_mb()
         last_index = scratch / "index-0"
@@ -240,7 +241,8 @@ def report(results: Results, settings: Settings, embedder: Embedder) -> dict[str
         f"\n{results.documents} documents, {results.chunks} chunks "
         f"({n} unique, all embedded by each first ingest: {results.ingest_embedded}); "
         f"chunk_size {settings.chunk_size}/{settings.chunk_overlap}; model {embedder.key}; "
-        f"embed batch {settings.embed_batch_size}; medians of {len(results.bare_s)} runs "
+        f"embed batch {settings.embed_batch_size}; torch threads {torch_threads()}; "
+        f"medians of {len(results.bare_s)} runs "
         f"(re-ingest: {len(results.reingest_s)})"
     )
     rows = [
@@ -261,6 +263,13 @@ def report(results: Results, settings: Settings, embedder: Embedder) -> dict[str
         ],
     ]
     print(table(["phase", "seconds (p50)", "chunks/s", "vs baseline", "goal"], rows, 2))
+    paired = [ratio(b, i) for b, i in zip(results.bare_s, results.ingest_s, strict=True)]
+    print(
+        "per round (bare and ingest back to back), ingest throughput / bare: "
+        + ", ".join(f"{r:.2f}x" for r in paired)
+        + f"; runs (s): bare {[round(x, 1) for x in results.bare_s]}, "
+        f"ingest {[round(x, 1) for x in results.ingest_s]}"
+    )
     cpu_ratio = ratio(p50(results.bare_cpu_s), p50(results.ingest_cpu_s))
     print(
         f"cross-check by CPU time of this process (less sensitive to other jobs on the "
@@ -276,18 +285,20 @@ def report(results: Results, settings: Settings, embedder: Embedder) -> dict[str
         "ingest_chunks_per_s": ingest_rate,
         "ingest_vs_bare": throughput_ratio,
         "ingest_vs_bare_cpu_time": cpu_ratio,
+        "ingest_vs_bare_per_round": paired,
         "reingest_s": reingest,
         "reingest_speedup": speedup,
         "model": embedder.key,
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
+        "torch_threads": torch_threads(),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--copies", type=int, default=4, help="varied copies of the corpus")
-    parser.add_argument("--rounds", type=int, default=2, help="bare/ingest pairs (alternated)")
+    parser.add_argument("--copies", type=int, default=6, help="varied copies of the corpus")
+    parser.add_argument("--rounds", type=int, default=3, help="bare/ingest pairs (alternated)")
     parser.add_argument("--reingests", type=int, default=5, help="re-ingest repetitions")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
     args = parser.parse_args()

@@ -17,7 +17,8 @@ and reports:
 * re-ingest of the unchanged corpus: the project's content-hash cache makes it a no-op;
   the baseline script, run again, splits, embeds and saves everything again;
 * query latency p50/p95 per question (wall time of one ``Assistant.ask`` /
-  ``similarity_search(k=5)`` call), from a warm second pass over the test set;
+  ``similarity_search(k=5)`` call), from a warm second pass over the test set
+  (``--latency-every N``: every N-th question only, for a busy machine);
 * retrieval recall@5 and MRR on eval/testset.jsonl: a retrieved chunk contains the
   question's evidence (``assistant.eval.metrics.retrieval_rank``);
 * answer accuracy with the eval harness's rules: for the baseline the top passage is its
@@ -25,7 +26,11 @@ and reports:
   only the question (no conversation history, so follow-ups get no context);
 * peak RSS of the side's process.
 
-Usage: python bench/bench_langchain.py [--with-600] [--baseline-dtype same|fp32] [--json PATH]
+Usage: python bench/bench_langchain.py [--with-600] [--baseline-dtype same|fp32]
+       [--baseline-threads N] [--json PATH]
+The table shows each side's torch threads: importing the project's vector index sets
+FAISS's (and so torch's, same OpenMP runtime) threads to 1, while the baseline process
+keeps torch's default; ``--baseline-threads 1`` compares like with like.
 ``--with-600`` adds a third column: the baseline with the splitter at the project's chunk
 size and overlap, which separates the effect of chunk size from the rest.
 Needs the real model and the ``bench`` extra (langchain-huggingface, langchain-community).
@@ -53,6 +58,7 @@ from benchlib import (
     ratio,
     table,
     temp_dir,
+    torch_threads,
     write_json,
 )
 
@@ -72,7 +78,9 @@ REINGEST_REPEATS = 3
 # the project's side
 
 
-def project_side(settings: Settings, items: list[TestItem], scratch: Path) -> dict[str, Any]:
+def project_side(
+    settings: Settings, items: list[TestItem], scratch: Path, latency_every: int
+) -> dict[str, Any]:
     """Ingest, re-ingest and evaluate the project (library, in-process)."""
     from assistant.answer.assistant import Assistant
     from assistant.ingest.pipeline import Ingestor
@@ -104,7 +112,7 @@ def project_side(settings: Settings, items: list[TestItem], scratch: Path) -> di
         "chunks": summary.chunks,
         "chunk_chars": chars,
         "reingest_s": p50(reingest),
-        **_evaluate(InProcessBackend(assistant), items),
+        **_evaluate(InProcessBackend(assistant), items, latency_every),
         "model_load_s": load_s,
         "notes": f"chunk_size {settings.chunk_size}/{settings.chunk_overlap}, "
         f"hybrid retrieval, top_k {settings.top_k}, model {embedder.key}",
@@ -172,6 +180,8 @@ def baseline_side(
     scratch: Path,
     dtype: str,
     chunk: tuple[int, int] | None,
+    latency_every: int,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """The baseline script: load → split → embed into FAISS → save; then query it."""
     with warnings.catch_warnings():  # the package announces its sunset on import
@@ -181,8 +191,13 @@ def baseline_side(
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embeddings, chosen = baseline_embeddings(settings, dtype)
-    load_s = _warm_up(embeddings.embed_documents)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    started = time.perf_counter()
+    embeddings, chosen = baseline_embeddings(settings, dtype)  # loads the model
+    load_s = time.perf_counter() - started + _warm_up(embeddings.embed_documents)
     splitter = (
         RecursiveCharacterTextSplitter()
         if chunk is None
@@ -214,7 +229,7 @@ def baseline_side(
         "chunks": chunks,
         "chunk_chars": chars,
         "reingest_s": p50(reingest),
-        **_evaluate(BaselineBackend(store), items),
+        **_evaluate(BaselineBackend(store), items, latency_every),
         "model_load_s": load_s,
         "notes": f"RecursiveCharacterTextSplitter {size}, FAISS (L2 on normalised vectors), "
         f"k={BASELINE_K}, dtype {chosen}",
@@ -232,10 +247,11 @@ def _warm_up(embed: Any) -> float:
     return time.perf_counter() - started
 
 
-def _evaluate(backend: Backend, items: list[TestItem]) -> dict[str, Any]:
-    """Quality from the first pass over the test set, latency from a second (warm) pass."""
+def _evaluate(backend: Backend, items: list[TestItem], latency_every: int) -> dict[str, Any]:
+    """Quality from a first pass over the whole test set, latency from a second (warm)
+    pass over every ``latency_every``-th question (all types; keeps the run short)."""
     first = run(items, backend, progress=False)
-    second = run(items, backend, progress=False)
+    second = run(items[:: max(1, latency_every)], backend, progress=False)
     summary = summarize(first.results)
     walls = [r.wall_ms for r in second.results if r.wall_ms is not None and not r.error]
     return {
@@ -249,6 +265,7 @@ def _evaluate(backend: Backend, items: list[TestItem]) -> dict[str, Any]:
         "latency_p50_ms": p50(walls),
         "latency_p95_ms": p95(walls),
         "cold_latency_p50_ms": p50([r.wall_ms for r in first.results if r.wall_ms is not None]),
+        "latency_questions": len(walls),
     }
 
 
@@ -263,12 +280,21 @@ def run_side(args: argparse.Namespace) -> None:
     items = load_testset(args.testset)[: args.limit]
     with temp_dir(f"bench-lc-{args.side}-") as scratch:
         if args.side == "project":
-            data = project_side(settings, items, scratch)
+            data = project_side(settings, items, scratch, args.latency_every)
         else:
             chunk = (settings.chunk_size, settings.chunk_overlap) if args.side == "lc600" else None
-            data = baseline_side(settings, items, scratch, args.baseline_dtype, chunk)
+            data = baseline_side(
+                settings,
+                items,
+                scratch,
+                args.baseline_dtype,
+                chunk,
+                args.latency_every,
+                args.baseline_threads,
+            )
     data["peak_rss_mb"] = peak_rss_mb()
     data["questions"] = len(items)
+    data["torch_threads"] = torch_threads()
     Path(args.out).write_text(json.dumps(data))
 
 
@@ -276,6 +302,9 @@ def spawn(side: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Run one side in a fresh interpreter (its own peak RSS) and read its figures."""
     command = [sys.executable, __file__, "--side", side, "--out", str(out)]
     command += ["--testset", str(args.testset), "--baseline-dtype", args.baseline_dtype]
+    command += ["--latency-every", str(args.latency_every)]
+    if args.baseline_threads:
+        command += ["--baseline-threads", str(args.baseline_threads)]
     if args.limit is not None:
         command += ["--limit", str(args.limit)]
     started = time.perf_counter()
@@ -336,6 +365,7 @@ def compare(results: dict[str, dict[str, Any]]) -> None:
         ["  unanswerable questions", *(results[s]["unanswerable_accuracy"] for s in sides), ""],
         ["peak RSS (MiB)", *(results[s]["peak_rss_mb"] for s in sides), ""],
         ["model load + warm-up (s)", *(results[s]["model_load_s"] for s in sides), "untimed"],
+        ["torch threads", *(results[s]["torch_threads"] for s in sides), ""],
     ]
     print(table(["", *(names[s] for s in sides), "goal (project vs baseline)"], rows, 3))
     print()
@@ -361,10 +391,18 @@ def main() -> None:
     parser.add_argument("--testset", type=Path, default=TESTSET, metavar="TESTSET.jsonl")
     parser.add_argument("--limit", type=int, help="first N questions only")
     parser.add_argument(
+        "--latency-every", type=int, default=1, help="latency pass: every N-th question"
+    )
+    parser.add_argument(
         "--baseline-dtype",
         choices=("same", "fp32", "bf16"),
         default="same",
         help="model dtype of the baseline (same = the project's resolved model_dtype)",
+    )
+    parser.add_argument(
+        "--baseline-threads",
+        type=int,
+        help="torch threads of the baseline (default: the library's, i.e. all cores)",
     )
     parser.add_argument(
         "--with-600", action="store_true", help="add the baseline at the project's chunk size"

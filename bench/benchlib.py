@@ -65,6 +65,15 @@ def machine_line() -> str:
     )
 
 
+def torch_threads() -> int:
+    """Intra-op threads torch will use now. Worth printing: importing the project's
+    vector index sets FAISS's OpenMP threads to 1, which torch shares when both use the
+    same OpenMP runtime, so the model may run on one core."""
+    import torch
+
+    return int(torch.get_num_threads())
+
+
 def fmt(value: object, digits: int = 1) -> str:
     """A table cell: floats rounded, NaN/None as '-'."""
     if value is None:
