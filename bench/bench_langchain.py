@@ -28,9 +28,10 @@ and reports:
 
 Usage: python bench/bench_langchain.py [--with-600] [--baseline-dtype same|fp32]
        [--baseline-threads N] [--json PATH]
-The table shows each side's torch threads: importing the project's vector index sets
-FAISS's (and so torch's, same OpenMP runtime) threads to 1, while the baseline process
-keeps torch's default; ``--baseline-threads 1`` compares like with like.
+The table shows each side's torch threads, which must match for a fair comparison: the
+project's vector module sets FAISS's OpenMP threads to 1 at import, and torch shares that
+runtime (imported after it, torch keeps its default; imported before, it drops to one
+thread). ``--baseline-threads N`` pins the baseline's threads for such experiments.
 ``--with-600`` adds a third column: the baseline with the splitter at the project's chunk
 size and overlap, which separates the effect of chunk size from the rest.
 Needs the real model and the ``bench`` extra (langchain-huggingface, langchain-community).

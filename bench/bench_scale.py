@@ -14,15 +14,15 @@ Parts (each can be skipped):
    per chunk (saved file) and RSS growth per chunk, save and load time (warm page cache),
    single-query search p50/p95 (one thread, as the service searches), recall@10 of the
    approximate index against exact search. Goals: recall@10 >= 0.95, p50 < 10 ms at 1M.
-   HNSW at 1M with the project's parameters (M 32, efConstruction 80, efSearch 128) takes
-   longer to build on 2 cores than the default run allows: the default run builds it with
-   efConstruction 40 at sizes >= 500k (printed in the table); ``--full`` uses the
-   project's parameters everywhere.
+   HNSW uses the project's parameters (M 32, efConstruction 80, efSearch 128): its 1M
+   build takes about 2.5 minutes on 2 idle cores and several times that on a busy
+   machine, so ``--quick`` builds sizes >= 500k with efConstruction 40 instead (printed
+   in the table; recall drops below the goal).
 2. **Lexical** — FTS5 through the project's ``Store`` (``put_document`` with the
    project's terms, ``lexical_search`` of ``match_expression``) on generated
    Vietnamese-like text (bench/synthetic_corpus.py): build time, database bytes per
-   chunk, search p50/p95 at 10k and 100k chunks; 1M only with ``--full`` (term extraction
-   alone costs about a millisecond per chunk in Python: ~20 min at 1M).
+   chunk, search p50/p95 at 10k and 100k chunks; 1M only with ``--full`` (building
+   costs ~2.5 ms per chunk, mostly term extraction in Python: ~40 min at 1M).
 3. **Matryoshka** — the real model on the real test set: the shipped corpus ingested at
    ``embedding_dim`` 768, 512, 256 and 128 into temporary indexes and the eval harness
    run in-process (recall@5, MRR, answer accuracy); the memory and flat-search speed gain
@@ -31,7 +31,7 @@ Parts (each can be skipped):
    as ``SentenceTransformerEmbedder`` does (checked against it at the start).
 
 Usage: python bench/bench_scale.py [--sizes 10000,100000,1000000]
-       [--lexical-sizes 10000,100000] [--full] [--ivfpq] [--skip-vectors]
+       [--lexical-sizes 10000,100000] [--quick] [--full] [--ivfpq] [--skip-vectors]
        [--skip-lexical] [--skip-matryoshka] [--json PATH]
 """
 
@@ -261,7 +261,7 @@ def vector_part(
     n_queries: int,
     flat_latency_queries: int,
     *,
-    full: bool,
+    quick: bool,
     ivfpq: bool,
     seed: int,
 ) -> tuple[list[VectorRow], dict[str, Any]]:
@@ -280,16 +280,16 @@ def vector_part(
             )
             rows.append(flat)
             print_progress(flat)
-            quick = not full and n >= QUICK_FROM
+            quick_build = quick and n >= QUICK_FROM
             hnsw, _ = bench_vector_index(
                 "hnsw",
                 vectors,
                 queries,
                 truth,
                 scratch,
-                ef_construction=QUICK_EF_CONSTRUCTION if quick else None,
+                ef_construction=QUICK_EF_CONSTRUCTION if quick_build else None,
             )
-            if quick:
+            if quick_build:
                 hnsw.params += " (quick)"
             rows.append(hnsw)
             print_progress(hnsw)
@@ -539,7 +539,7 @@ def matryoshka_verdict(quality: list[dict[str, Any]], speed: list[dict[str, floa
         f"Truncation to {best['dim']} keeps quality (recall@5 {best['recall@5']:.3f} vs "
         f"{full['recall@5']:.3f}, MRR {best['mrr']:.3f} vs {full['mrr']:.3f}, accuracy "
         f"{best['answer_accuracy']:.3f} vs {full['answer_accuracy']:.3f}):{gain} vector "
-        f"memory shrinks {768 // best['dim']}x. It pays where vector memory or search "
+        f"memory shrinks {768 / best['dim']:.1f}x. It pays where vector memory or search "
         "time is the limit; on this small test set differences of one question are noise."
     )
 
@@ -666,7 +666,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="vector queries (recall, p50)")
     parser.add_argument("--flat-latency-queries", type=int, default=50)
     parser.add_argument("--lexical-queries", type=int, default=200)
-    parser.add_argument("--full", action="store_true", help="project HNSW params at every size")
+    parser.add_argument(
+        "--quick", action="store_true", help="HNSW efConstruction 40 at sizes >= 500k"
+    )
+    parser.add_argument("--full", action="store_true", help="also FTS5 at 1M chunks (~40 min)")
     parser.add_argument("--ivfpq", action="store_true", help="also IVF-PQ (plain FAISS)")
     parser.add_argument("--skip-vectors", action="store_true")
     parser.add_argument("--skip-lexical", action="store_true")
@@ -688,7 +691,7 @@ def main() -> None:
             sizes,
             args.queries,
             args.flat_latency_queries,
-            full=args.full,
+            quick=args.quick,
             ivfpq=args.ivfpq,
             seed=args.seed,
         )

@@ -66,9 +66,9 @@ def machine_line() -> str:
 
 
 def torch_threads() -> int:
-    """Intra-op threads torch will use now. Worth printing: importing the project's
-    vector index sets FAISS's OpenMP threads to 1, which torch shares when both use the
-    same OpenMP runtime, so the model may run on one core."""
+    """Intra-op threads torch uses now. Worth printing: the project's vector module sets
+    FAISS's OpenMP threads to 1 when imported, and torch shares that runtime; when torch
+    was initialised first, the model then runs on one core."""
     import torch
 
     return int(torch.get_num_threads())

@@ -84,6 +84,13 @@ _STOPPED_TONES = ("\u0301", "\u0323")  # the only tones a rime ending in p/t/c/c
 _FRONT = ("e", "ê", "i", "y")
 _VOWEL_CHARS = set("aăâeêioôơuưy")
 ZIPF_EXPONENT = 1.05
+# Frequent Vietnamese function words, most frequent first (the head of the Zipf law).
+FUNCTION_WORDS = tuple(
+    """
+    và của là các có được trong cho với những đã để một này từ đến theo về tại khi như
+    trên ra vào còn thì mà đó sẽ cũng đang nhiều năm
+    """.split()
+)
 CODE_SUFFIXES = ("CT/TW", "NQ-TW", "QĐ-UBND", "NĐ-CP", "KH-UBND", "TB-VPCP", "QĐ-TTg")
 
 
@@ -135,10 +142,16 @@ def syllable_inventory() -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=8)
 def _vocabulary(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(syllables in frequency-rank order, cumulative Zipf probabilities) for ``seed``."""
+    """(syllables in frequency-rank order, cumulative Zipf probabilities) for ``seed``.
+
+    As in real Vietnamese, the most frequent syllables are function words (the ones the
+    lexical query drops as stopwords); the rest of the inventory follows in random order.
+    """
     rng = np.random.default_rng([seed, 0])
-    syllables = np.array(syllable_inventory(), dtype=object)
-    rng.shuffle(syllables)
+    rest = sorted(set(syllable_inventory()) - set(FUNCTION_WORDS))
+    shuffled = np.array(rest, dtype=object)
+    rng.shuffle(shuffled)
+    syllables = np.concatenate([np.array(FUNCTION_WORDS, dtype=object), shuffled])
     ranks = np.arange(1, len(syllables) + 1, dtype=np.float64)
     weights = 1.0 / (ranks + 2.7) ** ZIPF_EXPONENT
     return syllables, np.cumsum(weights / weights.sum())
