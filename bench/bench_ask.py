@@ -78,12 +78,15 @@ def ask(assistant: Assistant, item: TestItem) -> tuple[dict[str, float], str] | 
 
 
 def bare_embed_ms(assistant: Assistant, query: str) -> float:
+    """Milliseconds of the model call alone, through the assistant's own embedder."""
     started = time.perf_counter()
     assistant.embedder.embed_queries([query])
     return (time.perf_counter() - started) * 1000
 
 
 def measure(assistant: Assistant, items: list[TestItem], rounds: int) -> dict[str, Any]:
+    """One cold round (fills the sentence-vector cache, as a running service has it),
+    then warm rounds with bare embedding interleaved question by question."""
     cold: list[float] = []
     queries: dict[str, str] = {}
     rejected: list[str] = []
@@ -125,6 +128,7 @@ def measure(assistant: Assistant, items: list[TestItem], rounds: int) -> dict[st
 
 
 def report(data: dict[str, Any], settings: Settings, assistant: Assistant, rounds: int) -> None:
+    """Print the stage table and the ratio; add the summary figures to ``data``."""
     stages = data["stages_ms"]
     bare = data["bare_embed_ms"]
     print(

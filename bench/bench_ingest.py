@@ -189,6 +189,8 @@ def run_reingest(embedder: Embedder, settings: Settings, corpus: Path, index_dir
 
 
 def measure(copies: int, rounds: int, reingests: int) -> tuple[Results, Settings, Embedder]:
+    """Run every phase in one process with one embedder, so the ratios compare like with
+    like: the same model instance, the same texts, the same minutes of machine load."""
     settings = get_settings()
     embedder = build_embedder(settings)
     results = Results()

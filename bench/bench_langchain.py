@@ -155,8 +155,10 @@ class BaselineBackend:
         )
 
 
-def baseline_embeddings(settings: Settings, dtype: str) -> Any:
-    """``HuggingFaceEmbeddings`` on the configured model folder with the project's prompts."""
+def baseline_embeddings(settings: Settings, dtype: str) -> tuple[Any, str]:
+    """(``HuggingFaceEmbeddings`` on the configured model folder with the model's own
+    ``document``/``query`` prompts, the dtype it runs in): the baseline must differ from
+    the project in its pipeline only, not in the model it runs."""
     import torch
     from langchain_huggingface import HuggingFaceEmbeddings
 
@@ -271,6 +273,8 @@ def _evaluate(backend: Backend, items: list[TestItem], latency_every: int) -> di
 
 
 def _accuracy(results: list[QuestionResult], *, unanswerable: bool) -> float:
+    """Accuracy over the answerable or the unanswerable questions only (the baseline's
+    refusal blindness shows in the second)."""
     chosen = [r for r in results if r.unanswerable == unanswerable]
     return sum(r.correct for r in chosen) / len(chosen) if chosen else float("nan")
 

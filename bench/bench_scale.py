@@ -96,6 +96,8 @@ class TunedVectorIndex(VectorIndex):
 
 
 def hnsw_params(index: VectorIndex) -> str:
+    """The HNSW parameters actually in a (loaded) index, for the table: what was measured,
+    not what was asked for."""
     inner = faiss.downcast_index(index.index.index)
     if not isinstance(inner, faiss.IndexHNSW):
         return "exact"
@@ -123,6 +125,8 @@ class VectorRow:
 
 
 def _threads(count: int) -> None:
+    """FAISS's OpenMP threads: all cores for batch ground truth, one for latencies (the
+    service searches one query at a time on one thread)."""
     faiss.omp_set_num_threads(count)
 
 
@@ -148,6 +152,8 @@ def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
 def _save_load(
     index: VectorIndex, folder: Path, ann_threshold: int
 ) -> tuple[float, float, int, VectorIndex]:
+    """(save s, load s, file bytes, loaded index) through the project's own persistence,
+    which is what a restarted or newly started service pays."""
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     index.save(folder, 1, "synthetic")
@@ -346,6 +352,8 @@ def print_progress(row: VectorRow) -> None:
 
 @dataclass
 class LexicalRow:
+    """FTS5 at one size."""
+
     size: int
     build_s: float
     db_bytes_per_chunk: float
@@ -390,6 +398,8 @@ def build_lexical(folder: Path, n: int, seed: int, batch_docs: int = 250) -> tup
 
 
 def lexical_row(n: int, n_queries: int, candidate_k: int, seed: int) -> LexicalRow:
+    """Build a store of ``n`` generated chunks, reopen it and time ``lexical_search`` with
+    the project's MATCH expression and candidate count, as retrieval runs it."""
     with temp_dir("bench-scale-fts-") as scratch:
         store, build_s = build_lexical(scratch / "index", n, seed)
         size = sum(p.stat().st_size for p in (scratch / "index").glob(f"{DB_NAME}*"))
@@ -549,6 +559,7 @@ def matryoshka_verdict(quality: list[dict[str, Any]], speed: list[dict[str, floa
 
 
 def print_vectors(rows: list[VectorRow]) -> None:
+    """The vector table, saying loudly that the vectors are generated."""
     print(
         "\nVECTOR SEARCH on GENERATED vectors (clustered random unit vectors, 768-d float32; "
         "not model embeddings), k=10, one query at a time on one thread:"
@@ -600,6 +611,7 @@ def print_vectors(rows: list[VectorRow]) -> None:
 
 
 def print_lexical(rows: list[LexicalRow], skipped: str | None) -> None:
+    """The FTS5 table, and why 1M was not built when it was not."""
     print(
         "\nLEXICAL SEARCH (SQLite FTS5 via Store.lexical_search) on GENERATED Vietnamese-like "
         "text, 40 candidates per query:"
@@ -622,6 +634,7 @@ def print_lexical(rows: list[LexicalRow], skipped: str | None) -> None:
 
 
 def print_matryoshka(quality: list[dict[str, Any]], speed: list[dict[str, float]]) -> None:
+    """Quality per dimension next to its memory and exact-search cost, and the verdict."""
     by_dim = {row["dim"]: row for row in speed}
     q_by_dim = {row["dim"]: row for row in quality}
     print(
