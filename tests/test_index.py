@@ -173,3 +173,15 @@ def test_vectors_are_stored_once_per_text(make_index, hashing_embedder) -> None:
         1.0,
         atol=1e-5,
     )
+
+
+def test_approximate_index_survives_replace_and_delete(tmp_path: Path, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Above ann_threshold the vectors live in HNSW, which cannot remove ids."""
+    index = Index(tmp_path / "hnsw", hashing_embedder.key, hashing_embedder.dim, ann_threshold=1)
+    index.write([_prepare(EXPORTS, hashing_embedder), _prepare(LAOS, hashing_embedder)])
+    assert index.vectors().kind == "hnsw"
+    changed = _doc("exports", EXPORTS.text.replace("14.081,67", "15.000"))
+    index.write([_prepare(changed, hashing_embedder)])
+    assert index.delete("laos")
+    assert index.vectors().size == index.store.counts()["chunks"]
+    assert index.lexical_search("15.000", 3)

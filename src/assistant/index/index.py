@@ -164,7 +164,11 @@ class Index:
             vectors = np.vstack(added_vectors) if added_vectors else np.zeros((0, self.dim))
             if rebuild:
                 removed = []
-            current.update(np.asarray(removed, dtype=np.int64), np.asarray(added_ids), vectors)
+            if removed and current.kind == "hnsw":
+                # FAISS's HNSW cannot remove ids: rebuild it from the committed store
+                current.rebuild(*self.store.chunk_vectors(self.embedder_key))
+            else:
+                current.update(np.asarray(removed, dtype=np.int64), np.asarray(added_ids), vectors)
             if current.size > self.ann_threshold and current.kind == "flat":
                 current.rebuild(*self.store.chunk_vectors(self.embedder_key))
             current.save(self.index_dir, generation, self.embedder_key)
