@@ -5,7 +5,7 @@ Why: embedding the question is the one model call a warm question needs; everyth
 composition with cached sentence vectors, refusal) should add little to it. The goal is a
 median total of at most 1.3x the median bare ``embedder.embed_queries`` time.
 
-Every question of eval/testset.jsonl (with its history and filters; ``--every N`` takes
+Every question of eval/test.jsonl (with its history and filters; ``--every N`` takes
 every N-th, for a shorter run on a busy machine) goes through ``Assistant.ask``: once
 cold (sentence vectors get computed and cached; reported apart), then ``--rounds`` warm
 rounds. In the warm rounds
@@ -134,7 +134,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
     print(
         f"\n{len(data['cold_total_ms'])} questions x {rounds} warm rounds; model "
         f"{assistant.embedder.key}; {assistant.index.store.counts()['chunks']} chunks "
-        f"({assistant.index.vectors().kind} vector index); top_k {settings.top_k}, "
+        f"({assistant.index.vectors().kind} vector index); top_k {settings.tuning.top_k}, "
         f"candidate_k {settings.candidate_k}; torch threads {torch_threads()}"
         + (f"; rejected as not a question: {data['rejected']}" if data["rejected"] else "")
     )

@@ -19,7 +19,7 @@ and reports:
 * query latency p50/p95 per question (wall time of one ``Assistant.ask`` /
   ``similarity_search(k=5)`` call), from a warm second pass over the test set
   (``--latency-every N``: every N-th question only, for a busy machine);
-* retrieval recall@5 and MRR on eval/testset.jsonl: a retrieved chunk contains the
+* retrieval recall@5 and MRR on eval/test.jsonl: a retrieved chunk contains the
   question's evidence (``assistant.eval.metrics.retrieval_rank``);
 * answer accuracy with the eval harness's rules: for the baseline the top passage is its
   answer; it never refuses, so unanswerable questions count as wrong for it; it also sees
@@ -116,7 +116,7 @@ def project_side(
         **_evaluate(InProcessBackend(assistant), items, latency_every),
         "model_load_s": load_s,
         "notes": f"chunk_size {settings.chunk_size}/{settings.chunk_overlap}, "
-        f"hybrid retrieval, top_k {settings.top_k}, model {embedder.key}",
+        f"hybrid retrieval, top_k {settings.tuning.top_k}, model {embedder.key}",
     }
 
 

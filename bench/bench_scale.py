@@ -638,7 +638,7 @@ def print_matryoshka(quality: list[dict[str, Any]], speed: list[dict[str, float]
     by_dim = {row["dim"]: row for row in speed}
     q_by_dim = {row["dim"]: row for row in quality}
     print(
-        "\nMATRYOSHKA: quality = real model on eval/testset.jsonl (sample + synthetic corpus); "
+        "\nMATRYOSHKA: quality = real model on eval/test.jsonl (sample + synthetic corpus); "
         "memory and flat search = the largest GENERATED vector set truncated to each dim:"
     )
     body = []

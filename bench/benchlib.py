@@ -24,7 +24,7 @@ from assistant.eval.metrics import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = (ROOT / "corpus" / "sample", ROOT / "corpus" / "synthetic")
-TESTSET = ROOT / "eval" / "testset.jsonl"
+TESTSET = ROOT / "eval" / "test.jsonl"
 
 
 def p50(values: Sequence[float]) -> float:

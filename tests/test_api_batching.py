@@ -48,7 +48,7 @@ class Recorder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed("query", texts)
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
         return self._embed("document", texts)
 
 

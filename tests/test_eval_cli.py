@@ -101,7 +101,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAssistant:
     assistant = FakeAssistant()
 
     def make_backend(args: Any, settings: Settings) -> tuple[InProcessBackend, dict[str, Any]]:
-        return InProcessBackend(assistant), {"model": "fake", "top_k": settings.top_k}
+        return InProcessBackend(assistant), {"model": "fake", "top_k": settings.tuning.top_k}
 
     monkeypatch.setattr(cli_eval, "make_backend", make_backend)
     return assistant

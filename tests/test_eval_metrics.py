@@ -38,8 +38,8 @@ def passage(text: str, n: int = 0, doc_id: str = "d1") -> Passage:
     return Passage(chunk_id=n, doc_id=doc_id, title="Bài", text=text, start=0, end=len(text))
 
 
-def citation(quote: str, n: int = 1) -> Citation:
-    return Citation(n=n, doc_id="d1", title="Bài", quote=quote, start=0, end=len(quote))
+def citation(quote: str, n: int = 1, doc_id: str = "d1") -> Citation:
+    return Citation(n=n, doc_id=doc_id, title="Bài", quote=quote, start=0, end=len(quote))
 
 
 def make_answer(
@@ -222,12 +222,33 @@ def test_refusal_rates_and_accuracy() -> None:
     assert summary["recall@5"] is None  # no evidence given: nothing to rank
 
 
-def test_citation_precision_counts_only_correct_answerable_answers() -> None:
+def test_citation_precision_and_recall_cover_every_answerable_question() -> None:
     item = make_item(evidence=EVIDENCE)
     right = score_answer(item, make_answer("14.081,67 [1]", citations=[citation(EVIDENCE)]))
     wrong = score_answer(item, make_answer("13.000 [1]", citations=[citation(OTHER)]))
     summary = summarize([right, wrong])
-    assert summary["citation_precision"] == 1.0 and summary["citation_recall"] == 1.0
+    assert summary["citation_precision"] == 0.5 and summary["citation_recall"] == 0.5
+
+
+def test_a_quote_counts_only_from_the_evidence_article() -> None:
+    item = make_item(evidence=EVIDENCE, doc_id="right")
+    elsewhere = score_answer(
+        item, make_answer("14.081,67 [1]", citations=[citation(EVIDENCE, doc_id="other")])
+    )
+    assert not elsewhere.correct and elsewhere.citation_recall == 0.0
+    assert elsewhere.other_articles == ["other"]
+    both = score_answer(
+        item,
+        make_answer(
+            "14.081,67 [1]. 9.000 [2].",
+            citations=[citation(EVIDENCE, doc_id="right"), citation("9.000 USD", n=2, doc_id="x")],
+        ),
+    )
+    assert not both.correct, "a second, conflicting figure from another article is wrong"
+    own = score_answer(
+        item, make_answer("14.081,67 [1]", citations=[citation(EVIDENCE, doc_id="right")])
+    )
+    assert own.correct and own.citation_recall == 1.0
 
 
 def test_per_type_aggregation() -> None:

@@ -76,7 +76,7 @@ def _report(results: list[QuestionResult], config: dict[str, Any] | None = None)
     run = RunResult(
         results=results, wall_s=4.2, started_at="2024-01-01T00:00:00+00:00", backend="in-process"
     )
-    return build_report(run, config or CONFIG, "eval/testset.jsonl")
+    return build_report(run, config or CONFIG, "eval/test.jsonl")
 
 
 def test_table_has_overall_and_per_type_rows_aligned() -> None:

@@ -28,9 +28,9 @@ class CountingEmbedder(HashingEmbedder):
         super().__init__(dim=32)
         self.embedded = 0
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
         self.embedded += len(texts)
-        return super().embed_documents(texts)
+        return super().embed_documents(texts, titles)
 
 
 def _ingestor(folder: Path, embedder: CountingEmbedder) -> Ingestor:
@@ -134,9 +134,9 @@ from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
 
 class Slow(HashingEmbedder):
-    def embed_documents(self, texts):
+    def embed_documents(self, texts, titles=None):
         time.sleep(0.002 * len(texts))
-        return super().embed_documents(texts)
+        return super().embed_documents(texts, titles)
 
 embedder = Slow(dim=32)
 index = Index(Path(sys.argv[1]), embedder.key, embedder.dim)

@@ -20,6 +20,7 @@ def open_index(
     *,
     create: bool = True,
     adopt_embedder: bool = False,
+    upgrade: bool = False,
 ) -> Index:
     """Open (or create) the index directory of the settings for this embedder."""
     return Index(
@@ -29,4 +30,5 @@ def open_index(
         ann_threshold=settings.ann_threshold,
         create=create,
         adopt_embedder=adopt_embedder,
+        upgrade=upgrade,
     )

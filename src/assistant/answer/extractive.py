@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.answer.question import Question
+from assistant.answer.question import Question, events_in
+from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
+from assistant.text.names import name_runs
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms
 
@@ -36,10 +38,6 @@ _FIGURE = re.compile(
     r"(?<![\d.,/-])(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
     r"(?!\d{1,2}[-/]\d{1,2}[-/]\d{4})\d+(?:[.,]\d+)*"
 )
-
-
-# Scoring weights, tuned with `assistant eval` on the project's test set (see README).
-WEIGHTS = {"coverage": 1.0, "coverage_en": 0.35, "passage": 0.3}
 
 
 @dataclass
@@ -148,7 +146,11 @@ def segments_of(passages: Sequence[Passage], cache: SegmentCache | None = None) 
 
 
 def query_weights(
-    query: str, focus: str, doc_freq: Callable[[list[str]], dict[str, int]], n_chunks: int
+    query: str,
+    focus: str,
+    doc_freq: Callable[[list[str]], dict[str, int]],
+    n_chunks: int,
+    tuning: Tuning,
 ) -> dict[str, float]:
     """Folded query terms (syllables and bigrams, no stop words) weighted by rarity; the
     new question's own words (``focus``) count double in a rewritten follow-up."""
@@ -159,10 +161,10 @@ def query_weights(
     for term in terms:
         # BM25's idf: a word in half the chunks says almost nothing, a rare one a lot
         found = df.get(term, 0)
-        idf = max(0.05, math.log((n_chunks - found + 0.5) / (found + 0.5)))
+        idf = max(tuning.min_idf, math.log((n_chunks - found + 0.5) / (found + 0.5)))
         if "_" in term:
-            idf *= 1.5  # a matching bigram is worth more than its two syllables apart
-        weights[term] = idf * (2.0 if term in focus_terms else 1.0)
+            idf *= tuning.bigram_boost  # a matching pair says more than its two syllables
+        weights[term] = idf * (tuning.focus_boost if term in focus_terms else 1.0)
     return weights
 
 
@@ -172,10 +174,12 @@ def score_segments(
     weights: dict[str, float],
     query_vector: np.ndarray | None,
     segment_vectors: np.ndarray | None,
+    tuning: Tuning,
 ) -> None:
     """Fill coverage, similarity and score of every segment."""
     total = sum(weights.values()) or 1.0
-    coverage_weight = WEIGHTS["coverage_en"] if question.english else WEIGHTS["coverage"]
+    coverage_weight = tuning.coverage_weight_english if question.english else tuning.coverage_weight
+    share = tuning.passage_similarity_share
     anchors = {t for t in weights if _NUMBER.search(t)} | set(name_terms(question))
     for i, seg in enumerate(segments):
         # words of the question found in the segment count fully; a year or a name found
@@ -194,20 +198,16 @@ def score_segments(
             seg.similarity = (
                 own
                 if passage_similarity is None
-                else ((1 - WEIGHTS["passage"]) * own + WEIGHTS["passage"] * passage_similarity)
+                else ((1 - share) * own + share * passage_similarity)
             )
         else:
             seg.similarity = passage_similarity or 0.0
         cue = 0.0
         if question.wants_number:  # "bao nhiêu" cannot be answered without a figure
-            cue += 0.08 if _FIGURE.search(seg.text) else -0.15
+            cue += tuning.figure_bonus if _FIGURE.search(seg.text) else -tuning.figure_penalty
         if question.wants_date:
-            cue += 0.08 if _DATE.search(seg.text) else -0.1
+            cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
-
-
-def _contains_all(seg_terms: frozenset[str], required: Sequence[str]) -> bool:
-    return all(term in seg_terms for term in required)
 
 
 def has_asked_kind(seg: Segment, question: Question) -> bool:
@@ -222,6 +222,14 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         dates = {m.group(0) for m in _DATE.finditer(seg.text)}
         if not any(all(d not in g for g in given) for d in dates):
             return False
+        if question.events and not set(question.events) & set(events_in(seg.text)):
+            return False  # the date of another event (a visit, not the signing)
+    if question.wants_person:  # "ai": a name of two words or more the question lacks
+        asked = fold(question.text)
+        if not any(
+            len(name.split()) > 1 and fold(name) not in asked for name in name_runs(seg.text)
+        ):
+            return False
     return True
 
 
@@ -230,15 +238,22 @@ def name_terms(question: Question) -> list[str]:
     return [t for name in question.names for t in lexical_terms(name)[1]]
 
 
-def select(segments: list[Segment], question: Question, max_sentences: int) -> Selection:
-    """The segments that answer: the best one for a factual question, several diverse
-    ones for a list or a broad question, in document order."""
+def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selection:
+    """The segments that answer (all from one article, chosen before): the best one for
+    a factual question, several diverse ones for a list or a broad question, in document
+    order."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))
     if not ranked:
         return Selection([], 0.0, [])
     best = ranked[0]
-    limit = max_sentences if (question.broad or question.wants_list) else 2
-    floor = best.score * (0.55 if question.broad else 0.75 if limit > 2 else 0.9)
+    limit = tuning.max_answer_sentences if (question.broad or question.wants_list) else 2
+    floor = best.score * (
+        tuning.floor_broad
+        if question.broad
+        else tuning.floor_list
+        if limit > 2
+        else tuning.floor_factual
+    )
     pool = ranked[1:]
     if question.broad:  # a summary draws on the best passages, not on scattered facts
         top = {id(seg.passage) for seg in ranked[:2]}
@@ -249,14 +264,10 @@ def select(segments: list[Segment], question: Question, max_sentences: int) -> S
             break
         if any(_overlap(seg, other) > 0.6 for other in chosen):
             continue
-        other_article = seg.passage.doc_id != best.passage.doc_id
-        if limit == 2 and other_article and not question.names and seg.score >= 0.95 * best.score:
-            chosen.append(seg)  # a question naming no place fits two articles: show both
-            continue
         if limit == 2 and not (seg.terms - best.terms) & set(_weighted_terms(question)):
             continue  # a second sentence for a factual question must add asked-for words
         chosen.append(seg)
-    chosen.sort(key=lambda s: (s.passage.doc_id != best.passage.doc_id, s.passage.doc_id, s.start))
+    chosen.sort(key=lambda s: s.start)
     return Selection(chosen, best.score, ranked)
 
 
@@ -269,7 +280,3 @@ def _overlap(a: Segment, b: Segment) -> float:
         return 1.0
     union = len(a.terms | b.terms) or 1
     return len(a.terms & b.terms) / union
-
-
-def fold_contains(haystack: str, needle: str) -> bool:
-    return fold(needle) in fold(haystack)

@@ -16,6 +16,7 @@ from assistant.text.vietnamese import (
     is_numberlike,
     nfc,
     raw_tokens,
+    unify_tones,
 )
 
 _CONTROL = re.compile(
@@ -44,6 +45,22 @@ _NUMERIC_CUES = (
     "percentage",
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
+# Events whose date a question may ask for: the answering clause must name the same event
+# (the date of a visit is not the date of a signing). Tone-unified, lower case. Not "ban
+# hành": documents are cited as "Chỉ thị số 41-CT/TW ngày 15-4-2010", without the verb.
+EVENT_WORDS = (
+    "ký",
+    "thành lập",
+    "khởi công",
+    "khánh thành",
+    "ghi danh",
+    "công nhận",
+    "thiết lập",
+    "kết nghĩa",
+)
+
+# Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
+_PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi", "who", "whom")
 _LIST_CUES = (
     "nhung",
     "cac ",
@@ -88,6 +105,8 @@ class Question:
     wants_date: bool
     wants_list: bool
     broad: bool
+    wants_person: bool = False
+    events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
 
@@ -138,6 +157,12 @@ def _asks_how_many(text: str) -> bool:
     return "mấy" in words or (not has_diacritics(text) and "may" in words)
 
 
+def events_in(text: str) -> tuple[str, ...]:
+    """The event words of :data:`EVENT_WORDS` the text names, as whole words."""
+    padded = " " + " ".join(re.findall(r"\w+", unify_tones(text).lower())) + " "
+    return tuple(e for e in EVENT_WORDS if f" {e} " in padded)
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
@@ -149,6 +174,8 @@ def analyse(text: str) -> Question:
         wants_date=_has_cue(folded, _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
+        wants_person=_has_cue(folded, _PERSON_CUES),
+        events=events_in(text),
         numbers=numbers,
         names=name_runs(text),
     )

@@ -38,6 +38,7 @@ class Answer:
     related: list[Passage] = field(default_factory=list)
     message: str | None = None  # why the assistant refused, in Vietnamese
     support: dict[str, float] = field(default_factory=dict)  # the refusal decision's inputs
+    scope: dict[str, object] = field(default_factory=dict)  # the question's place/period
 
     def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
         """JSON-ready dict with the public field names."""
@@ -67,6 +68,7 @@ class Answer:
             "passages": passages,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "support": self.support,
+            "scope": self.scope or None,
             "related": [
                 {
                     "doc_id": p.doc_id,

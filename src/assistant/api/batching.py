@@ -87,9 +87,9 @@ class MicroBatchingEmbedder:
             self._queue.put(item)
         return item.future.result()
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
         """Passage vectors, straight from the wrapped embedder (caller's thread)."""
-        return self.inner.embed_documents(texts)
+        return self.inner.embed_documents(texts, titles)
 
     # --- bulk view ----------------------------------------------------------------------
     def background(self, slice_size: int = BULK_SLICE) -> Embedder:
@@ -171,11 +171,16 @@ class _YieldingEmbedder:
         self.dim: int = owner.dim
         self.slice_size = slice_size
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
         parts = []
         for start in range(0, len(texts), self.slice_size):
             self.owner.wait_for_queries()
-            parts.append(self.owner.inner.embed_documents(texts[start : start + self.slice_size]))
+            end = start + self.slice_size
+            parts.append(
+                self.owner.inner.embed_documents(
+                    texts[start:end], None if titles is None else titles[start:end]
+                )
+            )
         return np.vstack(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

@@ -75,6 +75,7 @@ class Services:
             bulk or assistant.embedder,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
+            home_place=self.settings.home_place,
         )
         self.batcher = batcher
         self._owns_batcher = owned

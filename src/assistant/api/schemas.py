@@ -189,6 +189,24 @@ class RelatedOut(BaseModel):
     published_at: str | None = None
 
 
+class ScopeOut(BaseModel):
+    """The question's scope: the answer comes only from articles about these places."""
+
+    places: list[str] = Field(description="Places asked about (the home province if none).")
+    explicit: bool = Field(description="Did the question name them?")
+    periods: list[list[int]] = Field(description="Years asked about, as [first, last].")
+    latest: bool = Field(description="Did the question ask for the newest figure?")
+    measure: list[str] = Field(description="Measure terms the quoted clause must contain.")
+
+
+class ArticleScopeOut(BaseModel):
+    """What an article reports on, read at ingest from its headline, lead and tags."""
+
+    places: list[str] = Field(description="Provinces (or Việt Nam) whose figures it gives.")
+    periods: list[list[int]] = Field(description="Years its figures cover, [first, last].")
+    correction: bool = Field(description="A published correction (đính chính).")
+
+
 class AskResponse(BaseModel):
     """The answer: text with ``[n]`` markers, the citations behind them, and more."""
 
@@ -231,6 +249,9 @@ class AskResponse(BaseModel):
     passages: list[PassageOut]
     timings_ms: dict[str, float]
     related: list[RelatedOut]
+    scope: ScopeOut | None = Field(
+        None, description="What the question was read to be about: place(s), period(s)."
+    )
 
 
 # --- documents --------------------------------------------------------------------------
@@ -302,6 +323,7 @@ class DocumentSummary(BaseModel):
     tags: list[str]
     source: str | None = None
     chars: int = Field(description="Length of the cleaned text.")
+    scope: ArticleScopeOut | None = None
 
 
 class DocumentFull(DocumentSummary):

@@ -33,7 +33,9 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def run_rebuild(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    ingestor = make_ingestor(settings, progress=sys.stderr.isatty(), adopt_embedder=True)
+    ingestor = make_ingestor(
+        settings, progress=sys.stderr.isatty(), adopt_embedder=True, upgrade=True
+    )
     summary = ingestor.rebuild()
     sys.stdout.write(f"rebuilt: {summary.line()}\n")
     return 0

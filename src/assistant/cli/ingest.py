@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from assistant.cli import add_index_option, settings_from
+from assistant.core.config import Settings
 from assistant.ingest.pipeline import Ingestor
 from assistant.runtime import build_embedder, open_index
 
@@ -31,15 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.set_defaults(handler=run_delete)
 
 
-def make_ingestor(settings, *, progress: bool = False, adopt_embedder: bool = False) -> Ingestor:  # type: ignore[no-untyped-def]
+def make_ingestor(
+    settings: Settings,
+    *,
+    progress: bool = False,
+    adopt_embedder: bool = False,
+    upgrade: bool = False,
+) -> Ingestor:
     embedder = build_embedder(settings)
-    index = open_index(settings, embedder, adopt_embedder=adopt_embedder)
+    index = open_index(settings, embedder, adopt_embedder=adopt_embedder, upgrade=upgrade)
     return Ingestor(
         index,
         embedder,
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
         progress=progress,
+        home_place=settings.home_place,
     )
 
 

@@ -15,6 +15,8 @@ from platformdirs import user_cache_dir
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assistant.core.tuning import Tuning
+
 DEFAULT_MODEL = "google/embeddinggemma-300m"
 
 
@@ -26,7 +28,11 @@ class Settings(BaseSettings):
     """Settings of the assistant; see the README's configuration table."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ASSISTANT_", env_file=None, extra="ignore", protected_namespaces=()
+        env_prefix="ASSISTANT_",
+        env_file=None,
+        extra="ignore",
+        protected_namespaces=(),
+        env_nested_delimiter="__",
     )
 
     # --- storage -------------------------------------------------------------------
@@ -56,28 +62,21 @@ class Settings(BaseSettings):
     chunk_size: int = Field(600, description="Target chunk length in characters.")
     chunk_overlap: int = Field(100, description="Overlap between chunks in characters.")
 
-    # --- retrieval -----------------------------------------------------------------
-    top_k: int = Field(8, description="Passages handed to answer composition.")
-    candidate_k: int = Field(40, description="Candidates taken from each retriever.")
+    # --- retrieval and answering ------------------------------------------------------
     fusion: Literal["rrf", "weighted"] = "rrf"
-    rrf_k: int = 60
-    dense_weight: float = 0.6
     ann_threshold: int = Field(
         200_000, description="Chunk count above which an approximate (HNSW) index is used."
     )
-
-    # --- answering -----------------------------------------------------------------
+    tuning: Tuning = Field(
+        default_factory=Tuning,
+        description="Every tuning constant (see core/tuning.py); ASSISTANT_TUNING__<FIELD>.",
+    )
+    home_place: str = Field(
+        "Thanh Hóa",
+        description="The portal's own province: the place of an article that names no "
+        "other, and of a question that names none.",
+    )
     answer_mode: Literal["extractive", "generative"] = "extractive"
-    refusal_threshold: float = Field(
-        0.58, description="Minimum support score (coverage + similarity) to answer."
-    )
-    min_coverage: float = Field(
-        0.08, description="Share of the question's weighted words the answer must contain."
-    )
-    english_min_similarity: float = Field(
-        0.46, description="Minimum similarity of the quoted sentence to an English question."
-    )
-    max_answer_sentences: int = 6
     max_question_chars: int = 2000
     prompts_dir: Path | None = Field(
         None, description="Folder of prompt templates; defaults to the packaged prompts/."
@@ -133,8 +132,3 @@ def get_settings(**overrides: Any) -> Settings:
     """
     changes = {key: value for key, value in overrides.items() if value is not None}
     return Settings(**changes) if changes else _env_settings()
-
-
-def reset_settings_cache() -> None:
-    """Forget cached settings (tests change the environment between cases)."""
-    _env_settings.cache_clear()

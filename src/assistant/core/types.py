@@ -12,6 +12,50 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+Period = tuple[int, int]  # first and last year, inclusive ("2016-2020" → (2016, 2020))
+
+
+@dataclass
+class ArticleScope:
+    """What an article reports on, recorded at ingest (see :mod:`assistant.ingest.scope`).
+
+    ``places`` are the Vietnamese provinces (or ``Việt Nam`` for a national piece) whose
+    figures the article gives, never its foreign partners; ``place_keys`` are the same
+    places folded for matching. ``periods`` are the years its figures cover.
+    ``correction`` marks a published correction (đính chính), which supersedes the
+    figure it corrects.
+    """
+
+    places: list[str] = field(default_factory=list)
+    place_keys: list[str] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+    correction: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "places": list(self.places),
+            "place_keys": list(self.place_keys),
+            "periods": [list(p) for p in self.periods],
+            "correction": self.correction,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object] | None) -> ArticleScope:
+        data = data or {}
+        periods = data.get("periods") or []
+        return cls(
+            places=[str(p) for p in data.get("places") or []],  # type: ignore[attr-defined]
+            place_keys=[str(p) for p in data.get("place_keys") or []],  # type: ignore[attr-defined]
+            periods=[(int(a), int(b)) for a, b in periods],  # type: ignore[attr-defined]
+            correction=bool(data.get("correction")),
+        )
+
+    def covers(self, period: Period) -> bool:
+        """Is the asked period one the article reports on? Exactly: a review of 2021-2025
+        gives that period's totals, not the figures of 2022."""
+        return tuple(period) in {tuple(p) for p in self.periods}
+
+
 @dataclass
 class Document:
     """A cleaned article. ``text`` is what citations quote: offsets refer to it."""
@@ -23,6 +67,7 @@ class Document:
     published_at: str | None = None  # ISO date "YYYY-MM-DD" (or full ISO datetime)
     source: str | None = None  # path or origin it was loaded from
     tags: list[str] = field(default_factory=list)
+    scope: ArticleScope | None = None  # filled at ingest; derived, so not in the hash
 
     @property
     def content_hash(self) -> str:
@@ -42,10 +87,12 @@ class Chunk:
     start: int
     end: int
     text: str
+    title: str = ""  # the article's title, embedded with the chunk
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.text)
+        """Key of the chunk's vector: the text *and* the title it is embedded with."""
+        return content_hash(f"{self.title}\x1e{self.text}" if self.title else self.text)
 
 
 @dataclass
@@ -61,6 +108,7 @@ class Passage:
     url: str | None = None
     published_at: str | None = None
     tags: list[str] = field(default_factory=list)
+    scope: ArticleScope | None = None
     score: float = 0.0
     dense_score: float | None = None
     lexical_score: float | None = None

@@ -18,8 +18,9 @@ class Embedder(Protocol):
     key: str
     dim: int
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        """Vectors of passages, shape (len(texts), dim)."""
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        """Vectors of passages, shape (len(texts), dim). ``titles`` (one per text) are
+        the articles' titles, given to models whose document prompt has a title slot."""
         ...
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

@@ -54,8 +54,8 @@ class HashingEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._vector(text) for text in texts]).astype(np.float32)
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors, shape (len(texts), dim)."""
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        """Passage vectors, shape (len(texts), dim); titles are ignored."""
         return self._embed(texts)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 Dtype = Literal["bf16", "fp32"]
 _CPUINFO = Path("/proc/cpuinfo")
 _BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
+TITLE_SLOT = "title: none |"  # in a document prompt, where the article's title goes
 
 
 def cpu_supports_bf16(cpuinfo: Path = _CPUINFO) -> bool:
@@ -219,14 +220,26 @@ class SentenceTransformerEmbedder:
     def _loaded(self) -> _Loaded:
         return _load_model(self.path, self.dtype, self.threads)
 
-    def _embed(self, texts: list[str], prompt_name: str) -> np.ndarray:
+    def _embed(
+        self, texts: list[str], prompt_name: str, titles: list[str] | None = None
+    ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         loaded = self._loaded()
         prompts = getattr(loaded.model, "prompts", None) or {}
+        prompt = prompts.get(prompt_name)
+        if titles is not None and prompt and TITLE_SLOT in prompt:
+            # EmbeddingGemma's documented document prompt: "title: {title} | text: …"
+            texts = [
+                prompt.replace(TITLE_SLOT, f"title: {' '.join(title.split()) or 'none'} |", 1)
+                + text
+                for text, title in zip(texts, titles, strict=True)
+            ]
+            prompt_name, prompt = "", ""
         with loaded.lock:
             raw = loaded.model.encode(
                 list(texts),
+                prompt=prompt if prompt == "" else None,
                 prompt_name=prompt_name if prompt_name in prompts else None,
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
@@ -237,9 +250,10 @@ class SentenceTransformerEmbedder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        """Passage vectors (``document`` prompt when the model defines one)."""
-        return self._embed(texts, "document")
+    def embed_documents(self, texts: list[str], titles: list[str] | None = None) -> np.ndarray:
+        """Passage vectors (``document`` prompt when the model defines one, with the
+        article's title in its title slot when given)."""
+        return self._embed(texts, "document", titles)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Question vectors (``query`` prompt when the model defines one)."""

@@ -23,6 +23,7 @@ from assistant.eval.testset import TestItem
 from assistant.text.vietnamese import match_key
 
 RECALL_KS = (1, 5, 10)
+_FIGURE = re.compile(r"\d")
 MIN_SHARED_CHARS = 20
 TOP_PASSAGES_KEPT = 5
 _MARKER_RE = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
@@ -160,6 +161,8 @@ class QuestionResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     wall_ms: float | None = None
     error: str | None = None
+    doc_id: str | None = None
+    other_articles: list[str] = field(default_factory=list)  # cited besides doc_id
 
     @property
     def failed(self) -> bool:
@@ -196,15 +199,30 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     result.refused = not answer.answerable
     result.timings_ms = {k: float(v) for k, v in answer.timings_ms.items()}
     result.wall_ms = wall_ms
+    result.doc_id = item.doc_id
+    result.other_articles = sorted(
+        {c.doc_id for c in answer.citations if item.doc_id and c.doc_id != item.doc_id}
+    )
     if item.unanswerable:
         result.correct = result.refused
     else:
         satisfied, result.missing = judge_text(answer.answer, item.any_of, item.all_of)
         result.correct = bool(answer.answerable) and satisfied
+        if item.doc_id:
+            # right only from the right article: a quote of another article's look-alike
+            # sentence, or a second figure from another article beside the right one,
+            # is a wrong answer
+            own = any(c.doc_id == item.doc_id for c in answer.citations)
+            conflicting = any(
+                c.doc_id != item.doc_id and _FIGURE.search(c.quote) for c in answer.citations
+            )
+            result.correct = result.correct and own and not conflicting
 
     result.retrieval_rank = retrieval_rank(item.evidence, (p.text for p in answer.passages))
     overlaps = [
-        bool(item.evidence) and quote_overlaps(c.quote, item.evidence or "")
+        bool(item.evidence)
+        and (item.doc_id is None or c.doc_id == item.doc_id)
+        and quote_overlaps(c.quote, item.evidence or "")
         for c in answer.citations
     ]
     if item.evidence and not item.unanswerable:
@@ -299,17 +317,20 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
     * ``answer_accuracy`` — share of all questions answered correctly (refusal is the
       correct answer to an unanswerable one).
     * ``recall@k``, ``mrr`` — over answerable questions that have evidence.
-    * ``citation_precision`` — mean share of citations overlapping the evidence, over
-      correct answerable answers with citations; ``citation_recall`` — share of correct
-      answerable answers citing the evidence at least once. Restricting both to correct
-      answers keeps them about citing, not about answering.
+    * ``citation_precision`` — mean share of citations quoting the evidence (in the
+      evidence's own article when the item names it), over answerable questions answered
+      with citations; ``citation_recall`` — share of all answerable questions whose
+      answer cites the evidence at least once.
+    * ``other_article_rate`` — among answerable questions answered, the share citing an
+      article other than the one holding the evidence.
     * ``refusal_rate`` — refusals among unanswerable questions (higher is better);
       ``false_refusal_rate`` — refusals among answerable ones (lower is better).
     """
     answerable = [r for r in results if not r.unanswerable]
     unanswerable = [r for r in results if r.unanswerable]
     ranked = [r for r in answerable if r.evidence]
-    cited = [r for r in answerable if r.correct and r.evidence]
+    cited = [r for r in answerable if r.evidence]
+    answered = [r for r in answerable if not r.refused and not r.error and r.doc_id]
     summary: Summary = {
         "questions": len(results),
         "answerable": len(answerable),
@@ -328,6 +349,7 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
     summary["citation_recall"] = _mean(
         [r.citation_recall for r in cited if r.citation_recall is not None]
     )
+    summary["other_article_rate"] = _mean([float(bool(r.other_articles)) for r in answered])
     summary["refusal_rate"] = _mean([float(r.refused) for r in unanswerable])
     summary["false_refusal_rate"] = _mean([float(r.refused) for r in answerable])
     summary.update(latency(results))

@@ -39,6 +39,9 @@ _KNOWN_KEYS = {
     "evidence",
     "unanswerable",
     "filters",
+    "doc_id",
+    "why",
+    "split",
 }
 
 
@@ -63,6 +66,7 @@ class TestItem:
     evidence: str | None = None
     unanswerable: bool = False
     filters: dict[str, Any] | None = None
+    doc_id: str | None = None  # the article holding the evidence
     line: int = 0
 
     @property
@@ -147,6 +151,7 @@ def parse_item(data: Any, line: int = 0) -> TestItem:
         evidence=evidence or None,
         unanswerable=unanswerable,
         filters=filters or None,
+        doc_id=str(data["doc_id"]) if data.get("doc_id") else None,
         line=line,
     )
 

@@ -50,9 +50,10 @@ class Index:
         ann_threshold: int = 200_000,
         create: bool = True,
         adopt_embedder: bool = False,
+        upgrade: bool = False,
     ) -> None:
         self.index_dir = Path(index_dir)
-        self.store = Store(self.index_dir, create=create)
+        self.store = Store(self.index_dir, create=create, upgrade=upgrade)
         self.embedder_key = embedder_key
         self.dim = dim
         self.ann_threshold = ann_threshold
@@ -147,7 +148,11 @@ class Index:
                 for doc_id in deletions:
                     removed.extend(self.store.delete_document(conn, doc_id))
                 for item in prepared:
-                    terms = [index_terms(chunk.text) for chunk in item.chunks]
+                    # the lexical side sees the title too, as the vectors do
+                    terms = [
+                        index_terms(f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text)
+                        for chunk in item.chunks
+                    ]
                     self.store.put_vectors(
                         conn,
                         self.embedder_key,
@@ -181,16 +186,6 @@ class Index:
         self.write([], [doc_id])
         return True
 
-    def reset_vectors(self) -> None:
-        """Rebuild the vector file from the store (after a crash or a rebuild)."""
-        with self._writer():
-            fresh = VectorIndex(self.dim, self.ann_threshold)
-            fresh.rebuild(*self.store.chunk_vectors(self.embedder_key))
-            generation = self.store.generation
-            fresh.save(self.index_dir, generation, self.embedder_key)
-            with self._vectors_lock:
-                self._vectors, self._vectors_generation = fresh, generation
-
     # --- reading ------------------------------------------------------------------
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get_document(doc_id)
@@ -217,6 +212,43 @@ class Index:
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
         return self.store.passages(chunk_ids)
+
+    # --- what answering needs to know about the corpus ----------------------------------
+    @property
+    def generation(self) -> int:
+        """Moves with every committed change: the key of anything derived from the index."""
+        return self.store.generation
+
+    def chunk_ids(self, limit: int) -> list[int]:
+        """The first ``limit`` chunk ids (for warming caches)."""
+        rows = self.store.conn.execute("SELECT id FROM chunks ORDER BY id LIMIT ?", (limit,))
+        return [row[0] for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        return self.store.document_frequencies(terms)
+
+    def known_names(self, pairs: Sequence[str]) -> set[str]:
+        return self.store.known_names(pairs)
+
+    def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        return self.store.written_forms(folded_terms)
+
+    def place_keys(self) -> set[str]:
+        """Every place some article reports on (folded keys)."""
+        return self.store.place_keys()
+
+    def cached_segment_vectors(self, hashes: Sequence[str], key: str) -> dict[str, np.ndarray]:
+        return self.store.cached_vectors(hashes, key)
+
+    def cache_segment_vectors(self, key: str, vectors: dict[str, np.ndarray]) -> None:
+        """Remember vectors computed while answering (no generation bump)."""
+        self.store.cache_vectors(key, vectors)
+
+    def documents(self) -> Iterator[Document]:
+        return self.store.iter_documents()
 
     def stats(self) -> dict[str, object]:
         vectors = self.vectors()

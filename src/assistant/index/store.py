@@ -22,12 +22,23 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
-from assistant.core.types import Chunk, Document, Passage
+from assistant.core.types import ArticleScope, Chunk, Document, Passage
 from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# What each format added; an index of an older listed version is upgraded in place by
+# `assistant index rebuild` (columns added here, then every article re-chunked,
+# re-scoped and re-embedded).
+_UPGRADES = {
+    1: [
+        "ALTER TABLE documents ADD COLUMN scope TEXT NOT NULL DEFAULT '{}'",
+        "CREATE TABLE IF NOT EXISTS document_places (doc_id TEXT NOT NULL REFERENCES "
+        "documents(id) ON DELETE CASCADE, place TEXT NOT NULL, PRIMARY KEY (place, doc_id)) "
+        "WITHOUT ROWID",
+    ],
+}
 DB_NAME = "assistant.sqlite3"
 
 _SCHEMA = """
@@ -41,8 +52,14 @@ CREATE TABLE IF NOT EXISTS documents (
     tags TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS document_places (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    place TEXT NOT NULL,
+    PRIMARY KEY (place, doc_id)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS documents_published ON documents(published_at);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -74,7 +91,16 @@ CREATE TABLE IF NOT EXISTS term_forms (
 """
 
 
-_TABLES = {"meta", "documents", "chunks", "embeddings", "chunk_terms", "name_pairs", "term_forms"}
+_TABLES = {
+    "meta",
+    "documents",
+    "document_places",
+    "chunks",
+    "embeddings",
+    "chunk_terms",
+    "name_pairs",
+    "term_forms",
+}
 
 
 @dataclass(frozen=True)
@@ -85,10 +111,11 @@ class DocumentFilter:
     date_to: str | None = None
     doc_ids: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # folded place keys: articles about one of these places
 
     @property
     def is_empty(self) -> bool:
-        return not (self.date_from or self.date_to or self.doc_ids or self.tags)
+        return not (self.date_from or self.date_to or self.doc_ids or self.tags or self.places)
 
     def where(self, alias: str = "d") -> tuple[str, list[object]]:
         """SQL condition over the documents table (aliased) and its parameters."""
@@ -110,6 +137,13 @@ class DocumentFilter:
                 f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value IN ({marks}))"
             )
             params.extend(self.tags)
+        if self.places:
+            marks = ",".join("?" * len(self.places))
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM document_places p WHERE p.doc_id = {alias}.id "
+                f"AND p.place IN ({marks}))"
+            )
+            params.extend(self.places)
         return (" AND ".join(clauses) or "1"), params
 
 
@@ -125,6 +159,7 @@ def _now() -> str:
 
 
 def _document_from_row(row: sqlite3.Row) -> Document:
+    scope = json.loads(row["scope"])
     return Document(
         id=row["id"],
         title=row["title"],
@@ -133,6 +168,7 @@ def _document_from_row(row: sqlite3.Row) -> Document:
         published_at=row["published_at"],
         source=row["source"],
         tags=json.loads(row["tags"]),
+        scope=ArticleScope.from_dict(scope) if scope else None,
     )
 
 
@@ -140,7 +176,7 @@ class Store:
     """SQLite access for one index directory. Safe to share between threads: each
     thread gets its own read connection; writes go through one connection under a lock."""
 
-    def __init__(self, index_dir: Path, *, create: bool = True) -> None:
+    def __init__(self, index_dir: Path, *, create: bool = True, upgrade: bool = False) -> None:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
         if not self.path.exists() and not create:
@@ -154,6 +190,8 @@ class Store:
             fresh = "meta" not in tables
             if fresh and not create:
                 raise IndexNotFoundError(_missing_message(self.index_dir))
+            if upgrade and not fresh:
+                self._upgrade(conn)
             if fresh or not tables >= _TABLES:
                 # a fresh index, or one from before a table was added (all are optional
                 # caches that fill on the next write)
@@ -217,8 +255,29 @@ class Store:
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
 
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        """Bring an index of an older format to this one's tables (its contents are
+        then re-derived by the rebuild that asked for the upgrade)."""
+        found = int(self.get_meta("format_version") or 0)
+        if found not in _UPGRADES and found != FORMAT_VERSION:
+            return  # unknown: check_format explains
+        with conn:
+            for version in range(found, FORMAT_VERSION):
+                for statement in _UPGRADES[version]:
+                    conn.execute(statement)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'format_version'", (str(FORMAT_VERSION),)
+            )
+
     def check_format(self) -> None:
         found = self.get_meta("format_version")
+        if found is not None and found.isdigit() and int(found) in _UPGRADES:
+            raise IndexFormatError(
+                f"Index at {self.index_dir} has format version {found}, from before "
+                "article scopes and title-aware chunk vectors. Run `assistant index rebuild "
+                f"--index {self.index_dir}` to upgrade it in place (every article is "
+                "re-chunked and re-embedded; nothing is lost)."
+            )
         if found != str(FORMAT_VERSION):
             raise IndexFormatError(
                 f"Index at {self.index_dir} has format version {found}, this version of "
@@ -271,9 +330,10 @@ class Store:
         """Insert or replace a document with its chunks and lexical terms (inside a
         transaction). Returns (removed chunk ids, new chunk ids)."""
         removed = self.delete_document(conn, doc.id)
+        scope = doc.scope or ArticleScope()
         conn.execute(
             "INSERT INTO documents (id, title, url, published_at, source, tags, text, "
-            "content_hash, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_hash, ingested_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.title,
@@ -284,7 +344,12 @@ class Store:
                 doc.text,
                 doc.content_hash,
                 _now(),
+                json.dumps(scope.to_dict(), ensure_ascii=False),
             ),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO document_places (doc_id, place) VALUES (?, ?)",
+            [(doc.id, key) for key in scope.place_keys],
         )
         new_ids: list[int] = []
         for chunk, (exact, folded) in zip(chunks, terms, strict=True):
@@ -316,6 +381,7 @@ class Store:
         if ids:
             conn.executemany("DELETE FROM chunk_terms WHERE rowid=?", [(i,) for i in ids])
             conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        conn.execute("DELETE FROM document_places WHERE doc_id=?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
         return ids
 
@@ -381,7 +447,8 @@ class Store:
             part = ids[start : start + 500]
             rows = self.conn.execute(
                 "SELECT c.id, c.doc_id, c.start, c.end, c.text, d.title, d.url, "
-                "d.published_at, d.tags FROM chunks c JOIN documents d ON d.id = c.doc_id "
+                "d.published_at, d.tags, d.scope FROM chunks c "
+                "JOIN documents d ON d.id = c.doc_id "
                 f"WHERE c.id IN ({','.join('?' * len(part))})",
                 part,
             )
@@ -396,6 +463,7 @@ class Store:
                     url=row[6],
                     published_at=row[7],
                     tags=json.loads(row[8]),
+                    scope=ArticleScope.from_dict(json.loads(row[9])),
                 )
         return out
 
@@ -467,6 +535,10 @@ class Store:
             ranked = sorted(((f, n) for f, n in freq.items() if n > 0), key=lambda x: -x[1])
             out[term] = ranked
         return out
+
+    def place_keys(self) -> set[str]:
+        """Every place some article reports on (folded keys)."""
+        return {row[0] for row in self.conn.execute("SELECT DISTINCT place FROM document_places")}
 
     # --- statistics ---------------------------------------------------------------
     def counts(self) -> dict[str, int]:

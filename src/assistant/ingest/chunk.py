@@ -47,7 +47,14 @@ def chunk_document(doc: Document, chunk_size: int, chunk_overlap: int) -> list[C
     pieces = [p for p in pieces if p]
     starts = _locate(doc.text, pieces, chunk_overlap)
     return [
-        Chunk(doc_id=doc.id, ordinal=i, start=start, end=start + len(piece), text=piece)
+        Chunk(
+            doc_id=doc.id,
+            ordinal=i,
+            start=start,
+            end=start + len(piece),
+            text=piece,
+            title=doc.title,
+        )
         for i, (piece, start) in enumerate(zip(pieces, starts, strict=True))
     ]
 

@@ -231,12 +231,40 @@ def _bomless_utf16(data: bytes) -> str | None:
 # --- plain text and HTML ----------------------------------------------------------------
 
 
+# A scraped page often opens with its lead ("(Baothanhhoa.vn) - Trong những năm qua, …")
+# and only then the headline: a short line without a closing full stop.
+_LEAD = re.compile(r"^\(\s*[\w.-]+\.(?:vn|com|net|org)\s*\)\s*[-–]", re.IGNORECASE)
+HEADLINE_MAX_CHARS = 160
+
+
+def _is_lead(line: str) -> bool:
+    return bool(_LEAD.match(line)) or (
+        len(line) > HEADLINE_MAX_CHARS and line.rstrip().endswith((".", "…"))
+    )
+
+
+def headline(text: str) -> str:
+    """The title of a plain-text article: its first line, unless that line is the lead,
+    when it is the first short line after it that reads as a headline."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ""
+    first = lines[0].lstrip("#").strip() or lines[0]
+    if not _is_lead(first):
+        return first
+    for line in lines[1:6]:
+        if len(line) <= HEADLINE_MAX_CHARS and not line.endswith((".", "…", ":")):
+            return line.lstrip("#").strip()
+    return first
+
+
 def _plain_document(source: _Source, raw: str) -> Document:
-    """A .txt/.md article: the first non-empty line is the title and stays in the text."""
+    """A .txt/.md article: its headline (:func:`headline`) is the title; the text keeps
+    every line."""
     text = _cleaned(raw)
-    first_line = text.split("\n", 1)[0]
-    title = first_line.lstrip("#").strip() or first_line
-    return Document(id=_path_id(source.relative), title=title, text=text, source=source.relative)
+    return Document(
+        id=_path_id(source.relative), title=headline(text), text=text, source=source.relative
+    )
 
 
 def _html_document(source: _Source, html: str) -> Document:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from assistant.core.types import Document
+from assistant.core.types import Chunk, Document
 from assistant.embed.base import Embedder
 from assistant.index.index import Index, PreparedDocument
 from assistant.ingest.chunk import chunk_document
 from assistant.ingest.loaders import LoadError, load_paths
+from assistant.ingest.scope import article_scope
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,10 @@ class Ingestor:
         chunk_overlap: int,
         batch_chunks: int = 256,
         progress: bool = False,
+        home_place: str = "Thanh Hóa",
     ) -> None:
         self.index = index
+        self.home_place = home_place
         self.embedder = embedder
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
@@ -104,7 +107,7 @@ class Ingestor:
         started = time.perf_counter()
         docs = list({doc.id: doc for doc in documents}.values())  # last record of an id wins
         status = self.index.changed(docs)
-        todo = [doc for doc in docs if status[doc.id] != "unchanged"]
+        todo = [self._scoped(doc) for doc in docs if status[doc.id] != "unchanged"]
         summary.unchanged += len(docs) - len(todo)
         chunked = [(doc, chunk_document(doc, self.chunk_size, self.chunk_overlap)) for doc in todo]
         total = sum(len(chunks) for _, chunks in chunked)
@@ -127,7 +130,7 @@ class Ingestor:
         the cache lacks (e.g. after changing the model or the chunk size), in one commit."""
         summary = IngestSummary()
         started = time.perf_counter()
-        docs = list(self.index.store.iter_documents())
+        docs = [self._scoped(doc) for doc in self.index.documents()]
         batch = [(doc, chunk_document(doc, self.chunk_size, self.chunk_overlap)) for doc in docs]
         total = sum(len(chunks) for _, chunks in batch)
         with tqdm(total=total, unit="chunk", desc="rebuild", disable=not self.progress) as bar:
@@ -135,22 +138,29 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def _scoped(self, doc: Document) -> Document:
+        """The document with its scope (places, periods) read from it."""
+        return replace(doc, scope=article_scope(doc, self.home_place))
+
     def _commit(self, batch, status, summary, bar, *, rebuild=False) -> None:  # type: ignore[no-untyped-def]
         if not batch and not rebuild:
             return
         hashes = [chunk.content_hash for _, chunks in batch for chunk in chunks]
         known = self.index.cached_vectors(hashes)
-        missing: dict[str, str] = {}
+        missing: dict[str, Chunk] = {}
         for _, chunks in batch:
             for chunk in chunks:
                 if chunk.content_hash not in known:
-                    missing.setdefault(chunk.content_hash, chunk.text)
+                    missing.setdefault(chunk.content_hash, chunk)
         if missing:
-            texts = list(missing.values())
+            todo = list(missing.values())
             vectors = np.vstack(
                 [
-                    self.embedder.embed_documents(texts[i : i + self.batch_chunks])
-                    for i in range(0, len(texts), self.batch_chunks)
+                    self.embedder.embed_documents(
+                        [c.text for c in todo[i : i + self.batch_chunks]],
+                        [c.title for c in todo[i : i + self.batch_chunks]],
+                    )
+                    for i in range(0, len(todo), self.batch_chunks)
                 ]
             )
             known.update(zip(missing.keys(), vectors, strict=True))

@@ -153,6 +153,7 @@ def _summary(doc: Document) -> dict[str, Any]:
         "tags": doc.tags,
         "source": doc.source,
         "chars": len(doc.text),
+        "scope": doc.scope.to_dict() if doc.scope else None,
     }
 
 

@@ -1,0 +1,336 @@
+"""The extractive composer: from retrieved passages to a cited answer, or a refusal.
+
+Steps: split the best passages into quotable segments → score them against the question
+(segment vectors cached by content hash, so a sentence is embedded once in the index's
+lifetime) → keep the segments that could answer (the asked kind of fact, the question's
+figures, names and measure; the asked period in the passage or its article) → choose the
+one article that answers (see :func:`~assistant.answer.scope.choose_article`) → decide
+whether its best segment answers at all → quote it, a citation after every claim.
+
+Every rule here looks at one article at a time, and the words' rarity comes from a fixed
+reference (:mod:`.weights`): no decision depends on what else is indexed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from assistant.answer.extractive import (
+    Segment,
+    SegmentCache,
+    has_asked_kind,
+    query_weights,
+    score_segments,
+    segments_of,
+    select,
+)
+from assistant.answer.question import Question
+from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
+from assistant.answer.scope import QuestionScope, choose_article, period_covered
+from assistant.answer.types import Answer, Citation
+from assistant.answer.weights import reference_chunks, reference_frequencies
+from assistant.core.tuning import Tuning
+from assistant.core.types import Passage, content_hash
+from assistant.embed.base import Embedder
+from assistant.index.index import Index
+from assistant.text.sentences import split_sentences
+from assistant.text.vietnamese import lexical_terms
+
+logger = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """A thread-safe least-recently-used map with a fixed capacity."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def __contains__(self, key: K) -> bool:
+        with self._lock:
+            return key in self._items
+
+
+class SegmentVectors:
+    """Vectors of answer segments: memory (bounded), then the index's cache, then the
+    model for the few never seen before; new ones are written back to the index."""
+
+    def __init__(self, index: Index, embedder: Embedder, capacity: int = 50_000) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.key = f"{embedder.key}#segment"
+        self._memory: BoundedCache[str, np.ndarray] = BoundedCache(capacity)
+
+    def of(self, segments: list[Segment]) -> np.ndarray | None:
+        if not segments:
+            return None
+        keys = [content_hash(seg.text) for seg in segments]
+        found: dict[str, np.ndarray] = {}
+        for key in dict.fromkeys(keys):
+            vector = self._memory.get(key)
+            if vector is not None:
+                found[key] = vector
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            found.update(self.index.cached_segment_vectors(missing, self.key))
+            todo = {k: s.text for k, s in zip(keys, segments, strict=True) if k not in found}
+            if todo:
+                fresh = dict(
+                    zip(todo, self.embedder.embed_documents(list(todo.values())), strict=True)
+                )
+                found.update(fresh)
+                try:
+                    self.index.cache_segment_vectors(self.key, fresh)
+                except Exception as err:  # a busy writer must not fail a question
+                    logger.debug("segment vectors not persisted: %s", err)
+            for key in missing:
+                self._memory.put(key, found[key])
+        return np.vstack([found[k] for k in keys])
+
+
+class ArticleTerms:
+    """Folded term counts of whole articles and their titles, per index generation."""
+
+    def __init__(self, index: Index, capacity: int = 2_000) -> None:
+        self.index = index
+        self._cache: BoundedCache[tuple[str, int], tuple[Counter[str], frozenset[str]]] = (
+            BoundedCache(capacity)
+        )
+
+    def get(self, doc_id: str) -> tuple[Counter[str], frozenset[str]]:
+        key = (doc_id, self.index.generation)
+        found = self._cache.get(key)
+        if found is None:
+            doc = self.index.get_document(doc_id)
+            body = Counter(lexical_terms(doc.text)[1]) if doc else Counter()
+            title = frozenset(lexical_terms(doc.title)[1]) if doc else frozenset()
+            found = (body, title)
+            self._cache.put(key, found)
+        return found
+
+
+class ExtractiveComposer:
+    """Quotes the sentences (or clauses) that answer; refuses when none does."""
+
+    def __init__(self, index: Index, embedder: Embedder, tuning: Tuning) -> None:
+        self.index = index
+        self.tuning = tuning
+        self.vectors = SegmentVectors(index, embedder)
+        self.articles = ArticleTerms(index)
+        self._segments = SegmentCache()
+
+    def warm(self, max_chunks: int, batch: int = 8) -> int:
+        """Embed the segments of up to ``max_chunks`` chunks ahead of the first questions,
+        a few at a time so that questions asked meanwhile are not held up."""
+        ids = self.index.chunk_ids(max_chunks)
+        for start in range(0, len(ids), batch):
+            passages = list(self.index.passages(ids[start : start + batch]).values())
+            self.vectors.of(segments_of(passages, self._segments))
+        return len(ids)
+
+    def run(
+        self,
+        q: Question,
+        scope: QuestionScope,
+        query: str,
+        focus: str,
+        passages: list[Passage],
+        query_vector: np.ndarray,
+        *,
+        newer: Sequence[Passage] = (),
+    ) -> Answer:
+        """``newer``: passages of articles newer than all of ``passages`` (probed for a
+        question that wants the newest figure); they always compete."""
+        passages = [*passages, *newer]
+        if not passages:
+            return refusal(query, passages, _not_found(scope))
+        tuning = self.tuning
+        weights = query_weights(query, focus, reference_frequencies, reference_chunks(), tuning)
+        if scope.wants_recent:  # yearly articles compete: take a few from each
+            competing = _per_article(
+                passages[: len(passages) - len(newer)],
+                tuning.segment_passages_any_period,
+                tuning.passages_per_article,
+            ) + list(newer)
+        else:
+            competing = passages[: tuning.segment_passages]
+        segments = segments_of(competing, self._segments)
+        score_segments(segments, q, weights, query_vector, self.vectors.of(segments), tuning)
+        required = requirements(
+            q, scope.places, self.index.document_frequencies, scope.measure_terms
+        )
+        eligible = [s for s in segments if self._eligible(s, q, scope, required)]
+        if not eligible:
+            found = set().union(*(s.passage_terms for s in segments))
+            missing = [word for term, word in required.words.items() if term not in found]
+            words = list(dict.fromkeys(missing or required.words.values()))
+            message = missing_message(words) if words else _not_found(scope)
+            return refusal(query, passages, message)
+        best_by_article: dict[str, tuple[float, Passage]] = {}
+        for seg in eligible:
+            known = best_by_article.get(seg.passage.doc_id)
+            if known is None or seg.score > known[0]:
+                best_by_article[seg.passage.doc_id] = (seg.score, seg.passage)
+        # articles compete on period and recency only for a figure or a date: the same
+        # measure published every year. A name or a list is the best match's.
+        margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
+        choice = choose_article(scope, list(best_by_article.values()), margin)
+        chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
+        selection = select(chosen_article, q, tuning)
+        best = selection.candidates[0]
+        support = {
+            "score": round(best.score, 4),
+            "coverage": round(best.coverage, 4),
+            "similarity": round(best.similarity, 4),
+        }
+        if not self._supported(q, best):
+            answer = refusal(query, passages, NOT_FOUND_VI)
+        else:
+            answer = cite(query, passages, selection.segments, choice.note)
+        answer.support = support
+        return answer
+
+    def _eligible(
+        self, seg: Segment, q: Question, scope: QuestionScope, required: Requirement
+    ) -> bool:
+        if not has_asked_kind(seg, q):
+            return False
+        if scope.periods and not period_covered(scope, seg.passage.scope, _sentence_of(seg)):
+            return False
+        body, title = self.articles.get(seg.passage.doc_id)
+        topical: Callable[[str], bool] = lambda term: body[term] >= self.tuning.topical_mentions  # noqa: E731
+        return required.met_by(seg.terms | seg.context, seg.passage_terms, title, topical)
+
+    def _supported(self, q: Question, best: Segment) -> bool:
+        """Does the best segment answer at all? Its score must reach the threshold and,
+        for a Vietnamese question, it must share enough of the question's (rarity-
+        weighted) words: a similar-sounding sentence about another topic is no answer."""
+        if q.english:  # no Vietnamese words to share: the meaning must be close
+            return best.similarity >= self.tuning.english_min_similarity
+        return (
+            best.score >= self.tuning.refusal_threshold
+            and best.coverage >= self.tuning.min_coverage
+        )
+
+
+def _sentence_of(seg: Segment) -> str:
+    """The segment (a clause, perhaps) with the start of its sentence before it: a year
+    stated before the clause ("Năm 2023, …; …") is its year, one after it is another
+    clause's."""
+    text, local = seg.passage.text, seg.start - seg.passage.start
+    for start, end in split_sentences(text):
+        if start <= local < end:
+            return text[start : seg.end - seg.passage.start]
+    return seg.text
+
+
+def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:
+    """The best ``wanted`` passages, at most ``per_article`` from any one article."""
+    taken: Counter[str] = Counter()
+    out: list[Passage] = []
+    for passage in passages:
+        if taken[passage.doc_id] < per_article:
+            taken[passage.doc_id] += 1
+            out.append(passage)
+            if len(out) == wanted:
+                break
+    return out
+
+
+def _not_found(scope: QuestionScope) -> str:
+    if scope.explicit:
+        places = ", ".join(f"“{name}”" for name in scope.place_names)
+        return f"{NOT_FOUND_VI} Không có bài viết nào về {places} nêu thông tin này."
+    return NOT_FOUND_VI
+
+
+def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
+    """A citation of ``quote == document.text[start:end]`` from the passage's article."""
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        quote=quote,
+        start=start,
+        end=end,
+        url=passage.url,
+        published_at=passage.published_at,
+    )
+
+
+def cite(
+    query: str, passages: list[Passage], chosen: list[Segment], note: str | None = None
+) -> Answer:
+    """The answer quoting the chosen segments, ``[n]`` after each; ``note`` (which
+    article was followed) opens it."""
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, seg in enumerate(chosen, start=1):
+        citations.append(citation_for(n, seg.passage, seg.start, seg.end, seg.text))
+        parts.append(_as_sentence(seg.text, n))
+    text = " ".join(parts)
+    if note:
+        text = note + text[:1].lower() + text[1:] if not _starts_with_name(text) else note + text
+    return Answer(
+        answer=text,
+        answerable=True,
+        mode="extractive",
+        query=query,
+        citations=citations,
+        passages=passages,
+    )
+
+
+def refusal(query: str, passages: list[Passage], message: str) -> Answer:
+    """A refusal that still shows the closest passages as related reading."""
+    return Answer(
+        answer=message,
+        answerable=False,
+        mode="extractive",
+        query=query,
+        passages=passages,
+        related=passages[:3],
+        message=message,
+    )
+
+
+def _starts_with_name(text: str) -> bool:
+    """Is the first word a name (kept capitalised after a lead-in)? Two capitalised
+    words in a row, or an acronym, say so."""
+    words = text.split()
+    if not words:
+        return False
+    if words[0].isupper() and len(words[0]) > 1:
+        return True
+    return len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper()
+
+
+def _as_sentence(text: str, n: int) -> str:
+    """A quoted segment as a sentence of the answer: capitalised, marker before the stop."""
+    body = text.rstrip().rstrip(".;,:…")
+    body = body[:1].upper() + body[1:]
+    return f"{body} [{n}]."

@@ -1,0 +1,218 @@
+"""Scoping: which articles may answer a question, and which one does when several can.
+
+A portal holds the same measure for many places and many years. The question's scope is
+read from its words: the place(s) it names (a Vietnamese province, or the whole country;
+none means the portal's home province), the period(s) it names, whether it asks for the
+latest figure, and the measure it asks for where two measures look alike (exports vs
+imports). Retrieval is then restricted to articles about the asked place, and among the
+articles that state the asked measure the one whose period matches wins; with no period
+named, the most recent does (a correction supersedes what it corrects), and the answer
+says which article it follows. Nothing here depends on how many articles are indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.core.types import ArticleScope, Passage, Period
+from assistant.index.store import DocumentFilter
+from assistant.text.periods import periods_in
+from assistant.text.places import (
+    NATIONAL,
+    NATIONAL_KEY,
+    VIETNAM_PROVINCES,
+    admin_places,
+    is_national,
+    mentioned,
+    place_key,
+)
+from assistant.text.vietnamese import fold
+
+# Asking for the newest figure ("mới nhất", "gần đây nhất", "hiện nay", "latest").
+_LATEST = re.compile(
+    r"\b(?:moi nhat|gan day nhat|gan nhat|gan day|hien nay|hien tai|hien gio|cap nhat|"
+    r"latest|most recent|currently|now)\b"
+)
+_ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|nationwide|whole country|all of vietnam)")
+
+# Measures that look alike but must not answer each other. Each entry: the folded words
+# that name the measure, and the words whose presence without them names the other one.
+MEASURE_CONTRASTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("nhap khau", ("xuat khau",)),
+    ("xuat khau", ("nhap khau",)),
+    ("import", ("export",)),
+    ("export", ("import",)),
+)
+_MEASURE_TERMS = {
+    "nhap khau": ("nhap_khau",),
+    "xuat khau": ("xuat_khau",),
+    "import": ("nhap_khau",),
+    "export": ("xuat_khau",),
+}
+_TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
+
+
+@dataclass(frozen=True)
+class QuestionScope:
+    """What the question is about, beyond its words."""
+
+    places: tuple[str, ...]  # folded place keys the answer's article must be about
+    place_names: tuple[str, ...]  # the same places as the reader wrote or knows them
+    explicit: bool  # the question named them (else: the home province, by default)
+    periods: tuple[Period, ...] = ()
+    latest: bool = False
+    measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
+
+    @property
+    def wants_recent(self) -> bool:
+        """No period named, or "mới nhất": the newest article stating the measure wins."""
+        return self.latest or not self.periods
+
+    def document_filter(self, base: DocumentFilter | None) -> DocumentFilter:
+        """The reader's own filter narrowed to articles about the asked place(s)."""
+        base = base or DocumentFilter()
+        return DocumentFilter(
+            date_from=base.date_from,
+            date_to=base.date_to,
+            doc_ids=base.doc_ids,
+            tags=base.tags,
+            places=self.places,
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "places": list(self.place_names),
+            "explicit": self.explicit,
+            "periods": [list(p) for p in self.periods],
+            "latest": self.latest,
+            "measure": list(self.measure_terms),
+        }
+
+
+def question_scope(text: str, known_places: Iterable[str], home_place: str) -> QuestionScope:
+    """Read the scope of a (standalone, diacritics-restored) question.
+
+    ``known_places`` are the place keys of the indexed articles: a question naming a
+    province the portal covers is matched even when that name is in no list (and typed
+    without diacritics)."""
+    folded = fold(text)
+    keys = [*VIETNAM_PROVINCES, *known_places]
+    named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
+    named += [place_key(name) for name in admin_places(text)]
+    names: dict[str, str] = {}
+    for key in named:
+        if key in VIETNAM_PROVINCES or key in set(known_places):
+            names.setdefault(key, VIETNAM_PROVINCES.get(key, key))
+    if not names and (is_national(text) or _ENGLISH_NATIONAL.search(folded)):
+        names[NATIONAL_KEY] = NATIONAL
+    explicit = bool(names)
+    if not names:
+        names[place_key(home_place)] = home_place
+    return QuestionScope(
+        places=tuple(names),
+        place_names=tuple(names.values()),
+        explicit=explicit,
+        periods=tuple(periods_in(text)),
+        latest=bool(_LATEST.search(folded)),
+        measure_terms=_measure_terms(folded),
+    )
+
+
+def _measure_terms(folded: str) -> tuple[str, ...]:
+    if any(total in folded for total in _TOTAL_TRADE):
+        return ()
+    for measure, others in MEASURE_CONTRASTS:
+        if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
+            return _MEASURE_TERMS[measure]
+    return ()
+
+
+_COMPARED = re.compile(r"(?:so với|cùng kỳ|hơn)\s+(?:cùng kỳ\s+)?(?:năm\s+)?(\d{4})")
+
+
+def period_covered(scope: QuestionScope, article: ArticleScope | None, sentence: str) -> bool:
+    """Is every asked period the sentence's own? A sentence that states years (not as a
+    comparison: "tăng 8% so với năm 2022" is about another year) is about those; one
+    that states none ("Trong năm, tỉnh …") is about its article's period."""
+    compared = {int(m.group(1)) for m in _COMPARED.finditer(sentence)}
+    stated = [p for p in periods_in(sentence) if not (p[0] == p[1] and p[0] in compared)]
+    for period in scope.periods:
+        if stated:
+            if period not in stated:
+                return False
+        elif article is None or not article.covers(period):
+            return False
+    return True
+
+
+# A correction of the asked figure wins over the article it corrects even when its own
+# wording matches the question less well (it restates only the corrected figure).
+CORRECTION_MARGIN = 0.3
+
+
+@dataclass
+class ArticleChoice:
+    """Which article answers, and what the reader should be told about the choice."""
+
+    doc_id: str
+    note: str | None = None  # "Theo bài đăng ngày 12-1-2024, " when articles competed
+    competitors: list[str] = field(default_factory=list)
+
+
+def _published(passage: Passage) -> str:
+    return passage.published_at or ""
+
+
+def display_date(iso: str | None) -> str | None:
+    """``2024-01-12`` as the portal writes it: ``12-1-2024``."""
+    if not iso or not re.match(r"\d{4}-\d{2}-\d{2}", iso):
+        return None
+    year, month, day = iso[:10].split("-")
+    return f"{int(day)}-{int(month)}-{year}"
+
+
+def choose_article(
+    scope: QuestionScope, best_by_article: Sequence[tuple[float, Passage]], margin: float
+) -> ArticleChoice:
+    """The article to answer from, given each article's best clause score.
+
+    Articles within ``margin`` of the best score state the asked thing about as well as
+    each other: then an article whose own period is the asked one wins; with no period
+    asked (or "mới nhất"), a correction wins, then the most recent article."""
+    ranked = sorted(best_by_article, key=lambda item: -item[0])
+    top_score, top = ranked[0]
+
+    def period_match(p: Passage) -> bool:
+        return bool(scope.periods) and all(p.scope and p.scope.covers(x) for x in scope.periods)
+
+    corrections = [
+        p
+        for score, p in ranked
+        if p.scope
+        and p.scope.correction
+        and score >= top_score - CORRECTION_MARGIN
+        and (not scope.periods or period_match(p))
+    ]
+    if corrections and margin > 0:  # a correction supersedes the figure it corrects
+        chosen = max(corrections, key=_published)
+        day = display_date(chosen.published_at)
+        note = f"Theo đính chính đăng ngày {day}, " if day else None
+        return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p in ranked])
+    close = [p for score, p in ranked if score >= top_score - margin]
+    if len(close) == 1:
+        return ArticleChoice(top.doc_id)
+
+    if scope.periods and not scope.latest:
+        matching = [p for p in close if period_match(p)]
+        pool = matching or [top]
+        chosen = max(pool, key=lambda p: (bool(p.scope and p.scope.correction), _published(p)))
+        return ArticleChoice(chosen.doc_id, competitors=[p.doc_id for p in close])
+    chosen = max(close, key=lambda p: (bool(p.scope and p.scope.correction), _published(p)))
+    day = display_date(chosen.published_at)
+    note = None
+    if day:
+        kind = "đính chính" if chosen.scope and chosen.scope.correction else "bài"
+        note = f"Theo {kind} đăng ngày {day}, "
+    return ArticleChoice(chosen.doc_id, note, [p.doc_id for p in close])

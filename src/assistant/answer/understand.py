@@ -1,0 +1,59 @@
+"""Question understanding: the question as retrieval and composition will use it.
+
+A follow-up is made standalone, a question typed without diacritics gets them back
+(from the forms the articles use), its kind and names are read (:mod:`.question`), and
+its scope (place, period, "latest", measure; :mod:`.scope`) is parsed against the places
+the index knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.answer.question import Question, analyse, clean_question, is_english
+from assistant.answer.rewrite import Rewrite, rewrite_followup
+from assistant.answer.scope import QuestionScope, question_scope
+from assistant.index.index import Index
+from assistant.retrieve.restore import restore_diacritics
+from assistant.text.names import names_in_lowercase
+
+
+@dataclass
+class Understood:
+    """A question ready for retrieval: cleaned text, standalone query, focus, analysis
+    and scope."""
+
+    text: str
+    query: str
+    focus: str
+    question: Question
+    scope: QuestionScope
+
+
+class QuestionUnderstanding:
+    """Stage 1 of answering. ``home_place`` is the portal's province: the place of a
+    question that names none."""
+
+    def __init__(self, index: Index, home_place: str, max_question_chars: int) -> None:
+        if not home_place.strip():
+            raise ValueError("home_place must name the portal's province")
+        self.index = index
+        self.home_place = home_place
+        self.max_question_chars = max_question_chars
+
+    def run(self, question: str, history: Sequence[Mapping[str, Any]] | None) -> Understood:
+        """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
+        text = clean_question(question, self.max_question_chars)
+        rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        if not is_english(rewrite.query):
+            restored = restore_diacritics(rewrite.query, self.index.written_forms)
+            if restored != rewrite.query:
+                focus = restore_diacritics(rewrite.focus, self.index.written_forms)
+                rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
+        q = analyse(rewrite.query)
+        if not q.english and rewrite.query == rewrite.query.lower():
+            q.names = names_in_lowercase(rewrite.query, self.index.known_names)
+        scope = question_scope(rewrite.query, self.index.place_keys(), self.home_place)
+        return Understood(text, rewrite.query, rewrite.focus, q, scope)

@@ -1,0 +1,91 @@
+"""Every tuning constant of retrieval and answering, in one typed, documented place.
+
+Each value was chosen with ``assistant eval`` on the **dev** split of the project's
+questions (``eval/dev.jsonl``, index = the sample article + ``corpus/synthetic/``) and
+is reported, never re-fitted, on the **test** split (``eval/test.jsonl``). Every eval
+report carries the full object, so a figure can always be traced to the constants that
+produced it. Change a value only with a dev-split measurement, and say so in the commit.
+
+The object is frozen: components receive it when they are built and cannot drift apart.
+Every field can be set from the environment as ``ASSISTANT_TUNING__<FIELD>``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FITTED_ON = "dev"  # the split every value below was chosen on
+
+
+class Tuning(BaseModel):
+    """Constants of retrieval, segment scoring, selection, scoping and refusal."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- retrieval -------------------------------------------------------------------
+    top_k: int = Field(8, description="Passages handed to answer composition.")
+    candidate_k: int = Field(40, description="Candidates taken from each retriever.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(0.6, description="Share of the dense ranking in the fusion.")
+    english_dense_weight: float = Field(
+        0.9, description="Dense share for English questions (no Vietnamese words to match)."
+    )
+    segment_passages: int = Field(4, description="Passages whose sentences compete.")
+    segment_passages_any_period: int = Field(
+        8,
+        description="Passages whose sentences compete when no period is asked: the same "
+        "measure may be stated by many yearly articles, and the newest must be among them.",
+    )
+    passages_per_article: int = Field(2, description="At most this many from one article.")
+    newer_probes: int = Field(
+        3, description="Retrievals restricted to articles newer than all found so far."
+    )
+
+    # --- segment scoring -------------------------------------------------------------
+    coverage_weight: float = Field(1.0, description="Weight of word coverage in the score.")
+    coverage_weight_english: float = Field(
+        0.35, description="Weight of word coverage for an English question."
+    )
+    passage_similarity_share: float = Field(
+        0.3, description="Share of the passage's similarity in a clause's similarity."
+    )
+    bigram_boost: float = Field(1.5, description="A matching word pair counts this much more.")
+    focus_boost: float = Field(2.0, description="The new words of a follow-up count this much.")
+    min_idf: float = Field(0.05, description="Floor of a term's rarity weight.")
+    figure_bonus: float = Field(0.08, description="Asked for a figure, the clause has one.")
+    figure_penalty: float = Field(0.15, description="Asked for a figure, the clause has none.")
+    date_bonus: float = Field(0.08, description="Asked for a date, the clause has one.")
+    date_penalty: float = Field(0.10, description="Asked for a date, the clause has none.")
+
+    # --- selection -------------------------------------------------------------------
+    floor_factual: float = Field(0.9, description="Second clause of a factual answer: share.")
+    floor_list: float = Field(0.75, description="Further items of a list answer: share.")
+    floor_broad: float = Field(0.55, description="Further sentences of a summary: share.")
+    max_answer_sentences: int = Field(6, description="At most this many quoted segments.")
+
+    # --- scoping ---------------------------------------------------------------------
+    article_margin: float = Field(
+        0.12,
+        description="Articles whose best clause scores within this of the best one "
+        "compete on period and recency (the same measure in several articles).",
+    )
+    topical_mentions: int = Field(
+        3,
+        description="A name the article itself mentions this often is its topic and need "
+        "not be repeated in the quoted sentence (per article, never per corpus).",
+    )
+
+    # --- refusal ---------------------------------------------------------------------
+    refusal_threshold: float = Field(
+        0.58, description="Minimum support score (coverage + similarity) to answer."
+    )
+    min_coverage: float = Field(
+        0.08, description="Share of the question's weighted words the answer must contain."
+    )
+    english_min_similarity: float = Field(
+        0.46, description="Minimum similarity of the quoted sentence to an English question."
+    )
+
+    def report(self) -> dict[str, object]:
+        """The values as written into every eval report."""
+        return {"fitted_on": FITTED_ON, **self.model_dump()}

@@ -1,0 +1,76 @@
+"""Article scope: the place(s) an article reports on and the period(s) its figures cover.
+
+Read where a newspaper states them: the headline (with its dateline, ``Nghệ An: …``),
+the lead paragraph and the tags. In the body a bare "tỉnh" means the article's own
+province, so the body is not searched for places: a Thanh Hóa review that mentions
+Nghệ An once is still about Thanh Hóa. An article that names no Vietnamese province is
+about the portal's home province (``ASSISTANT_HOME_PLACE``), unless it speaks of the whole
+country ("cả nước", a ministry), when its place is :data:`~assistant.text.places.NATIONAL`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.core.types import ArticleScope, Document, Period
+from assistant.text.periods import periods_in
+from assistant.text.places import (
+    NATIONAL,
+    admin_places,
+    dateline_place,
+    display_name,
+    is_national,
+    known_provinces,
+    place_key,
+)
+from assistant.text.vietnamese import fold
+
+LEAD_CHARS = 400  # the lead: the first paragraph after the headline, at most this long
+
+
+def lead_of(doc: Document) -> str:
+    """The article's lead: its first paragraph that is not the headline itself."""
+    for paragraph in doc.text.split("\n"):
+        text = paragraph.strip()
+        if text and fold(text) != fold(doc.title):
+            return text[:LEAD_CHARS]
+    return ""
+
+
+def _places(doc: Document, lead: str, home_place: str) -> list[str]:
+    """Places of the headline and tags; failing those, the whole country when the
+    headline says so, the provinces of the lead (not where an event was held), the
+    whole country when the lead says so, and finally the home province."""
+    headline_and_tags = "\n".join([doc.title, *doc.tags])
+    dateline = dateline_place(doc.title)
+    names = [dateline] if dateline else []
+    names += admin_places(headline_and_tags) + known_provinces(headline_and_tags)
+    if names:
+        return names
+    if is_national(doc.title):
+        return [NATIONAL]
+    names = admin_places(lead) + known_provinces(lead, skip_locations=True)
+    if names:
+        return names[:1]  # the lead's subject comes first; later names are partners
+    return [NATIONAL] if is_national(lead) else [home_place]
+
+
+def article_scope(doc: Document, home_place: str) -> ArticleScope:
+    """The scope of one article (pure function of its text, title, tags and date)."""
+    lead = lead_of(doc)
+    places: dict[str, str] = {}
+    for name in _places(doc, lead, home_place):
+        places.setdefault(place_key(name), display_name(name))
+    periods: list[Period] = periods_in("\n".join([doc.title, *doc.tags, lead]))
+    if not periods and doc.published_at:
+        try:
+            year = date.fromisoformat(doc.published_at[:10]).year
+            periods = [(year, year)]
+        except ValueError:
+            pass
+    return ArticleScope(
+        places=list(places.values()),
+        place_keys=list(places),
+        periods=periods,
+        correction="dinh chinh" in fold(doc.title),
+    )

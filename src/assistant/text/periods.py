@@ -1,0 +1,41 @@
+"""Periods: the years a text's figures cover (``năm 2017``, ``giai đoạn 2016-2020``).
+
+A portal publishes the same measure every year; the year is what tells the figures
+apart. Years are read only where they are years: four digits from 1945 to 2099 that are
+not part of a larger number (``14.081,67``) or of a date's day and month
+(``15-4-2010`` gives 2010, which is still the year it happened in).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.types import Period
+
+_YEAR = r"(?:19[4-9]\d|20\d\d)"
+_RANGE = re.compile(rf"(?<![\d.,])({_YEAR})\s*[-–]\s*({_YEAR})(?![\d.,]\d)")
+_SINGLE = re.compile(rf"(?<![\d.,])({_YEAR})(?![\d.,]?\d)")
+
+
+def periods_in(text: str) -> list[Period]:
+    """Year ranges and single years mentioned in the text, in order, without repeats.
+
+    ``2016-2020`` is one period (2016, 2020), not three; a date ``15-4-2010`` gives
+    (2010, 2010)."""
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for match in _RANGE.finditer(text):
+        first, last = int(match.group(1)), int(match.group(2))
+        if first <= last:
+            found.append((first, last))
+            taken.append(match.span())
+    for match in _SINGLE.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        year = int(match.group(1))
+        found.append((year, year))
+    return list(dict.fromkeys(found))
+
+
+def overlaps(a: Period, b: Period) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]

@@ -1,0 +1,231 @@
+"""Places: which Vietnamese province (or the whole country) a text is about.
+
+A portal publishes the same measures for many places: Thanh Hóa's exports beside Nghệ
+An's, the country's FDI beside the province's. Answers must come from an article about
+the place asked for, so places are recognised in articles (at ingest) and in questions
+with the same rules, and compared by a folded key (``thanh hoa``) so that ``Thanh Hoá``,
+``Thanh Hóa`` and ``thanh hoa`` are one place.
+
+Three sources of evidence, from strongest to weakest:
+
+* a name after an administrative noun (``tỉnh Nghệ An``, ``thành phố Hà Nội``);
+* a headline's dateline (``Nghệ An: Đối ngoại …``): a run of capitalised words before
+  the colon;
+* the list of Vietnam's provinces and centrally-run cities below.
+
+Foreign localities (``tỉnh Hủa Phăn (Lào)``, ``thành phố Seongnam, Hàn Quốc``) are
+partners, never the subject: a name followed by a country in brackets or after a comma,
+or listed among the partner names below, is not a place of this kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.text.vietnamese import fold
+
+NATIONAL = "Việt Nam"  # the scope of national pieces ("cả nước")
+NATIONAL_KEY = "viet nam"
+
+# Vietnam's provinces and centrally-run cities (the 63 before the 2025 merger; the merged
+# provinces kept names from this list). Folded keys.
+_PROVINCE_NAMES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh",
+    "Bến Tre", "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau",
+    "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai",
+    "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
+    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định",
+    "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
+    "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
+    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế",
+    "Tiền Giang", "Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc",
+    "Yên Bái",
+)  # fmt: skip
+VIETNAM_PROVINCES: dict[str, str] = {fold(name): name for name in _PROVINCE_NAMES}
+
+# Foreign partners named like provinces ("tỉnh Hủa Phăn"): never a Vietnamese subject.
+FOREIGN_NAMES = frozenset(
+    fold(name)
+    for name in (
+        "Lào",
+        "Hủa Phăn",
+        "Xiêng Khoảng",
+        "Luông Pha Bang",
+        "Luang Prabang",
+        "Bôlykhămxay",
+        "Bolikhamxay",
+        "Khăm Muồn",
+        "Khammouane",
+        "Viêng Chăn",
+        "Vientiane",
+        "Xay Nha Bu Ly",
+        "Sầm Nưa",
+        "Chăm-pa-sắc",
+        "Champasak",
+        "Savannakhet",
+        "Xa-vẳn-na-khệt",
+        "Udomxay",
+        "U-đôm-xay",
+        "Phông Xa Lỳ",
+        "Phongsaly",
+        "Sê Kông",
+        "Attapeu",
+        "Hàn Quốc",
+        "Seongnam",
+        "Nhật Bản",
+        "Đức",
+        "CHLB Đức",
+        "Mittelsachsen",
+        "Saxony",
+        "Sachsen",
+        "Kuwait",
+        "Cô-oét",
+        "Farwaniyah",
+        "Nga",
+        "Liên bang Nga",
+        "Tula",
+        "Trung Quốc",
+        "Thái Lan",
+        "Campuchia",
+        "Pháp",
+        "Hoa Kỳ",
+        "Mỹ",
+        "Anh",
+        "Singapore",
+        "Đài Loan",
+        "Úc",
+        "Australia",
+        "Ấn Độ",
+        "Cuba",
+        "Belarus",
+    )
+)
+
+# Wording that makes a piece national ("cả nước thu hút …", "Bộ Ngoại giao tổ chức …").
+_NATIONAL_CUES = (
+    "ca nuoc",
+    "toan quoc",
+    "bo ngoai giao",
+    "thu tuong",
+    "ngan hang nha nuoc",
+    "tong cuc thong ke",
+    "cuc dau tu nuoc ngoai",
+    "bo ke hoach va dau tu",
+    "bo cong thuong",
+    "bo lao dong",
+    "nationwide",
+    "whole country",
+    "vietnam's",
+)
+_ADMIN_NOUN = re.compile(r"\b(?:tỉnh|thành phố|TP)\.?\s+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+# "(Lào)", "(Hàn Quốc)", ", Hàn Quốc", "của Lào", "nước bạn Lào" right after a name
+_FOREIGN_AFTER = re.compile(r"^\s*(?:\(|,\s*|\s+của\s+|\s+nước\s+bạn\s+)([^)\n,.;]{2,30})")
+_ANY_PROVINCE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((re.escape(k) for k in VIETNAM_PROVINCES), key=len, reverse=True))
+    + r")\b"
+)
+_NATIONAL_RE = re.compile(r"\b(?:" + "|".join(_NATIONAL_CUES) + r")\b")
+MAX_NAME_WORDS = 4
+
+
+def capitalised_run(text: str, start: int = 0) -> tuple[str, int] | None:
+    """The run of capitalised words starting at ``start`` (``Lạc Dương``, ``Bà Rịa - Vũng
+    Tàu``) and where it ends, or None when the word there is not capitalised."""
+    words: list[str] = []
+    end = pos = start
+    while len(words) < MAX_NAME_WORDS:
+        gap = re.match(r"[ \t]*" if words else "", text[pos:])
+        skip = gap.end() if gap else 0
+        match = _WORD.match(text, pos + skip)
+        if not match or not match.group(0)[:1].isupper():
+            break
+        words.append(match.group(0))
+        end = pos = match.end()
+    if not words:
+        return None
+    return " ".join(words), end
+
+
+def place_key(name: str) -> str:
+    """The folded key two spellings of one place share (``Thanh Hoá`` → ``thanh hoa``)."""
+    key = fold(name)
+    return re.sub(r"^(?:tinh|thanh pho|tp)\s+", "", key).strip()
+
+
+def _is_foreign(key: str, following: str) -> bool:
+    if key in FOREIGN_NAMES:
+        return True
+    after = _FOREIGN_AFTER.match(following)
+    return bool(after and place_key(after.group(1)) in FOREIGN_NAMES)
+
+
+def admin_places(text: str) -> list[str]:
+    """Vietnamese places named after an administrative noun, in order, as written."""
+    found: list[str] = []
+    for match in _ADMIN_NOUN.finditer(text):
+        run = capitalised_run(text, match.end())
+        if run is None:
+            continue
+        name, end = run
+        if not _is_foreign(place_key(name), text[end : end + 40]):
+            found.append(name)
+    return found
+
+
+def dateline_place(headline: str) -> str | None:
+    """``Nghệ An: …`` or ``Tỉnh Lạc Dương: …``: a capitalised run right before the colon
+    that is a place (not ``Năm 2017:``, not ``Xuất khẩu lao động:``)."""
+    text = re.sub(r"^(?:Tỉnh|Thành phố|TP\.?)\s+", "", headline.strip())
+    run = capitalised_run(text)
+    if run is None or not text[run[1] :].lstrip().startswith(":"):
+        return None
+    name = run[0]
+    key = place_key(name)
+    if key in FOREIGN_NAMES:
+        return None
+    if len(name.split()) < 2 and key not in VIETNAM_PROVINCES:
+        return None  # one capitalised word before a colon is a topic ("Đối ngoại:")
+    return name
+
+
+def known_provinces(text: str, *, skip_locations: bool = False) -> list[str]:
+    """Provinces of the list above mentioned in the text, as folded keys in order.
+
+    Not counted: a province followed by a foreign-country marker, one whose name runs on
+    into a longer name (``Thái Bình Dương``, ``Điện Biên Phủ``), and with
+    ``skip_locations`` one that is only where something happened (``tại Hà Nội``)."""
+    folded = fold(text)
+    aligned = len(folded) == len(text)  # folding keeps NFC text's length
+    out: list[str] = []
+    for match in _ANY_PROVINCE.finditer(folded):
+        key, end = match.group(0), match.end()
+        if _is_foreign(key, folded[end : end + 40]):
+            continue
+        if aligned and re.match(r" [^\W\d_]", text[end : end + 2]) and text[end + 1].isupper():
+            continue
+        before = folded[max(0, match.start() - 5) : match.start()]
+        if skip_locations and re.search(r"\b(?:tai|o)\s+$", before):
+            continue
+        out.append(key)
+    return out
+
+
+def is_national(text: str) -> bool:
+    """Does the text speak of the whole country ("cả nước", a ministry)?"""
+    return bool(_NATIONAL_RE.search(fold(text)))
+
+
+def display_name(name: str) -> str:
+    """How a place is shown: the list's spelling for a known province, else as written."""
+    return VIETNAM_PROVINCES.get(place_key(name), name)
+
+
+def mentioned(text: str, keys: Iterable[str]) -> list[str]:
+    """Which of the given place keys the text mentions (folded, on word boundaries)."""
+    words = re.findall(r"\w+", fold(text))
+    folded = " " + " ".join(words) + " "
+    return [key for key in keys if f" {key} " in folded]

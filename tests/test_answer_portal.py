@@ -1,0 +1,121 @@
+"""With the real model, over a corpus that looks like a portal (the sample article and
+the synthetic portal of corpus/synthetic/): the right article for the asked place and
+period, the newest when none is asked, corrections first, and answers about the sample
+article that do not change when unrelated articles join the index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.assistant import Assistant
+from assistant.core.config import get_settings
+from assistant.ingest.pipeline import Ingestor
+from assistant.runtime import open_index
+
+pytestmark = pytest.mark.model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cites_only(answer, doc_id: str, figure: str) -> None:  # type: ignore[no-untyped-def]
+    assert answer.answerable, answer.answer
+    assert figure in answer.answer
+    assert {c.doc_id for c in answer.citations} == {doc_id}, answer.citations
+
+
+def test_a_province_is_answered_from_its_own_articles(assistant) -> None:  # type: ignore[no-untyped-def]
+    own = assistant.ask("Giai đoạn 2016-2020, Thanh Hóa thu hút bao nhiêu dự án FDI?")
+    _cites_only(own, "thanh-hoa-doi-ngoai", "79")
+    other = assistant.ask("Nghệ An thu hút bao nhiêu dự án FDI trong giai đoạn 2016-2020?")
+    _cites_only(other, "syn-nghe-an-doi-ngoai-2016-2020", "58")
+    assert other.scope["places"] == ["Nghệ An"]
+
+
+def test_a_thanh_hoa_question_is_not_answered_from_a_neighbour(assistant) -> None:  # type: ignore[no-untyped-def]
+    # only Sơn La's article (same Lao partner) names such a school
+    answer = assistant.ask("Thanh Hóa hỗ trợ xây dựng trường học nào cho tỉnh Hủa Phăn năm 2022?")
+    assert all(not c.doc_id.startswith("syn-pt-son-la") for c in answer.citations)
+
+
+def test_the_asked_year_is_answered_from_that_years_review(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Kim ngạch nhập khẩu của Thanh Hóa năm 2019 đạt bao nhiêu?")
+    _cites_only(answer, "syn-rv-tong-ket-2019", "3.912,8")
+
+
+def test_no_period_means_the_newest_article_and_says_so(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Kim ngạch xuất khẩu mới nhất của Thanh Hóa là bao nhiêu?")
+    _cites_only(answer, "syn-rv-tong-ket-2025", "6.935,2")
+    assert answer.answer.startswith("Theo bài đăng ngày 6-1-2026")
+
+
+def test_a_correction_supersedes_the_figure_it_corrects(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Kim ngạch nhập khẩu của Thanh Hóa năm 2022 là bao nhiêu?")
+    _cites_only(answer, "syn-rv-dinh-chinh-nhap-khau-2022", "6.042,9")
+    assert "6.420,9" not in answer.answer
+    assert answer.answer.startswith("Theo đính chính")
+
+
+SAMPLE_QUESTIONS = [
+    "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
+    "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",
+    "Chỉ thị số 41-CT/TW được ban hành ngày nào?",
+    "Thanh Hóa trao đổi đoàn với những địa phương nào của Lào?",
+    "thanh hoa co bao nhieu du an FDI con hieu luc den het nam 2020",
+    "Which German province cooperates with Thanh Hoa?",
+    "Tổng giá trị xuất khẩu của Thanh Hóa năm 2018 đạt bao nhiêu?",
+    "Chủ tịch UBND tỉnh Thanh Hóa là ai?",
+    "Thanh Hóa hợp tác gì với tỉnh Chăm-pa-sắc của Lào?",
+]
+
+
+def _unrelated_articles(count: int) -> list[dict[str, object]]:
+    """Other provinces' reviews with the same structure (names and figures changed) and
+    national pieces: what a portal publishes beside the sample."""
+    provinces = ["Lào Cai", "An Giang", "Quảng Ngãi", "Bắc Ninh", "Phú Yên", "Gia Lai"]
+    base = [
+        json.loads(line)
+        for name in ("portal_partners.jsonl", "distractors.jsonl")
+        for line in (ROOT / "corpus" / "synthetic" / name).read_text(encoding="utf-8").splitlines()
+    ]
+    # about other provinces only: neither the headline nor the lead names Thanh Hóa
+    others = [r for r in base if "Thanh Hóa" not in f"{r['title']} {str(r['text'])[:400]}"]
+    out = []
+    for i in range(count):
+        record = others[i % len(others)]
+        province = provinces[i % len(provinces)]
+        text = str(record["text"])
+        for old in ("Nghệ An", "Hà Tĩnh", "Quảng Bình", "Ninh Bình", "Sơn La", "Hòa Bình"):
+            text = text.replace(old, province)
+        title = f"{province}: {record['title']}"
+        out.append({**record, "id": f"unrelated-{i}", "title": title, "text": text})
+    return out
+
+
+def test_unrelated_articles_never_change_answers_about_the_sample(
+    tmp_path: Path,
+    real_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    answers = []
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in _unrelated_articles(50)),
+        encoding="utf-8",
+    )
+    for name, paths in (("small", [ROOT / "corpus" / "sample"]), ("large", [extra])):
+        folder = tmp_path / "index"
+        settings = get_settings(index_dir=folder)
+        index = open_index(settings, real_embedder)
+        Ingestor(
+            index,
+            real_embedder,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+        ).ingest_paths(paths)
+        assistant = Assistant(index, real_embedder, settings)
+        answers.append([assistant.ask(q) for q in SAMPLE_QUESTIONS])
+        assert name == "small" or index.counts()["documents"] == 51
+    for question, small, large in zip(SAMPLE_QUESTIONS, *answers, strict=True):
+        assert (small.answerable, small.answer) == (large.answerable, large.answer), question

@@ -1,0 +1,131 @@
+"""Scope: the place and period an article reports on, read at ingest, and the place,
+period, "latest" and measure a question asks for; which article answers when several
+state the same measure. Pure functions: no model."""
+
+from __future__ import annotations
+
+from assistant.answer.scope import choose_article, period_covered, question_scope
+from assistant.core.types import ArticleScope, Document, Passage
+from assistant.ingest.scope import article_scope
+
+HOME = "Thanh Hóa"
+
+
+def _doc(title: str, text: str, tags: list[str] | None = None, day: str | None = None) -> Document:
+    return Document(id="d", title=title, text=text, tags=tags or [], published_at=day)
+
+
+def test_dateline_names_the_province() -> None:
+    scope = article_scope(_doc("Nghệ An: Đối ngoại năm 2023 khởi sắc", "Năm 2023, tỉnh ..."), HOME)
+    assert scope.places == ["Nghệ An"]
+    assert scope.periods == [(2023, 2023)]
+
+
+def test_an_invented_province_in_a_dateline_is_a_place() -> None:
+    scope = article_scope(_doc("Tỉnh Lạc Dương: Dấu ấn nhiệm kỳ 2016-2020", "Tỉnh ..."), HOME)
+    assert scope.places == ["Lạc Dương"]
+    assert scope.periods == [(2016, 2020)]
+
+
+def test_foreign_partners_are_not_the_subject() -> None:
+    doc = _doc(
+        "Đoàn công tác thành phố Seongnam (Hàn Quốc) thăm Thanh Hóa",
+        "Ngày 3-4-2024, lãnh đạo tỉnh tiếp đoàn tỉnh Hủa Phăn (Lào).",
+    )
+    assert article_scope(doc, HOME).place_keys == ["thanh hoa"]
+
+
+def test_no_place_means_the_home_province_and_ca_nuoc_the_country() -> None:
+    local = article_scope(_doc("Năm 2017: Đối ngoại tạo động lực", "Năm 2017, tỉnh ..."), HOME)
+    assert local.places == [HOME]
+    national = article_scope(_doc("Năm 2023, cả nước thu hút 36 tỷ USD FDI", "..."), HOME)
+    assert national.places == ["Việt Nam"]
+    # "Thái Bình Dương" (the Pacific) is not the province Thái Bình; "phi chính phủ" no cue
+    pacific = article_scope(
+        _doc("Hội nhập: tận dụng CPTPP", "Hiệp định xuyên Thái Bình Dương ... phi chính phủ"),
+        HOME,
+    )
+    assert pacific.places == [HOME]
+
+
+def test_a_correction_is_marked_and_dated_by_its_subject() -> None:
+    doc = _doc("Đính chính số liệu nhập khẩu năm 2022", "Báo xin đính chính ...", day="2023-01-27")
+    scope = article_scope(doc, HOME)
+    assert scope.correction and scope.periods == [(2022, 2022)]
+
+
+def test_question_scope_place_period_latest_measure() -> None:
+    known = {"thanh hoa", "nghe an", "lac duong", "viet nam"}
+    q = question_scope("Kim ngạch nhập khẩu của Nghệ An năm 2023?", known, HOME)
+    assert q.places == ("nghe an",) and q.explicit
+    assert q.periods == ((2023, 2023),) and q.measure_terms == ("nhap_khau",)
+    q = question_scope("xuat khau moi nhat la bao nhieu", known, HOME)
+    assert q.places == ("thanh hoa",) and not q.explicit and q.latest and q.wants_recent
+    assert q.measure_terms == ("xuat_khau",)
+    q = question_scope("Năm 2023 cả nước thu hút bao nhiêu vốn FDI?", known, HOME)
+    assert q.places == ("viet nam",)
+    q = question_scope("Tổng kim ngạch xuất nhập khẩu của tỉnh Lạc Dương?", known, HOME)
+    assert q.places == ("lac duong",) and q.measure_terms == ()
+
+
+def test_a_sentence_is_about_the_years_it_states_not_those_it_compares_with() -> None:
+    scope = question_scope("Năm 2022 nhập khẩu đạt bao nhiêu?", set(), HOME)
+    yearly = ArticleScope(periods=[(2023, 2023)])
+    assert not period_covered(scope, yearly, "Năm 2023, nhập khẩu đạt 5 tỷ USD.")
+    assert not period_covered(scope, yearly, "Nhập khẩu tăng 8% so với năm 2022.")
+    assert period_covered(scope, yearly, "Năm 2022, nhập khẩu đạt 4 tỷ USD.")
+    review_2022 = ArticleScope(periods=[(2022, 2022)])
+    assert period_covered(scope, review_2022, "Trong năm, nhập khẩu đạt 4 tỷ USD.")
+    plan = ArticleScope(periods=[(2021, 2025)])
+    assert not period_covered(scope, plan, "Trong năm, nhập khẩu đạt 4 tỷ USD.")
+
+
+def _passage(doc_id: str, day: str, periods: list[tuple[int, int]], correction: bool = False):  # type: ignore[no-untyped-def]
+    return Passage(
+        chunk_id=0,
+        doc_id=doc_id,
+        title=doc_id,
+        text="",
+        start=0,
+        end=0,
+        published_at=day,
+        scope=ArticleScope(periods=periods, correction=correction),
+    )
+
+
+def test_the_asked_period_then_the_newest_then_a_correction_wins() -> None:
+    y2019 = _passage("y2019", "2020-01-03", [(2019, 2019)])
+    y2023 = _passage("y2023", "2024-01-04", [(2023, 2023)])
+    far = [(0.90, y2019), (0.95, y2023)]
+    asked_2019 = question_scope("Năm 2019 xuất khẩu đạt bao nhiêu?", set(), HOME)
+    assert choose_article(asked_2019, far, margin=0.12).doc_id == "y2019"
+    newest = choose_article(question_scope("Xuất khẩu đạt bao nhiêu?", set(), HOME), far, 0.12)
+    assert newest.doc_id == "y2023" and newest.note == "Theo bài đăng ngày 4-1-2024, "
+    fix = _passage("fix", "2024-01-27", [(2023, 2023)], correction=True)
+    asked_2023 = question_scope("Năm 2023 xuất khẩu đạt bao nhiêu?", set(), HOME)
+    corrected = choose_article(asked_2023, [*far, (0.80, fix)], 0.12)
+    assert corrected.doc_id == "fix" and corrected.note.startswith("Theo đính chính")
+    assert choose_article(asked_2019, [*far, (0.80, fix)], 0.12).doc_id == "y2019"
+    # out of the margin, the best match stands
+    alone = choose_article(asked_2019, [(0.95, y2023), (0.5, y2019)], 0.12)
+    assert alone.doc_id == "y2023"
+
+
+def test_the_shipped_term_reference_is_the_corpus_one() -> None:
+    """Term rarity comes from a fixed reference so answers never depend on what else is
+    indexed; the shipped file must be what the corpus gives (rebuild it with
+    ``assistant.answer.weights.write_reference`` after changing the corpora)."""
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    from assistant.answer.weights import REFERENCE_FILE, reference_from_corpus
+
+    root = Path(__file__).resolve().parents[1]
+    shipped = json.loads(
+        resources.files("assistant.answer").joinpath("data", REFERENCE_FILE).read_text("utf-8")
+    )
+    rebuilt = reference_from_corpus(
+        [root / "corpus" / "sample", root / "corpus" / "synthetic"], 600, 100
+    )
+    assert shipped == json.loads(json.dumps(rebuilt))
