@@ -170,14 +170,12 @@ class ExtractiveComposer:
             return refusal(query, passages, _not_found(scope))
         tuning = self.tuning
         weights = query_weights(query, focus, reference_frequencies, reference_chunks(), tuning)
-        if scope.wants_recent:  # yearly articles compete: take a few from each
-            competing = _per_article(
-                passages[: len(passages) - len(newer)],
-                tuning.segment_passages_any_period,
-                tuning.passages_per_article,
-            ) + list(newer)
-        else:
-            competing = passages[: tuning.segment_passages]
+        # yearly articles compete: a few passages from each, and the newer ones probed
+        competing = _per_article(
+            passages[: len(passages) - len(newer)],
+            tuning.segment_passages,
+            tuning.passages_per_article,
+        ) + list(newer)
         segments = segments_of(competing, self._segments)
         score_segments(segments, q, weights, query_vector, self.vectors.of(segments), tuning)
         required = requirements(
@@ -190,11 +188,11 @@ class ExtractiveComposer:
             words = list(dict.fromkeys(missing or required.words.values()))
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)
-        best_by_article: dict[str, tuple[float, Passage]] = {}
+        best_by_article: dict[str, tuple[float, Passage, str]] = {}
         for seg in eligible:
             known = best_by_article.get(seg.passage.doc_id)
             if known is None or seg.score > known[0]:
-                best_by_article[seg.passage.doc_id] = (seg.score, seg.passage)
+                best_by_article[seg.passage.doc_id] = (seg.score, seg.passage, seg.text)
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0

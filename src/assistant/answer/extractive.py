@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.answer.kinds import asked_unit, names_a_person, states_unit
 from assistant.answer.question import Question, events_in
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
-from assistant.text.names import name_runs
 from assistant.text.sentences import split_sentences
-from assistant.text.vietnamese import fold, lexical_terms
+from assistant.text.vietnamese import lexical_terms
 
 # Discourse connectors that open a sentence but carry no fact; the quote starts after them.
 _LEADING_CONNECTOR = re.compile(
@@ -224,13 +224,10 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False
         if question.events and not set(question.events) & set(events_in(seg.text)):
             return False  # the date of another event (a visit, not the signing)
-    if question.wants_person:  # "ai": a name of two words or more the question lacks
-        asked = fold(question.text)
-        if not any(
-            len(name.split()) > 1 and fold(name) not in asked for name in name_runs(seg.text)
-        ):
-            return False
-    return True
+    if question.wants_number and not states_unit(seg.text, asked_unit(question.text)):
+        return False  # "bao nhiêu lao động" is not answered by "420.000 euro"
+    # "ai": the clause must name a person
+    return not question.wants_person or names_a_person(seg.text)
 
 
 def name_terms(question: Question) -> list[str]:

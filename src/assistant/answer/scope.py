@@ -173,46 +173,59 @@ def display_date(iso: str | None) -> str | None:
     return f"{int(day)}-{int(month)}-{year}"
 
 
+def _figures(text: str) -> set[str]:
+    """The figures of a clause, years left out."""
+    found = set(re.findall(r"\d+(?:[.,]\d+)*", text))
+    return {f for f in found if not re.fullmatch(r"(?:19|20)\d\d", f)}
+
+
 def choose_article(
-    scope: QuestionScope, best_by_article: Sequence[tuple[float, Passage]], margin: float
+    scope: QuestionScope,
+    best_by_article: Sequence[tuple[float, Passage, str]],
+    margin: float,
 ) -> ArticleChoice:
-    """The article to answer from, given each article's best clause score.
+    """The article to answer from, given each article's best clause (score, passage,
+    text).
 
     Articles within ``margin`` of the best score state the asked thing about as well as
     each other: then an article whose own period is the asked one wins; with no period
-    asked (or "mới nhất"), a correction wins, then the most recent article."""
+    asked (or "mới nhất"), the most recent one does. A correction of the asked period
+    wins over the article it corrects when their figures disagree."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
-    top_score, top = ranked[0]
+    top_score, top, _ = ranked[0]
 
     def period_match(p: Passage) -> bool:
         return bool(scope.periods) and all(p.scope and p.scope.covers(x) for x in scope.periods)
 
-    corrections = [
+    if margin > 0 and scope.periods:
+        originals = [(p, text) for _, p, text in ranked if not (p.scope and p.scope.correction)]
+        stated = _figures(originals[0][1]) if originals else set()
+        corrections = [
+            p
+            for score, p, text in ranked
+            if p.scope
+            and p.scope.correction
+            and score >= top_score - CORRECTION_MARGIN
+            and period_match(p)
+            and not stated <= _figures(text)  # it says something else: it corrects
+        ]
+        if corrections:
+            chosen = max(corrections, key=_published)
+            day = display_date(chosen.published_at)
+            note = f"Theo đính chính đăng ngày {day}, " if day else None
+            return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p, _ in ranked])
+    close = [
         p
-        for score, p in ranked
-        if p.scope
-        and p.scope.correction
-        and score >= top_score - CORRECTION_MARGIN
-        and (not scope.periods or period_match(p))
-    ]
-    if corrections and margin > 0:  # a correction supersedes the figure it corrects
-        chosen = max(corrections, key=_published)
-        day = display_date(chosen.published_at)
-        note = f"Theo đính chính đăng ngày {day}, " if day else None
-        return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p in ranked])
-    close = [p for score, p in ranked if score >= top_score - margin]
+        for score, p, _ in ranked
+        if score >= top_score - margin and not (p.scope and p.scope.correction)
+    ] or [top]
     if len(close) == 1:
-        return ArticleChoice(top.doc_id)
-
+        return ArticleChoice(close[0].doc_id)
     if scope.periods and not scope.latest:
         matching = [p for p in close if period_match(p)]
-        pool = matching or [top]
-        chosen = max(pool, key=lambda p: (bool(p.scope and p.scope.correction), _published(p)))
+        chosen = max(matching, key=_published) if matching else close[0]
         return ArticleChoice(chosen.doc_id, competitors=[p.doc_id for p in close])
-    chosen = max(close, key=lambda p: (bool(p.scope and p.scope.correction), _published(p)))
+    chosen = max(close, key=_published)
     day = display_date(chosen.published_at)
-    note = None
-    if day:
-        kind = "đính chính" if chosen.scope and chosen.scope.correction else "bài"
-        note = f"Theo {kind} đăng ngày {day}, "
+    note = f"Theo bài đăng ngày {day}, " if day else None
     return ArticleChoice(chosen.doc_id, note, [p.doc_id for p in close])

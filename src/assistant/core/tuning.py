@@ -30,11 +30,10 @@ class Tuning(BaseModel):
     english_dense_weight: float = Field(
         0.9, description="Dense share for English questions (no Vietnamese words to match)."
     )
-    segment_passages: int = Field(4, description="Passages whose sentences compete.")
-    segment_passages_any_period: int = Field(
+    segment_passages: int = Field(
         8,
-        description="Passages whose sentences compete when no period is asked: the same "
-        "measure may be stated by many yearly articles, and the newest must be among them.",
+        description="Passages whose sentences compete (at most passages_per_article from "
+        "one article: the same measure may be stated by many yearly articles).",
     )
     passages_per_article: int = Field(2, description="At most this many from one article.")
     newer_probes: int = Field(
@@ -80,7 +79,7 @@ class Tuning(BaseModel):
         0.58, description="Minimum support score (coverage + similarity) to answer."
     )
     min_coverage: float = Field(
-        0.08, description="Share of the question's weighted words the answer must contain."
+        0.12, description="Share of the question's weighted words the answer must contain."
     )
     english_min_similarity: float = Field(
         0.46, description="Minimum similarity of the quoted sentence to an English question."
