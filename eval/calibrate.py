@@ -30,7 +30,12 @@ def main() -> None:
     logging.disable(logging.INFO)
     base = get_settings(index_dir=args.index)
     open_tuning = base.tuning.model_copy(
-        update={"refusal_threshold": -9.0, "min_coverage": 0.0, "english_min_similarity": -9.0}
+        update={
+            "refusal_threshold": -9.0,
+            "min_coverage": 0.0,
+            "english_min_similarity": -9.0,
+            "similarity_alone": -9.0,
+        }
     )
     settings = base.model_copy(update={"tuning": open_tuning})
     assistant = Assistant.from_settings(settings)
@@ -52,10 +57,11 @@ def main() -> None:
             )
         )
     grid = []
-    for threshold, coverage, english in itertools.product(
-        [x / 100 for x in range(20, 90, 2)],
-        [x / 100 for x in range(0, 60, 4)],
-        [x / 100 for x in range(30, 70, 2)],
+    for threshold, coverage, english, alone in itertools.product(
+        [x / 100 for x in range(20, 90, 4)],
+        [x / 100 for x in range(0, 40, 4)],
+        [x / 100 for x in range(30, 70, 4)],
+        [x / 100 for x in range(50, 100, 3)],
     ):
         right = 0
         for unanswerable, good, answerable, score, cov, sim, is_english in rows:
@@ -64,28 +70,23 @@ def main() -> None:
             elif is_english:
                 answered = sim >= english
             else:
-                answered = score >= threshold and cov >= coverage
+                answered = (score >= threshold and cov >= coverage) or sim >= alone
             right += (not answered) if unanswerable else (answered and good)
-        grid.append((right / len(rows), threshold, coverage, english))
-    grid.sort(key=lambda g: (-g[0], g[1], g[2], g[3]))
+        grid.append((right / len(rows), threshold, coverage, english, alone))
+    grid.sort(key=lambda g: (-g[0], g[1], g[2], g[3], -g[4]))
     print(
-        f"{len(rows)} questions; accuracy, refusal_threshold, min_coverage, english_min_similarity"
+        f"{len(rows)} questions; accuracy, refusal_threshold, min_coverage, "
+        "english_min_similarity, similarity_alone"
     )
-    for row in grid[:10]:
-        print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}".format(*row))
-    best_at: dict[tuple[float, float], tuple[float, float, float, float]] = {}
-    for row in grid:
-        best_at.setdefault((row[1], row[2]), row)
-    print("by refusal_threshold, min_coverage (best English similarity):")
-    for key in sorted(best_at):
-        if key[1] in (0.08, 0.12, 0.16, 0.2) and round(key[0] * 100) % 4 == 0:
-            print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}".format(*best_at[key]))
+    for row in grid[:15]:
+        print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}  {:.2f}".format(*row))
     current = base.tuning
     print(
         "current:",
         current.refusal_threshold,
         current.min_coverage,
         current.english_min_similarity,
+        current.similarity_alone,
     )
 
 

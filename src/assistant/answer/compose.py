@@ -14,6 +14,7 @@ reference (:mod:`.weights`): no decision depends on what else is indexed.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -43,6 +44,9 @@ from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
+
+# A figure as a lexical term ("6_042_9", "22_9"), years excluded.
+_FIGURE_TERM = re.compile(r"(?!(?:19|20)\d\d$)\d+(?:_\d+)*")
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -185,18 +189,21 @@ class ExtractiveComposer:
         if not eligible:
             found = set().union(*(s.passage_terms for s in segments))
             missing = [word for term, word in required.words.items() if term not in found]
-            words = list(dict.fromkeys(missing or required.words.values()))
+            words = list(dict.fromkeys(missing))  # name only what the passages lack
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)
-        best_by_article: dict[str, tuple[float, Passage, str]] = {}
+        best: dict[str, Segment] = {}
         for seg in eligible:
-            known = best_by_article.get(seg.passage.doc_id)
-            if known is None or seg.score > known[0]:
-                best_by_article[seg.passage.doc_id] = (seg.score, seg.passage, seg.text)
+            known = best.get(seg.passage.doc_id)
+            if known is None or seg.score > known.score:
+                best[seg.passage.doc_id] = seg
+        best_by_article = {doc: (seg.score, seg.passage) for doc, seg in best.items()}
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
-        choice = choose_article(scope, list(best_by_article.values()), margin)
+        choice = choose_article(
+            scope, list(best_by_article.values()), margin, self._correcting(best)
+        )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
         selection = select(chosen_article, q, tuning)
         best = selection.candidates[0]
@@ -223,6 +230,23 @@ class ExtractiveComposer:
         topical: Callable[[str], bool] = lambda term: body[term] >= self.tuning.topical_mentions  # noqa: E731
         return required.met_by(seg.terms | seg.context, seg.passage_terms, title, topical)
 
+    def _correcting(self, best: dict[str, Segment]) -> frozenset[str]:
+        """Corrections whose best clause states a figure that the best-matching other
+        article does not contain: they correct it (rather than restate it)."""
+        originals = [
+            s for s in best.values() if not (s.passage.scope and s.passage.scope.correction)
+        ]
+        if not originals:
+            return frozenset()
+        body, _ = self.articles.get(max(originals, key=lambda s: s.score).passage.doc_id)
+        return frozenset(
+            doc
+            for doc, seg in best.items()
+            if seg.passage.scope
+            and seg.passage.scope.correction
+            and any(t not in body for t in seg.terms if _FIGURE_TERM.fullmatch(t))
+        )
+
     def _supported(self, q: Question, best: Segment) -> bool:
         """Does the best segment answer at all? Its score must reach the threshold and,
         for a Vietnamese question, it must share enough of the question's (rarity-
@@ -232,7 +256,7 @@ class ExtractiveComposer:
         return (
             best.score >= self.tuning.refusal_threshold
             and best.coverage >= self.tuning.min_coverage
-        )
+        ) or best.similarity >= self.tuning.similarity_alone
 
 
 def _sentence_of(seg: Segment) -> str:

@@ -43,6 +43,9 @@ _NUMERIC_CUES = (
     "total",
     "number of",
     "percentage",
+    "what was the",
+    "value",
+    "amount",
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
 # Events whose date a question may ask for: the answering clause must name the same event
@@ -153,7 +156,7 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
 def _asks_how_many(text: str) -> bool:
     """ "mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
     written, or as "may" only in a question typed without any diacritics."""
-    words = text.lower().split()
+    words = re.findall(r"\w+", text.lower())
     return "mấy" in words or (not has_diacritics(text) and "may" in words)
 
 

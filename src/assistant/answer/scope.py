@@ -173,50 +173,39 @@ def display_date(iso: str | None) -> str | None:
     return f"{int(day)}-{int(month)}-{year}"
 
 
-def _figures(text: str) -> set[str]:
-    """The figures of a clause, years left out."""
-    found = set(re.findall(r"\d+(?:[.,]\d+)*", text))
-    return {f for f in found if not re.fullmatch(r"(?:19|20)\d\d", f)}
-
-
 def choose_article(
     scope: QuestionScope,
-    best_by_article: Sequence[tuple[float, Passage, str]],
+    best_by_article: Sequence[tuple[float, Passage]],
     margin: float,
+    correcting: frozenset[str] = frozenset(),
 ) -> ArticleChoice:
-    """The article to answer from, given each article's best clause (score, passage,
-    text).
+    """The article to answer from, given each article's best clause score.
 
     Articles within ``margin`` of the best score state the asked thing about as well as
     each other: then an article whose own period is the asked one wins; with no period
     asked (or "mới nhất"), the most recent one does. A correction of the asked period
-    wins over the article it corrects when their figures disagree."""
+    wins when it is among ``correcting`` (its clause states a figure the article it
+    corrects does not: it corrects, rather than restates, the asked one)."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
-    top_score, top, _ = ranked[0]
+    top_score, top = ranked[0]
 
     def period_match(p: Passage) -> bool:
         return bool(scope.periods) and all(p.scope and p.scope.covers(x) for x in scope.periods)
 
     if margin > 0 and scope.periods:
-        originals = [(p, text) for _, p, text in ranked if not (p.scope and p.scope.correction)]
-        stated = _figures(originals[0][1]) if originals else set()
         corrections = [
             p
-            for score, p, text in ranked
-            if p.scope
-            and p.scope.correction
-            and score >= top_score - CORRECTION_MARGIN
-            and period_match(p)
-            and not stated <= _figures(text)  # it says something else: it corrects
+            for score, p in ranked
+            if p.doc_id in correcting and score >= top_score - CORRECTION_MARGIN and period_match(p)
         ]
         if corrections:
             chosen = max(corrections, key=_published)
             day = display_date(chosen.published_at)
             note = f"Theo đính chính đăng ngày {day}, " if day else None
-            return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p, _ in ranked])
+            return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p in ranked])
     close = [
         p
-        for score, p, _ in ranked
+        for score, p in ranked
         if score >= top_score - margin and not (p.scope and p.scope.correction)
     ] or [top]
     if len(close) == 1:

@@ -81,6 +81,11 @@ class Tuning(BaseModel):
     min_coverage: float = Field(
         0.12, description="Share of the question's weighted words the answer must contain."
     )
+    similarity_alone: float = Field(
+        0.99,
+        description="A clause this close in meaning answers even with few shared words "
+        "(paraphrases); 0.99 = never.",
+    )
     english_min_similarity: float = Field(
         0.46, description="Minimum similarity of the quoted sentence to an English question."
     )

@@ -61,11 +61,11 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
     places: dict[str, str] = {}
     for name in _places(doc, lead, home_place):
         places.setdefault(place_key(name), display_name(name))
-    # the headline's and tags' periods; failing those, the lead's first (its later
-    # years are comparisons: "tăng 8% so với năm 2022"); failing that, the year published
+    # the headline's and tags' periods and the lead's first (a talks article titled
+    # with next year's plan opens with this year's date; the lead's later years are
+    # comparisons: "tăng 8% so với năm 2022"); failing those, the year published
     periods: list[Period] = periods_in("\n".join([doc.title, *doc.tags]))
-    if not periods:
-        periods = periods_in(lead)[:1]
+    periods += [p for p in periods_in(lead)[:1] if p not in periods]
     if not periods and doc.published_at:
         try:
             year = date.fromisoformat(doc.published_at[:10]).year
