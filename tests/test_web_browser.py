@@ -371,6 +371,8 @@ def test_article_markup_is_shown_as_text_and_never_runs(session: Session) -> Non
     page = session.page
     answer = session.ask(PAYLOAD_QUESTION)
     expect(answer.locator(".msg__text")).to_contain_text("321")
+    # each source is listed with its article's publication date
+    expect(answer.locator(".sources__date").first).to_contain_text("04/05/2030")
     cite = answer.locator(".msg__text button.cite").first
     expect(cite).to_be_visible()
     cite.click()

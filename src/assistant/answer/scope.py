@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.core.types import ArticleScope, Passage, Period
 from assistant.index.store import DocumentFilter
@@ -72,18 +72,12 @@ class QuestionScope:
 
     def document_filter(self, base: DocumentFilter | None) -> DocumentFilter:
         """The reader's own filter narrowed to articles about the asked place(s)."""
-        base = base or DocumentFilter()
-        return DocumentFilter(
-            date_from=base.date_from,
-            date_to=base.date_to,
-            doc_ids=base.doc_ids,
-            tags=base.tags,
-            places=self.places,
-        )
+        return replace(base or DocumentFilter(), places=self.places)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "places": list(self.place_names),
+            "place_keys": list(self.places),
             "explicit": self.explicit,
             "periods": [list(p) for p in self.periods],
             "latest": self.latest,

@@ -55,6 +55,7 @@ class Answer:
                 "score": round(p.score, 6),
                 "dense_score": None if p.dense_score is None else round(p.dense_score, 6),
                 "lexical_score": None if p.lexical_score is None else round(p.lexical_score, 6),
+                "places": list(p.scope.place_keys) if p.scope else [],
             }
             if passage_text:
                 item["text"] = p.text

@@ -175,6 +175,9 @@ class PassageOut(BaseModel):
     dense_score: float | None = None
     lexical_score: float | None = None
     text: str | None = None
+    places: list[str] = Field(
+        default_factory=list, description="Place keys of the passage's article (its scope)."
+    )
 
 
 class RelatedOut(BaseModel):
@@ -193,6 +196,7 @@ class ScopeOut(BaseModel):
     """The question's scope: the answer comes only from articles about these places."""
 
     places: list[str] = Field(description="Places asked about (the home province if none).")
+    place_keys: list[str] = Field(description="The same places as matching keys.")
     explicit: bool = Field(description="Did the question name them?")
     periods: list[list[int]] = Field(description="Years asked about, as [first, last].")
     latest: bool = Field(description="Did the question ask for the newest figure?")

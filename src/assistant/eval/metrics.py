@@ -163,6 +163,7 @@ class QuestionResult:
     error: str | None = None
     doc_id: str | None = None
     other_articles: list[str] = field(default_factory=list)  # cited besides doc_id
+    out_of_scope: list[str] = field(default_factory=list)  # cited, about another place
 
     @property
     def failed(self) -> bool:
@@ -200,6 +201,15 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     result.timings_ms = {k: float(v) for k, v in answer.timings_ms.items()}
     result.wall_ms = wall_ms
     result.doc_id = item.doc_id
+    asked = set(answer.scope.get("place_keys") or []) if answer.scope else set()
+    places = {p.doc_id: set(p.scope.place_keys) for p in answer.passages if p.scope}
+    result.out_of_scope = sorted(
+        {
+            c.doc_id
+            for c in answer.citations
+            if asked and c.doc_id in places and not places[c.doc_id] & asked
+        }
+    )
     result.other_articles = sorted(
         {c.doc_id for c in answer.citations if item.doc_id and c.doc_id != item.doc_id}
     )
@@ -323,6 +333,8 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
       answer cites the evidence at least once.
     * ``other_article_rate`` — among answerable questions answered, the share citing an
       article other than the one holding the evidence.
+    * ``out_of_scope_answers`` — answers citing an article about a place the question did
+      not ask about (the goal is 0).
     * ``refusal_rate`` — refusals among unanswerable questions (higher is better);
       ``false_refusal_rate`` — refusals among answerable ones (lower is better).
     """
@@ -350,6 +362,7 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
         [r.citation_recall for r in cited if r.citation_recall is not None]
     )
     summary["other_article_rate"] = _mean([float(bool(r.other_articles)) for r in answered])
+    summary["out_of_scope_answers"] = sum(1 for r in results if r.out_of_scope)
     summary["refusal_rate"] = _mean([float(r.refused) for r in unanswerable])
     summary["false_refusal_rate"] = _mean([float(r.refused) for r in answerable])
     summary.update(latency(results))

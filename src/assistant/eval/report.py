@@ -141,6 +141,13 @@ def format_table(report: dict[str, Any]) -> str:
             for stage in stages
         ]
         lines += ["", *_align(latency_rows)]
+    if overall.get("other_article_rate") is not None:
+        lines += [
+            "",
+            f"answers citing an article other than the evidence's: "
+            f"{overall['other_article_rate']:.3f}; citing an article about a place not "
+            f"asked: {overall.get('out_of_scope_answers', 0)}",
+        ]
     wall = report.get("wall_s")
     if wall is not None:
         lines += ["", f"total wall time: {wall:.1f} s for {overall['questions']} questions"]

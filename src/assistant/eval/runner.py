@@ -25,7 +25,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from assistant.answer.types import Answer, Citation
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
-from assistant.core.types import Passage
+from assistant.core.types import ArticleScope, Passage
 from assistant.eval.metrics import QuestionResult, error_result, score_answer
 from assistant.eval.testset import TestItem
 
@@ -76,7 +76,10 @@ def _pick(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 def answer_from_dict(data: dict[str, Any]) -> Answer:
     """Rebuild an :class:`Answer` from the API's JSON (``Answer.to_dict()``)."""
     passages = [
-        Passage(**_pick(Passage, {"text": "", "chunk_id": -1, **p}))
+        Passage(
+            **_pick(Passage, {"text": "", "chunk_id": -1, **p}),
+            scope=ArticleScope(place_keys=list(p.get("places") or [])),
+        )
         for p in data.get("passages") or []
     ]
     citations = [Citation(**_pick(Citation, c)) for c in data.get("citations") or []]
@@ -94,6 +97,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
         timings_ms={k: float(v) for k, v in (data.get("timings_ms") or {}).items()},
         related=related,
         message=data.get("message"),
+        scope=dict(data.get("scope") or {}),
     )
 
 
