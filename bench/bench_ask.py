@@ -135,7 +135,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
         f"\n{len(data['cold_total_ms'])} questions x {rounds} warm rounds; model "
         f"{assistant.embedder.key}; {assistant.index.store.counts()['chunks']} chunks "
         f"({assistant.index.vectors().kind} vector index); top_k {settings.tuning.top_k}, "
-        f"candidate_k {settings.candidate_k}; torch threads {torch_threads()}"
+        f"candidate_k {settings.tuning.candidate_k}; torch threads {torch_threads()}"
         + (f"; rejected as not a question: {data['rejected']}" if data["rejected"] else "")
     )
     rows = [[stage, p50(stages[stage]), p95(stages[stage])] for stage in (*STAGES, *SUB_STAGES)]
