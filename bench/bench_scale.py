@@ -720,7 +720,9 @@ def main() -> None:
         default = "10000,100000,1000000" if args.full else "10000,100000"
         lexical_sizes = [int(s) for s in (args.lexical_sizes or default).split(",") if s]
         for n in lexical_sizes:
-            lexical_rows.append(lexical_row(n, args.lexical_queries, settings.tuning.candidate_k, 0))
+            lexical_rows.append(
+                lexical_row(n, args.lexical_queries, settings.tuning.candidate_k, 0)
+            )
             print(f"  fts5 {n:>9,}: build {lexical_rows[-1].build_s:.0f} s", flush=True)
         skipped = None
         if max(lexical_sizes) < 1_000_000:

@@ -17,13 +17,19 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.answer.kinds import asked_unit, names_a_person, states_unit
+from assistant.answer.kinds import (
+    asked_unit,
+    asks_for_a_role,
+    names_a_person,
+    names_someone,
+    states_unit,
+)
 from assistant.answer.question import Question, events_in
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
 from assistant.text.sentences import split_sentences
-from assistant.text.vietnamese import lexical_terms
+from assistant.text.vietnamese import fold, lexical_terms
 
 # Discourse connectors that open a sentence but carry no fact; the quote starts after them.
 _LEADING_CONNECTOR = re.compile(
@@ -222,12 +228,23 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         dates = {m.group(0) for m in _DATE.finditer(seg.text)}
         if not any(all(d not in g for g in given) for d in dates):
             return False
-        if question.events and not set(question.events) & set(events_in(seg.text)):
+        if question.events and not _names_event(seg, question.events):
             return False  # the date of another event (a visit, not the signing)
     if question.wants_number and not states_unit(seg.text, asked_unit(question.text)):
         return False  # "bao nhiêu lao động" is not answered by "420.000 euro"
-    # "ai": the clause must name a person
-    return not question.wants_person or names_a_person(seg.text)
+    if not question.wants_person:
+        return True
+    if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
+        return names_a_person(seg.text)
+    return names_someone(seg.text, question.text)  # "ai tài trợ": a fund will do
+
+
+def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
+    """Does the clause, or its sentence and the one before (where "Ngày 9-7-2024, …
+    đã ký" often puts the date apart from the verb), name one of the events?"""
+    if set(events) & set(events_in(seg.text)):
+        return True
+    return any(fold(event).replace(" ", "_") in seg.context for event in events)
 
 
 def name_terms(question: Question) -> list[str]:

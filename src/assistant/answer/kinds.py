@@ -65,8 +65,33 @@ def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
     """Does the clause state a figure in one of the forms ("9.865 người", "75,8%")?"""
     if not forms:
         return True
-    folded = f" {fold(clause)} "
-    return any((f in folded) if f == "%" else (f" {f} " in folded) for f in forms)
+    folded = fold(clause)
+    return any(
+        f in folded if not f[0].isalnum() else re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded)
+        for f in forms
+    )
+
+
+# Roles that make "ai" ask for a person (else "ai" may be a fund or a company).
+_ROLES = re.compile(
+    r"\b(?:chu tich|bi thu|giam doc|tinh truong|thi truong|thong doc|dai su|bo truong|"
+    r"thu truong|truong doan|hieu truong|tac gia|nguoi ky|dai dien)\b"
+)
+
+
+def asks_for_a_role(question: str) -> bool:
+    """Does an "ai" question ask for the holder of a role ("Chủ tịch … là ai")?"""
+    return bool(_ROLES.search(fold(question)))
+
+
+def names_someone(clause: str, question: str) -> bool:
+    """A name of two words or more that the question does not already give."""
+    asked = fold(question)
+    for start in (m.start() for m in re.finditer(r"(?<![\w])[A-ZĐ]", clause)):
+        run = capitalised_run(clause, start)
+        if run and len(run[0].split()) >= 2 and fold(run[0]) not in asked:
+            return True
+    return False
 
 
 def names_a_person(clause: str) -> bool:

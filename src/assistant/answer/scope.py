@@ -108,10 +108,19 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
         places=tuple(names),
         place_names=tuple(names.values()),
         explicit=explicit,
-        periods=tuple(periods_in(text)),
+        periods=tuple(_asked_periods(text)),
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(folded),
     )
+
+
+def _asked_periods(text: str) -> list[Period]:
+    """The periods a question asks about: not a year it compares with ("so với năm
+    2021, … năm 2022 tăng bao nhiêu?" asks about 2022)."""
+    compared = {int(m.group(1)) for m in _COMPARED.finditer(text)}
+    found = periods_in(text)
+    kept = [p for p in found if not (p[0] == p[1] and p[0] in compared)]
+    return kept or found
 
 
 def _measure_terms(folded: str) -> tuple[str, ...]:
@@ -123,7 +132,7 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
     return ()
 
 
-_COMPARED = re.compile(r"(?:so với|cùng kỳ|hơn)\s+(?:cùng kỳ\s+)?(?:năm\s+)?(\d{4})")
+_COMPARED = re.compile(r"(?:so với|cùng kỳ|hơn)\s+(?:cùng kỳ\s+)?(?:năm\s+)?(\d{4})", re.IGNORECASE)
 
 
 def period_covered(scope: QuestionScope, article: ArticleScope | None, sentence: str) -> bool:
