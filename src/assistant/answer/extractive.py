@@ -236,7 +236,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         return True
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text)
-    return names_someone(seg.text, question.text)  # "ai tài trợ": a fund will do
+    return names_someone(seg.text)  # "ai tài trợ": a fund will do
 
 
 def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:

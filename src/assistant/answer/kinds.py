@@ -75,7 +75,8 @@ def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
 # Roles that make "ai" ask for a person (else "ai" may be a fund or a company).
 _ROLES = re.compile(
     r"\b(?:chu tich|bi thu|giam doc|tinh truong|thi truong|thong doc|dai su|bo truong|"
-    r"thu truong|truong doan|hieu truong|tac gia|nguoi ky|dai dien)\b"
+    r"thu truong|truong doan|hieu truong|tac gia|nguoi ky|dai dien|governor|chairman|"
+    r"president|secretary|director|mayor|ambassador|minister|author|leader|head)\b"
 )
 
 
@@ -84,14 +85,15 @@ def asks_for_a_role(question: str) -> bool:
     return bool(_ROLES.search(fold(question)))
 
 
-def names_someone(clause: str, question: str) -> bool:
-    """A name of two words or more that the question does not already give."""
-    asked = fold(question)
-    for start in (m.start() for m in re.finditer(r"(?<![\w])[A-ZĐ]", clause)):
-        run = capitalised_run(clause, start)
-        if run and len(run[0].split()) >= 2 and fold(run[0]) not in asked:
-            return True
-    return False
+# An organisation that can be the "ai" of a question ("Ai tài trợ …?" — a fund).
+_ORGANISATION = re.compile(
+    r"\b(?:Quỹ|Tổ chức|Công ty|Tập đoàn|Ngân hàng|Cơ quan|Viện|Trường|Hội)\s+[A-ZĐ]"
+)
+
+
+def names_someone(clause: str) -> bool:
+    """A person, or an organisation (a fund, a company) that acts."""
+    return names_a_person(clause) or bool(_ORGANISATION.search(clause))
 
 
 def names_a_person(clause: str) -> bool:
