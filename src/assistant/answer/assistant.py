@@ -122,7 +122,7 @@ class Assistant:
         q = understood.question
         flt = understood.scope.document_filter(to_filter(filters))
         retrieval = self.retriever.retrieve(
-            understood.query,
+            understood.lexical_query,
             query_vector,
             tuning.top_k,
             flt,
@@ -130,7 +130,7 @@ class Assistant:
         )
         newer = []
         if understood.scope.wants_recent:
-            newer = self._newer(understood.query, query_vector, flt, retrieval.passages)
+            newer = self._newer(understood.lexical_query, query_vector, flt, retrieval.passages)
         clock.lap("retrieve")
         answer = self.composer.run(
             q,
@@ -140,12 +140,13 @@ class Assistant:
             retrieval.passages,
             query_vector,
             newer=newer,
+            expansions=understood.expansions,
         )
-        answer.scope = understood.scope.as_dict()
+        answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
         clock.lap("compose")
         if self.generator is not None and answer.answerable:
             answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
-            answer.scope = understood.scope.as_dict()
+            answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
             clock.lap("generate")
         clock.total()
         answer.timings_ms = {

@@ -166,6 +166,7 @@ class ExtractiveComposer:
         query_vector: np.ndarray,
         *,
         newer: Sequence[Passage] = (),
+        expansions: Sequence[str] = (),
     ) -> Answer:
         """``newer``: passages of articles newer than all of ``passages`` (probed for a
         question that wants the newest figure); they always compete."""
@@ -174,6 +175,13 @@ class ExtractiveComposer:
             return refusal(query, passages, _not_found(scope))
         tuning = self.tuning
         weights = query_weights(query, focus, reference_frequencies, reference_chunks(), tuning)
+        # the question in the articles' words: a clause may cover either wording
+        expanded = " ".join([query, *expansions])
+        alternative = (
+            query_weights(expanded, focus, reference_frequencies, reference_chunks(), tuning)
+            if expansions
+            else None
+        )
         # yearly articles compete: a few passages from each, and the newer ones probed
         competing = _per_article(
             passages[: len(passages) - len(newer)],
@@ -181,7 +189,9 @@ class ExtractiveComposer:
             tuning.passages_per_article,
         ) + list(newer)
         segments = segments_of(competing, self._segments)
-        score_segments(segments, q, weights, query_vector, self.vectors.of(segments), tuning)
+        score_segments(
+            segments, q, weights, query_vector, self.vectors.of(segments), tuning, alternative
+        )
         required = requirements(
             q, scope.places, self.index.document_frequencies, scope.measure_terms
         )

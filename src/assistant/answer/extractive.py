@@ -181,22 +181,20 @@ def score_segments(
     query_vector: np.ndarray | None,
     segment_vectors: np.ndarray | None,
     tuning: Tuning,
+    alternative: dict[str, float] | None = None,
 ) -> None:
-    """Fill coverage, similarity and score of every segment."""
-    total = sum(weights.values()) or 1.0
+    """Fill coverage, similarity and score of every segment. ``alternative``: weights of
+    the question in the articles' wording (the lexicon's); a clause's coverage is the
+    better of the two."""
     coverage_weight = tuning.coverage_weight_english if question.english else tuning.coverage_weight
     share = tuning.passage_similarity_share
     anchors = {t for t in weights if _NUMBER.search(t)} | set(name_terms(question))
     for i, seg in enumerate(segments):
         # words of the question found in the segment count fully; a year or a name found
         # only in its sentence or the sentence before (the clause's context), half
-        seg.coverage = (
-            sum(
-                w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
-                for t, w in weights.items()
-            )
-            / total
-        )
+        seg.coverage = _coverage(seg, weights, anchors)
+        if alternative:
+            seg.coverage = max(seg.coverage, _coverage(seg, alternative, anchors))
         passage_similarity = seg.passage.dense_score
         if segment_vectors is not None and query_vector is not None:
             own = float(segment_vectors[i] @ query_vector)
@@ -214,6 +212,19 @@ def score_segments(
         if question.wants_date:
             cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
+
+
+def _coverage(seg: Segment, weights: dict[str, float], anchors: set[str]) -> float:
+    """Share of the question's weight the clause carries; a year or a name found only in
+    its sentence or the one before (the clause's context) counts half."""
+    total = sum(weights.values()) or 1.0
+    return (
+        sum(
+            w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
+            for t, w in weights.items()
+        )
+        / total
+    )
 
 
 def has_asked_kind(seg: Segment, question: Question) -> bool:

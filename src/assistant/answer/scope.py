@@ -22,6 +22,7 @@ from assistant.text.periods import periods_in
 from assistant.text.places import (
     NATIONAL,
     NATIONAL_KEY,
+    PLACE_ALIASES,
     VIETNAM_PROVINCES,
     admin_places,
     is_national,
@@ -94,6 +95,7 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
     folded = fold(text)
     keys = [*VIETNAM_PROVINCES, *known_places]
     named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
+    named += [PLACE_ALIASES[alias] for alias in mentioned(text, PLACE_ALIASES)]
     named += [place_key(name) for name in admin_places(text)]
     names: dict[str, str] = {}
     for key in named:

@@ -9,9 +9,10 @@ the index knows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.lexicon import expansions
 from assistant.answer.question import Question, analyse, clean_question, is_english
 from assistant.answer.rewrite import Rewrite, rewrite_followup
 from assistant.answer.scope import QuestionScope, question_scope
@@ -30,6 +31,12 @@ class Understood:
     focus: str
     question: Question
     scope: QuestionScope
+    expansions: list[str] = field(default_factory=list)  # the lexicon's additions
+
+    @property
+    def lexical_query(self) -> str:
+        """The query with the articles' wording added (see :mod:`.lexicon`)."""
+        return " ".join([self.query, *self.expansions])
 
 
 class QuestionUnderstanding:
@@ -56,4 +63,5 @@ class QuestionUnderstanding:
         if not q.english and rewrite.query == rewrite.query.lower():
             q.names = names_in_lowercase(rewrite.query, self.index.known_names)
         scope = question_scope(rewrite.query, self.index.place_keys(), self.home_place)
-        return Understood(text, rewrite.query, rewrite.focus, q, scope)
+        added = expansions(rewrite.query, q.english)
+        return Understood(text, rewrite.query, rewrite.focus, q, scope, added)

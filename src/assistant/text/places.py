@@ -44,6 +44,8 @@ _PROVINCE_NAMES = (
     "Yên Bái",
 )  # fmt: skip
 VIETNAM_PROVINCES: dict[str, str] = {fold(name): name for name in _PROVINCE_NAMES}
+# What readers and the press also call a province ("xứ Thanh" is Thanh Hóa).
+PLACE_ALIASES: dict[str, str] = {"xu thanh": "thanh hoa", "xu nghe": "nghe an"}
 
 # Foreign partners named like provinces ("tỉnh Hủa Phăn"): never a Vietnamese subject.
 FOREIGN_NAMES = frozenset(
@@ -151,9 +153,10 @@ def capitalised_run(text: str, start: int = 0) -> tuple[str, int] | None:
 
 
 def place_key(name: str) -> str:
-    """The folded key two spellings of one place share (``Thanh Hoá`` → ``thanh hoa``)."""
-    key = fold(name)
-    return re.sub(r"^(?:tinh|thanh pho|tp)\s+", "", key).strip()
+    """The folded key two spellings of one place share (``Thanh Hoá`` → ``thanh hoa``,
+    ``xứ Thanh`` → ``thanh hoa``)."""
+    key = re.sub(r"^(?:tinh|thanh pho|tp)\s+", "", fold(name)).strip()
+    return PLACE_ALIASES.get(key, key)
 
 
 def _is_foreign(key: str, following: str) -> bool:
