@@ -27,6 +27,13 @@ _FOLLOWUP_PATTERNS = [
     ),
     re.compile(r"^(?:and|what about|how about)\s+(?P<x>.+?)\s*[?.!]*$", re.IGNORECASE),
 ]
+# A question that opens like this continues the conversation ("Còn sang Hàn Quốc thì bao
+# nhiêu người?", "Trong số đó …", "Tính đến giữa năm 2023 thì …").
+_CONTINUATION = re.compile(
+    r"^(?:còn|con|vậy|vay|thế|the|trong số đó|trong so do|trong đó|trong do|tính đến|"
+    r"tinh den|riêng|rieng|so với|so voi|and|what about|how about)\b",
+    re.IGNORECASE,
+)
 _ANAPHORA = re.compile(
     r"\b(?:đó|do|này|nay|ấy|ay|họ|ho|nó|no|it|they|that|those|this)\b", re.IGNORECASE
 )
@@ -37,6 +44,7 @@ class Rewrite:
     query: str  # the standalone query used for retrieval (returned to the caller)
     focus: str  # the words of the new question itself
     rewritten: bool
+    parallel: bool = False  # "Còn X thì sao?": X replaced its parallel in the previous one
 
 
 def _last_user_question(history: Sequence[dict]) -> str | None:
@@ -78,8 +86,8 @@ def rewrite_followup(question: str, history: Sequence[dict] | None) -> Rewrite:
             phrase = match.group("x").strip(" ,")
             replaced = _replace_parallel(previous, phrase)
             query = replaced if replaced else f"{phrase} {previous}"
-            return Rewrite(query=query, focus=phrase, rewritten=True)
+            return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4
-    if short or _ANAPHORA.search(question):
+    if short or _ANAPHORA.search(question) or _CONTINUATION.match(question.strip()):
         return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
     return Rewrite(query=question, focus=question, rewritten=False)

@@ -9,7 +9,7 @@ the index knows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.lexicon import expansions
@@ -39,6 +39,10 @@ class Understood:
         return " ".join([self.query, *self.expansions])
 
 
+def _asks_something(q: Question) -> bool:
+    return q.wants_number or q.wants_date or q.wants_list or q.broad or q.wants_person
+
+
 class QuestionUnderstanding:
     """Stage 1 of answering. ``home_place`` is the portal's province: the place of a
     question that names none."""
@@ -60,8 +64,26 @@ class QuestionUnderstanding:
                 focus = restore_diacritics(rewrite.focus, self.index.written_forms)
                 rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
         q = analyse(rewrite.query)
+        own = analyse(rewrite.focus)
+        if rewrite.rewritten and not rewrite.parallel and _asks_something(own):
+            # "Chiều hôm đó có bao nhiêu doanh nghiệp …?" after "… ký khi nào?": the kind
+            # of answer is the new question's, the borrowed words only find the article
+            q = replace(
+                q,
+                wants_number=own.wants_number,
+                wants_date=own.wants_date,
+                wants_list=own.wants_list,
+                broad=own.broad,
+                wants_person=own.wants_person,
+                events=own.events,
+            )
         if not q.english and rewrite.query == rewrite.query.lower():
             q.names = names_in_lowercase(rewrite.query, self.index.known_names)
-        scope = question_scope(rewrite.query, self.index.place_keys(), self.home_place)
+        places = self.index.place_keys()
+        scope = question_scope(rewrite.query, places, self.home_place)
+        if rewrite.rewritten and not rewrite.parallel:
+            asked = question_scope(rewrite.focus, places, self.home_place)
+            if asked.periods:  # "Tính đến giữa năm 2023 …": the new question's period
+                scope = replace(scope, periods=asked.periods, latest=asked.latest)
         added = expansions(rewrite.query, q.english)
         return Understood(text, rewrite.query, rewrite.focus, q, scope, added)
