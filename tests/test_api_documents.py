@@ -218,3 +218,17 @@ def test_concurrent_writes_are_serialised(hashing_app: Callable[..., FastAPI]) -
         assert listing["total"] == 1 + 4 * 4
         stats = client.get("/api/stats").json()
         assert stats["vectors"] == stats["chunks"]  # vectors and store agree
+
+
+def test_an_article_comes_back_with_its_scope(hashing_app: Callable[..., FastAPI]) -> None:
+    """The place and period an article reports on are read at ingest and returned."""
+    record = {
+        "id": "nghe-an-2023",
+        "title": "Nghệ An: Công tác đối ngoại năm 2023 đạt nhiều kết quả",
+        "published_at": "2024-01-10",
+        "text": "Năm 2023, tỉnh đón 120 đoàn khách quốc tế và tiếp đoàn tỉnh Hủa Phăn (Lào).",
+    }
+    with TestClient(hashing_app()) as client:
+        assert client.post("/api/documents", json=[record], headers=auth()).status_code == 200
+        scope = client.get("/api/documents/nghe-an-2023").json()["scope"]
+        assert scope == {"places": ["Nghệ An"], "periods": [[2023, 2023]], "correction": False}
