@@ -80,6 +80,9 @@ def main() -> None:
     )
     for row in grid[:15]:
         print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}  {:.2f}".format(*row))
+    print("best without the similarity-alone rule:")
+    for row in [g for g in grid if g[4] >= 0.98][:5]:
+        print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}  {:.2f}".format(*row))
     current = base.tuning
     print(
         "current:",
