@@ -98,19 +98,21 @@ def test_the_asked_period_then_the_newest_then_a_correction_wins() -> None:
     y2023 = _passage("y2023", "2024-01-04", [(2023, 2023)])
     far = [(0.90, y2019), (0.95, y2023)]
     asked_2019 = question_scope("Năm 2019 xuất khẩu đạt bao nhiêu?", set(), HOME)
-    assert choose_article(asked_2019, far, margin=0.12).doc_id == "y2019"
-    newest = choose_article(question_scope("Xuất khẩu đạt bao nhiêu?", set(), HOME), far, 0.12)
+    assert choose_article(asked_2019, far, 0.12, 0.3).doc_id == "y2019"
+    newest = choose_article(question_scope("Xuất khẩu đạt bao nhiêu?", set(), HOME), far, 0.12, 0.3)
     assert newest.doc_id == "y2023" and newest.note == "Theo bài đăng ngày 4-1-2024, "
     fix = _passage("fix", "2024-01-27", [(2023, 2023)], correction=True)
     asked_2023 = question_scope("Năm 2023 xuất khẩu đạt bao nhiêu?", set(), HOME)
     fixed = (0.80, fix)
-    corrected = choose_article(asked_2023, [*far, fixed], 0.12, frozenset({"fix"}))
+    corrected = choose_article(asked_2023, [*far, fixed], 0.12, 0.3, frozenset({"fix"}))
     assert corrected.doc_id == "fix" and corrected.note.startswith("Theo đính chính")
-    assert choose_article(asked_2019, [*far, fixed], 0.12, frozenset({"fix"})).doc_id == "y2019"
+    assert (
+        choose_article(asked_2019, [*far, fixed], 0.12, 0.3, frozenset({"fix"})).doc_id == "y2019"
+    )
     # a correction that restates the asked figure unchanged does not replace its article
-    assert choose_article(asked_2023, [*far, fixed], 0.12).doc_id == "y2023"
+    assert choose_article(asked_2023, [*far, fixed], 0.12, 0.3).doc_id == "y2023"
     # out of the margin, the best match stands
-    alone = choose_article(asked_2019, [(0.95, y2023), (0.5, y2019)], 0.12)
+    alone = choose_article(asked_2019, [(0.95, y2023), (0.5, y2019)], 0.12, 0.3)
     assert alone.doc_id == "y2023"
 
 

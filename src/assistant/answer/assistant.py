@@ -142,12 +142,11 @@ class Assistant:
             newer=newer,
             expansions=understood.expansions,
         )
-        answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
         clock.lap("compose")
         if self.generator is not None and answer.answerable:
             answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
-            answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
             clock.lap("generate")
+        answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
         clock.total()
         answer.timings_ms = {
             **clock.timings,

@@ -26,6 +26,7 @@ from assistant.answer.extractive import (
     Segment,
     SegmentCache,
     has_asked_kind,
+    lead_in,
     query_weights,
     score_segments,
     segments_of,
@@ -40,7 +41,6 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
-from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class ExtractiveComposer:
     ) -> Answer:
         """``newer``: passages of articles newer than all of ``passages`` (probed for a
         question that wants the newest figure); they always compete."""
-        passages = [*passages, *newer]
+        retrieved, passages = passages, [*passages, *newer]
         if not passages:
             return refusal(query, passages, _not_found(scope))
         tuning = self.tuning
@@ -184,9 +184,7 @@ class ExtractiveComposer:
         )
         # yearly articles compete: a few passages from each, and the newer ones probed
         competing = _per_article(
-            passages[: len(passages) - len(newer)],
-            tuning.segment_passages,
-            tuning.passages_per_article,
+            retrieved, tuning.segment_passages, tuning.passages_per_article
         ) + list(newer)
         segments = segments_of(competing, self._segments)
         score_segments(
@@ -202,17 +200,20 @@ class ExtractiveComposer:
             words = list(dict.fromkeys(missing))  # name only what the passages lack
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)
-        best: dict[str, Segment] = {}
+        by_article: dict[str, Segment] = {}
         for seg in eligible:
-            known = best.get(seg.passage.doc_id)
+            known = by_article.get(seg.passage.doc_id)
             if known is None or seg.score > known.score:
-                best[seg.passage.doc_id] = seg
-        best_by_article = {doc: (seg.score, seg.passage) for doc, seg in best.items()}
+                by_article[seg.passage.doc_id] = seg
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
         choice = choose_article(
-            scope, list(best_by_article.values()), margin, self._correcting(best)
+            scope,
+            [(seg.score, seg.passage) for seg in by_article.values()],
+            margin,
+            tuning.correction_margin,
+            self._correcting(by_article),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
         selection = select(chosen_article, q, tuning)
@@ -234,7 +235,7 @@ class ExtractiveComposer:
     ) -> bool:
         if not has_asked_kind(seg, q):
             return False
-        if scope.periods and not period_covered(scope, seg.passage.scope, _sentence_of(seg)):
+        if scope.periods and not period_covered(scope, seg.passage.scope, lead_in(seg)):
             return False
         body, title = self.articles.get(seg.passage.doc_id)
         topical: Callable[[str], bool] = lambda term: body[term] >= self.tuning.topical_mentions  # noqa: E731
@@ -267,17 +268,6 @@ class ExtractiveComposer:
             best.score >= self.tuning.refusal_threshold
             and best.coverage >= self.tuning.min_coverage
         ) or best.similarity >= self.tuning.similarity_alone
-
-
-def _sentence_of(seg: Segment) -> str:
-    """The segment (a clause, perhaps) with the start of its sentence before it: a year
-    stated before the clause ("Năm 2023, …; …") is its year, one after it is another
-    clause's."""
-    text, local = seg.passage.text, seg.start - seg.passage.start
-    for start, end in split_sentences(text):
-        if start <= local < end:
-            return text[start : seg.end - seg.passage.start]
-    return seg.text
 
 
 def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:

@@ -57,6 +57,7 @@ class Segment:
     terms: frozenset[str]
     context: frozenset[str] = frozenset()  # terms of its sentence and the one before
     passage_terms: frozenset[str] = frozenset()
+    sentence_start: int = 0  # document offset where the segment's sentence begins
     coverage: float = 0.0
     similarity: float = 0.0
     score: float = 0.0
@@ -113,9 +114,17 @@ def _passage_segments(passage: Passage) -> list[Segment]:
                     terms=frozenset(lexical_terms(piece)[1]),
                     context=context,
                     passage_terms=passage_terms,
+                    sentence_start=passage.start + s_start,
                 )
             )
     return out
+
+
+def lead_in(seg: Segment) -> str:
+    """The segment with the start of its sentence before it: a year stated before a
+    clause ("Năm 2023, …; …") is its year, one after it is another clause's."""
+    offset = seg.passage.start
+    return seg.passage.text[seg.sentence_start - offset : seg.end - offset]
 
 
 class SegmentCache:

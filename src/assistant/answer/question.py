@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
@@ -112,6 +112,21 @@ class Question:
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
+
+
+# The fields that say what kind of answer is wanted (as opposed to what it is about).
+KIND_FIELDS = ("wants_number", "wants_date", "wants_list", "broad", "wants_person", "events")
+
+
+def asks_a_kind(q: Question) -> bool:
+    """Does the question itself say what kind of answer it wants (a figure, a date, a
+    list, a summary, a person)? Naming an event alone does not."""
+    return any(getattr(q, name) for name in KIND_FIELDS if name != "events")
+
+
+def with_kind_of(q: Question, other: Question) -> Question:
+    """``q`` (what to find) wanting the kind of answer ``other`` wants."""
+    return replace(q, **{name: getattr(other, name) for name in KIND_FIELDS})
 
 
 def clean_question(raw: str, max_chars: int) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from assistant.core.types import ArticleScope, Passage, Period
 from assistant.index.store import DocumentFilter
@@ -97,9 +97,10 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
     named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
     named += [PLACE_ALIASES[alias] for alias in mentioned(text, PLACE_ALIASES)]
     named += [place_key(name) for name in admin_places(text)]
+    known = set(known_places)
     names: dict[str, str] = {}
     for key in named:
-        if key in VIETNAM_PROVINCES or key in set(known_places):
+        if key in VIETNAM_PROVINCES or key in known:
             names.setdefault(key, VIETNAM_PROVINCES.get(key, key))
     if not names and (is_national(text) or _ENGLISH_NATIONAL.search(folded)):
         names[NATIONAL_KEY] = NATIONAL
@@ -119,10 +120,7 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
 def _asked_periods(text: str) -> list[Period]:
     """The periods a question asks about: not a year it compares with ("so với năm
     2021, … năm 2022 tăng bao nhiêu?" asks about 2022)."""
-    compared = {int(m.group(1)) for m in _COMPARED.finditer(text)}
-    found = periods_in(text)
-    kept = [p for p in found if not (p[0] == p[1] and p[0] in compared)]
-    return kept or found
+    return own_periods(text) or periods_in(text)
 
 
 def _measure_terms(folded: str) -> tuple[str, ...]:
@@ -137,12 +135,18 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
 _COMPARED = re.compile(r"(?:so với|cùng kỳ|hơn)\s+(?:cùng kỳ\s+)?(?:năm\s+)?(\d{4})", re.IGNORECASE)
 
 
+def own_periods(text: str) -> list[Period]:
+    """The periods a text states as its own: not the years it compares with ("tăng 8%
+    so với năm 2022" is not about 2022)."""
+    compared = {int(m.group(1)) for m in _COMPARED.finditer(text)}
+    return [p for p in periods_in(text) if not (p[0] == p[1] and p[0] in compared)]
+
+
 def period_covered(scope: QuestionScope, article: ArticleScope | None, sentence: str) -> bool:
-    """Is every asked period the sentence's own? A sentence that states years (not as a
-    comparison: "tăng 8% so với năm 2022" is about another year) is about those; one
-    that states none ("Trong năm, tỉnh …") is about its article's period."""
-    compared = {int(m.group(1)) for m in _COMPARED.finditer(sentence)}
-    stated = [p for p in periods_in(sentence) if not (p[0] == p[1] and p[0] in compared)]
+    """Is every asked period the sentence's own? A sentence that states years of its own
+    is about those; one that states none ("Trong năm, tỉnh …") is about its article's
+    period."""
+    stated = own_periods(sentence)
     for period in scope.periods:
         if stated:
             if period not in stated:
@@ -152,18 +156,12 @@ def period_covered(scope: QuestionScope, article: ArticleScope | None, sentence:
     return True
 
 
-# A correction of the asked figure wins over the article it corrects even when its own
-# wording matches the question less well (it restates only the corrected figure).
-CORRECTION_MARGIN = 0.3
-
-
 @dataclass
 class ArticleChoice:
     """Which article answers, and what the reader should be told about the choice."""
 
     doc_id: str
     note: str | None = None  # "Theo bài đăng ngày 12-1-2024, " when articles competed
-    competitors: list[str] = field(default_factory=list)
 
 
 def _published(passage: Passage) -> str:
@@ -178,10 +176,18 @@ def display_date(iso: str | None) -> str | None:
     return f"{int(day)}-{int(month)}-{year}"
 
 
+def _followed(passage: Passage) -> ArticleChoice:
+    """The choice of a dated article among several, saying which one is followed."""
+    day = display_date(passage.published_at)
+    kind = "đính chính" if passage.scope and passage.scope.correction else "bài"
+    return ArticleChoice(passage.doc_id, f"Theo {kind} đăng ngày {day}, " if day else None)
+
+
 def choose_article(
     scope: QuestionScope,
     best_by_article: Sequence[tuple[float, Passage]],
     margin: float,
+    correction_margin: float,
     correcting: frozenset[str] = frozenset(),
 ) -> ArticleChoice:
     """The article to answer from, given each article's best clause score.
@@ -189,8 +195,9 @@ def choose_article(
     Articles within ``margin`` of the best score state the asked thing about as well as
     each other: then an article whose own period is the asked one wins; with no period
     asked (or "mới nhất"), the most recent one does. A correction of the asked period
-    wins when it is among ``correcting`` (its clause states a figure the article it
-    corrects does not: it corrects, rather than restates, the asked one)."""
+    within ``correction_margin`` wins when it is among ``correcting`` (its clause states
+    a figure the article it corrects does not: it corrects, rather than restates, the
+    asked one)."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
     top_score, top = ranked[0]
 
@@ -201,13 +208,10 @@ def choose_article(
         corrections = [
             p
             for score, p in ranked
-            if p.doc_id in correcting and score >= top_score - CORRECTION_MARGIN and period_match(p)
+            if p.doc_id in correcting and score >= top_score - correction_margin and period_match(p)
         ]
         if corrections:
-            chosen = max(corrections, key=_published)
-            day = display_date(chosen.published_at)
-            note = f"Theo đính chính đăng ngày {day}, " if day else None
-            return ArticleChoice(chosen.doc_id, note, [p.doc_id for _, p in ranked])
+            return _followed(max(corrections, key=_published))
     close = [
         p
         for score, p in ranked
@@ -217,9 +221,5 @@ def choose_article(
         return ArticleChoice(close[0].doc_id)
     if scope.periods and not scope.latest:
         matching = [p for p in close if period_match(p)]
-        chosen = max(matching, key=_published) if matching else close[0]
-        return ArticleChoice(chosen.doc_id, competitors=[p.doc_id for p in close])
-    chosen = max(close, key=_published)
-    day = display_date(chosen.published_at)
-    note = f"Theo bài đăng ngày {day}, " if day else None
-    return ArticleChoice(chosen.doc_id, note, [p.doc_id for p in close])
+        return ArticleChoice((max(matching, key=_published) if matching else close[0]).doc_id)
+    return _followed(max(close, key=_published))

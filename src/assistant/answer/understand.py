@@ -13,8 +13,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.lexicon import expansions
-from assistant.answer.question import Question, analyse, clean_question, is_english
-from assistant.answer.rewrite import Rewrite, rewrite_followup
+from assistant.answer.question import (
+    Question,
+    analyse,
+    asks_a_kind,
+    clean_question,
+    is_english,
+    with_kind_of,
+)
+from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.scope import QuestionScope, question_scope
 from assistant.index.index import Index
 from assistant.retrieve.restore import restore_diacritics
@@ -39,10 +46,6 @@ class Understood:
         return " ".join([self.query, *self.expansions])
 
 
-def _asks_something(q: Question) -> bool:
-    return q.wants_number or q.wants_date or q.wants_list or q.broad or q.wants_person
-
-
 class QuestionUnderstanding:
     """Stage 1 of answering. ``home_place`` is the portal's province: the place of a
     question that names none."""
@@ -62,21 +65,13 @@ class QuestionUnderstanding:
             restored = restore_diacritics(rewrite.query, self.index.written_forms)
             if restored != rewrite.query:
                 focus = restore_diacritics(rewrite.focus, self.index.written_forms)
-                rewrite = Rewrite(query=restored, focus=focus, rewritten=True)
+                rewrite = replace(rewrite, query=restored, focus=focus, rewritten=True)
         q = analyse(rewrite.query)
         own = analyse(rewrite.focus)
-        if rewrite.rewritten and not rewrite.parallel and _asks_something(own):
+        if rewrite.rewritten and not rewrite.parallel and asks_a_kind(own):
             # "Chiều hôm đó có bao nhiêu doanh nghiệp …?" after "… ký khi nào?": the kind
             # of answer is the new question's, the borrowed words only find the article
-            q = replace(
-                q,
-                wants_number=own.wants_number,
-                wants_date=own.wants_date,
-                wants_list=own.wants_list,
-                broad=own.broad,
-                wants_person=own.wants_person,
-                events=own.events,
-            )
+            q = with_kind_of(q, own)
         if not q.english and rewrite.query == rewrite.query.lower():
             q.names = names_in_lowercase(rewrite.query, self.index.known_names)
         places = self.index.place_keys()

@@ -68,6 +68,12 @@ class Tuning(BaseModel):
         description="Articles whose best clause scores within this of the best one "
         "compete on period and recency (the same measure in several articles).",
     )
+    correction_margin: float = Field(
+        0.3,
+        description="A correction of the asked figure wins over the article it corrects "
+        "within this of the best score (it restates only the corrected figure, so its "
+        "wording matches the question less well).",
+    )
     topical_mentions: int = Field(
         3,
         description="A name the article itself mentions this often is its topic and need "
