@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from needs import missing
 
 from assistant.core.config import Settings, get_settings
 from assistant.embed.hashing import HashingEmbedder
@@ -54,7 +55,7 @@ def real_embedder():  # type: ignore[no-untyped-def]
     try:
         resolve_model_path(settings)
     except ModelNotAvailableError as err:
-        pytest.skip(f"embedding model not available ({err}); run `assistant models fetch`")
+        missing(f"embedding model not available ({err}); run `assistant models fetch`")
     return SentenceTransformerEmbedder(settings)
 
 

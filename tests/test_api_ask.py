@@ -37,6 +37,16 @@ def test_ask_answers_with_a_citation_that_quotes_the_article(model_client: TestC
 
 
 @model
+def test_the_response_shows_the_questions_scope_and_expansions(model_client: TestClient) -> None:
+    body = model_client.post(
+        "/api/ask", json={"question": "Thanh Hóa thu hút bao nhiêu vốn ngoại giai đoạn 2016-2020?"}
+    ).json()
+    scope = body["scope"]
+    assert scope["places"] == ["Thanh Hóa"] and scope["periods"] == [[2016, 2020]]
+    assert "FDI đầu tư trực tiếp nước ngoài" in scope["expansions"]
+
+
+@model
 def test_follow_up_uses_the_history(model_client: TestClient) -> None:
     history = [
         {"role": "user", "content": QUESTION},

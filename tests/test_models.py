@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from needs import missing
 
 from assistant.core.config import Settings
 from assistant.embed import (
@@ -650,7 +651,7 @@ def real_settings() -> Settings:
     try:
         resolve_model_path(settings)
     except ModelNotAvailableError as exc:
-        pytest.skip(f"real embedding model not provisioned: {exc}")
+        missing(f"real embedding model not provisioned: {exc}")
     return settings
 
 

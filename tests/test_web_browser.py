@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from needs import missing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -82,11 +83,16 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.model,
     pytest.mark.slow,
-    pytest.mark.skipif(not HAVE_PLAYWRIGHT, reason="Playwright is not installed"),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    ),
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _browser_available() -> None:
+    """Playwright and Debian's Chromium: skip locally, fail in CI when missing."""
+    if not HAVE_PLAYWRIGHT:
+        missing("Playwright is not installed")
+    if not CHROMIUM.exists():
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
 
 
 # --- the real server ----------------------------------------------------------------------
@@ -124,7 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         resolve_model_path(get_settings())
     except ModelNotAvailableError as err:
-        pytest.skip(f"needs the embedding model, which is not available: {err}")
+        missing(f"needs the embedding model, which is not available: {err}")
 
     work = tmp_path_factory.mktemp("browser")
     extra = work / "extra"

@@ -201,6 +201,10 @@ class ScopeOut(BaseModel):
     periods: list[list[int]] = Field(description="Years asked about, as [first, last].")
     latest: bool = Field(description="Did the question ask for the newest figure?")
     measure: list[str] = Field(description="Measure terms the quoted clause must contain.")
+    expansions: list[str] = Field(
+        default_factory=list,
+        description="The articles' wording the domain lexicon added to the question.",
+    )
 
 
 class ArticleScopeOut(BaseModel):
