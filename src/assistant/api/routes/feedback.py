@@ -78,6 +78,12 @@ EXPORT_COLUMNS = (
 )
 
 
+# Files whose journal mode and table this process has set up (once: concurrent first
+# connections would otherwise race on the journal-mode switch, which fails at once).
+_PREPARED: set[Path] = set()
+_PREPARE_LOCK = threading.Lock()
+
+
 class FeedbackStore:
     """The feedback table in its own SQLite file. Safe for concurrent use: nothing is
     shared between calls but the path."""
@@ -90,8 +96,11 @@ class FeedbackStore:
         conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(_FEEDBACK_SCHEMA)
+        with _PREPARE_LOCK:  # switching to WAL does not wait for a busy database
+            if self.path not in _PREPARED:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_FEEDBACK_SCHEMA)
+                _PREPARED.add(self.path)
         return conn
 
     def add(
