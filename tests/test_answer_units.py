@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.extractive import has_asked_kind, score_segments, segments_of, select
+from assistant.answer.kinds import asked_subject, asked_unit, states_unit
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import rewrite_followup
@@ -192,3 +193,77 @@ def test_requirements_leave_places_and_years_to_scoping() -> None:
     # a partner named neither in the sentence nor the title must be the article's topic
     assert not need.met_by(frozenset({"1_200"}), sentence, frozenset(), lambda term: False)
     assert need.met_by(frozenset({"1_200"}), sentence, frozenset(), lambda term: True)
+
+
+# --- question words, names, English with Vietnamese names -----------------------------------
+def test_question_phrases_keep_their_one_spelling() -> None:
+    forms = {**FORMS, "bao": [("bảo", 40)], "nhieu": [("nhiều", 60)], "tien": [("tiến", 30)]}
+
+    def lookup(terms):  # type: ignore[no-untyped-def]
+        return {t: forms.get(t, []) for t in terms}
+
+    assert restore_diacritics("xuat khau bao nhieu tien", lookup) == "xuất khẩu bao nhiêu tiền"
+
+
+def test_titles_are_not_names_and_a_place_starts_a_name_of_its_own() -> None:
+    q = analyse("Phó Chủ tịch UBND tỉnh tiếp đoàn Phó Thị trưởng Seongnam Lee Dong-hwan khi nào?")
+    assert q.names == ["UBND", "Seongnam", "Lee Dong-hwan"]
+
+
+def test_an_english_question_may_name_a_vietnamese_place() -> None:
+    q = analyse("Which German state has a cooperation agreement with Bắc Thủy province?")
+    assert q.english and q.names == ["German", "Bắc Thủy"]
+    assert not is_english("Tỉnh Bắc Thủy hợp tác với bang nào của Đức?")
+
+
+def test_a_question_opening_with_so_asks_for_a_count() -> None:
+    assert analyse("số lao động thanh hoá đi làm việc ở nước ngoài năm 2021").wants_number
+    assert not analyse("Sở Ngoại vụ tổ chức hội nghị ở đâu?").wants_number
+
+
+def test_a_country_after_a_partner_only_says_where_it_is() -> None:
+    def freq(terms):  # type: ignore[no-untyped-def]
+        return dict.fromkeys(terms, 1)
+
+    q = analyse("Tỉnh trao đổi bao nhiêu đoàn với tỉnh Savanh bên Lào?")
+    assert set(requirements(q, [], freq).names) == {"savanh"}
+    q = analyse("Tổng vốn FDI của các nhà đầu tư Hàn Quốc là bao nhiêu?")
+    assert "han_quoc" in requirements(q, [], freq).names
+
+
+def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:
+    def freq(terms):  # type: ignore[no-untyped-def]
+        return dict.fromkeys(terms, 1)
+
+    need = requirements(analyse("Nhập khẩu đạt bao nhiêu?"), [], freq, ("nhap_khau",))
+    sentence = frozenset({"xuat_khau", "nhap_khau"})
+    assert need.met_by(sentence, sentence, frozenset(), lambda t: False)
+    assert not need.met_by(
+        sentence, sentence, frozenset(), lambda t: False, clause=frozenset({"xuat_khau"})
+    )
+
+
+def test_the_measure_a_question_opens_with_must_be_named() -> None:
+    assert asked_subject("Dân số tỉnh Thanh Hóa hiện nay là bao nhiêu người?") == {
+        "dan_so": "Dân số"
+    }
+    assert asked_subject("Năm 2017 lượng kiều hối chuyển về tỉnh ước đạt bao nhiêu?") == {
+        "kieu_hoi": "kiều hối"
+    }
+    assert asked_subject("Giá vé tham quan năm 2024 là bao nhiêu?") == {"gia_ve": "Giá vé"}
+    assert asked_subject("tong von fdi giai doan 2016-2020 la bao nhieu") == {"von": "von"}
+    assert asked_subject("Thanh Hóa có bao nhiêu dự án FDI?") == {}
+    assert asked_subject("Năm 2021 Thanh Hóa thu hút được bao nhiêu dự án?") == {}
+
+
+def test_a_currency_is_not_read_into_lao_dong() -> None:
+    money = asked_unit("Họ gửi về nước bao nhiêu tiền mỗi năm?")
+    assert not states_unit("toàn tỉnh có 46.101 người đi lao động tại nước ngoài", money)
+    assert states_unit("Tỉnh hỗ trợ 12,6 tỷ đồng", money)
+    assert states_unit("khoảng 150 đến 180 triệu USD", money)
+
+
+def test_an_english_country_is_required_in_vietnamese() -> None:
+    q = analyse("How many workers from Thanh Hoa went to work in South Korea in 2023?")
+    need = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 0))
+    assert set(need.names) == {"han_quoc"}

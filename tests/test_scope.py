@@ -4,7 +4,13 @@ state the same measure. Pure functions: no model."""
 
 from __future__ import annotations
 
-from assistant.answer.scope import choose_article, period_covered, question_scope
+from assistant.answer.scope import (
+    choose_article,
+    period_covered,
+    question_scope,
+    states_measure,
+    without_recency,
+)
 from assistant.core.types import ArticleScope, Document, Passage
 from assistant.ingest.scope import article_scope
 
@@ -134,3 +140,35 @@ def test_the_shipped_term_reference_is_the_corpus_one() -> None:
         [root / "corpus" / "sample", root / "corpus" / "synthetic"], 600, 100
     )
     assert shipped == json.loads(json.dumps(rebuilt))
+
+
+def test_a_sentence_without_a_year_keeps_the_one_stated_before_it_in_its_paragraph() -> None:
+    scope = question_scope("Năm 2022 tỉnh hỗ trợ bao nhiêu?", set(), HOME)
+    published_2023 = ArticleScope(periods=[(2023, 2023)])
+    sentence = "Tỉnh hỗ trợ tổng kinh phí 12,6 tỷ đồng."
+    assert not period_covered(scope, published_2023, sentence)
+    assert period_covered(scope, published_2023, sentence, ["Trong năm 2022, hai tỉnh …"])
+    assert not period_covered(scope, published_2023, sentence, ["Báo cáo năm 2021 cho thấy …"])
+
+
+def test_the_wording_of_latest_is_no_article_word() -> None:
+    assert without_recency("Số liệu kiều hối mới nhất là bao nhiêu?") == "kiều hối là bao nhiêu?"
+    assert without_recency("Xuất khẩu năm gần đây nhất?") == "Xuất khẩu năm"
+
+
+def test_for_the_latest_figure_the_same_measure_competes_whatever_its_score() -> None:
+    y2019 = _passage("y2019", "2020-01-03", [(2019, 2019)])
+    y2025 = _passage("y2025", "2026-01-06", [(2025, 2025)])
+    latest = question_scope("Xuất khẩu mới nhất đạt bao nhiêu?", set(), HOME)
+    ranked = [(0.90, y2019), (0.70, y2025)]
+    assert choose_article(latest, ranked, 0.12, 0.3).doc_id == "y2019"
+    chosen = choose_article(latest, ranked, 0.12, 0.3, alike=frozenset({"y2025"}))
+    assert chosen.doc_id == "y2025" and chosen.note == "Theo bài đăng ngày 6-1-2026, "
+
+
+def test_total_trade_is_neither_imports_nor_exports() -> None:
+    assert states_measure("kim ngạch nhập khẩu đạt 5,6 tỷ USD", ["nhap_khau"])
+    assert not states_measure(
+        "kim ngạch xuất nhập khẩu qua cửa khẩu đạt 61,8 triệu USD", ["nhap_khau"]
+    )
+    assert not states_measure("tổng kim ngạch xuất, nhập khẩu đạt 74,36 triệu USD", ["xuat_khau"])

@@ -17,7 +17,8 @@ import logging
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy as np
 from assistant.answer.extractive import (
     Segment,
     SegmentCache,
+    earlier_in_paragraph,
     has_asked_kind,
     lead_in,
     query_weights,
@@ -32,15 +34,23 @@ from assistant.answer.extractive import (
     segments_of,
     select,
 )
+from assistant.answer.kinds import asked_subject
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
-from assistant.answer.scope import QuestionScope, choose_article, period_covered
+from assistant.answer.scope import (
+    QuestionScope,
+    choose_article,
+    period_covered,
+    states_measure,
+    without_recency,
+)
 from assistant.answer.types import Answer, Citation
 from assistant.answer.weights import reference_chunks, reference_frequencies
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
+from assistant.ingest.scope import lead_of
 from assistant.text.vietnamese import lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -116,23 +126,33 @@ class SegmentVectors:
         return np.vstack([found[k] for k in keys])
 
 
+@dataclass(frozen=True)
+class ArticleWords:
+    """Folded terms of one article: counts over its body, the set of its title and of
+    its lead (the first paragraph, where an article names what it is about)."""
+
+    body: Counter[str]
+    title: frozenset[str]
+    lead: frozenset[str]
+
+
 class ArticleTerms:
-    """Folded term counts of whole articles and their titles, per index generation."""
+    """:class:`ArticleWords` of whole articles, per index generation."""
 
     def __init__(self, index: Index, capacity: int = 2_000) -> None:
         self.index = index
-        self._cache: BoundedCache[tuple[str, int], tuple[Counter[str], frozenset[str]]] = (
-            BoundedCache(capacity)
-        )
+        self._cache: BoundedCache[tuple[str, int], ArticleWords] = BoundedCache(capacity)
 
-    def get(self, doc_id: str) -> tuple[Counter[str], frozenset[str]]:
+    def get(self, doc_id: str) -> ArticleWords:
         key = (doc_id, self.index.generation)
         found = self._cache.get(key)
         if found is None:
             doc = self.index.get_document(doc_id)
-            body = Counter(lexical_terms(doc.text)[1]) if doc else Counter()
-            title = frozenset(lexical_terms(doc.title)[1]) if doc else frozenset()
-            found = (body, title)
+            found = ArticleWords(
+                Counter(lexical_terms(doc.text)[1]) if doc else Counter(),
+                frozenset(lexical_terms(doc.title)[1]) if doc else frozenset(),
+                frozenset(lexical_terms(lead_of(doc))[1]) if doc else frozenset(),
+            )
             self._cache.put(key, found)
         return found
 
@@ -174,11 +194,15 @@ class ExtractiveComposer:
         if not passages:
             return refusal(query, passages, _not_found(scope))
         tuning = self.tuning
-        weights = query_weights(query, focus, reference_frequencies, reference_chunks(), tuning)
+        # the words a clause should share ("mới nhất" is no article's word)
+        asked, own = (
+            (without_recency(query), without_recency(focus)) if scope.latest else (query, focus)
+        )
+        weights = query_weights(asked, own, reference_frequencies, reference_chunks(), tuning)
         # the question in the articles' words: a clause may cover either wording
-        expanded = " ".join([query, *expansions])
+        expanded = " ".join([asked, *expansions])
         alternative = (
-            query_weights(expanded, focus, reference_frequencies, reference_chunks(), tuning)
+            query_weights(expanded, own, reference_frequencies, reference_chunks(), tuning)
             if expansions
             else None
         )
@@ -187,16 +211,19 @@ class ExtractiveComposer:
             retrieved, tuning.segment_passages, tuning.passages_per_article
         ) + list(newer)
         segments = segments_of(competing, self._segments)
-        score_segments(
-            segments, q, weights, query_vector, self.vectors.of(segments), tuning, alternative
-        )
+        vectors = self.vectors.of(segments)
+        score_segments(segments, q, weights, query_vector, vectors, tuning, alternative)
         required = requirements(
             q, scope.places, self.index.document_frequencies, scope.measure_terms
         )
-        eligible = [s for s in segments if self._eligible(s, q, scope, required)]
+        # "Dân số … là bao nhiêu?": the measure itself must be named; not required when
+        # the reader's words differ from the articles' (English, a lexicon paraphrase)
+        subject = {} if q.english or expansions else asked_subject(focus)
+        eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         if not eligible:
             found = set().union(*(s.passage_terms for s in segments))
-            missing = [word for term, word in required.words.items() if term not in found]
+            asked = {**subject, **required.words}
+            missing = [word for term, word in asked.items() if term not in found]
             words = list(dict.fromkeys(missing))  # name only what the passages lack
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)
@@ -214,6 +241,9 @@ class ExtractiveComposer:
             margin,
             tuning.correction_margin,
             self._correcting(by_article),
+            _alike(by_article, vectors, tuning.same_measure_similarity)
+            if scope.latest
+            else frozenset(),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
         selection = select(chosen_article, q, tuning)
@@ -231,15 +261,32 @@ class ExtractiveComposer:
         return answer
 
     def _eligible(
-        self, seg: Segment, q: Question, scope: QuestionScope, required: Requirement
+        self,
+        seg: Segment,
+        q: Question,
+        scope: QuestionScope,
+        required: Requirement,
+        subject: Mapping[str, str] | None = None,
     ) -> bool:
         if not has_asked_kind(seg, q):
             return False
-        if scope.periods and not period_covered(scope, seg.passage.scope, lead_in(seg)):
+        if not all(t in seg.context for t in subject or {}):
             return False
-        body, title = self.articles.get(seg.passage.doc_id)
-        topical: Callable[[str], bool] = lambda term: body[term] >= self.tuning.topical_mentions  # noqa: E731
-        return required.met_by(seg.terms | seg.context, seg.passage_terms, title, topical)
+        if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
+            return False
+        if scope.periods and not period_covered(
+            scope, seg.passage.scope, lead_in(seg), earlier_in_paragraph(seg)
+        ):
+            return False
+        words = self.articles.get(seg.passage.doc_id)
+
+        def topical(term: str) -> bool:
+            """Named in the lead and often in the body: what the article is about (a
+            yearly review names many partners, but not in its lead)."""
+            return term in words.lead and words.body[term] >= self.tuning.topical_mentions
+
+        title = words.title
+        return required.met_by(seg.leading, seg.passage_terms, title, topical, clause=seg.terms)
 
     def _correcting(self, best: dict[str, Segment]) -> frozenset[str]:
         """Corrections whose best clause states a figure that the best-matching other
@@ -249,7 +296,7 @@ class ExtractiveComposer:
         ]
         if not originals:
             return frozenset()
-        body, _ = self.articles.get(max(originals, key=lambda s: s.score).passage.doc_id)
+        body = self.articles.get(max(originals, key=lambda s: s.score).passage.doc_id).body
         return frozenset(
             doc
             for doc, seg in best.items()
@@ -268,6 +315,22 @@ class ExtractiveComposer:
             best.score >= self.tuning.refusal_threshold
             and best.coverage >= self.tuning.min_coverage
         ) or best.similarity >= self.tuning.similarity_alone
+
+
+def _alike(
+    best: dict[str, Segment], vectors: np.ndarray | None, threshold: float
+) -> frozenset[str]:
+    """Articles whose best clause means nearly what the best article's does: the same
+    measure reported for another period ("Trong năm, tỉnh đã đón tiếp 94 đoàn …" and
+    "Tỉnh đã đón tiếp 171 đoàn …")."""
+    if vectors is None or not best:
+        return frozenset()
+    top = max(best.values(), key=lambda s: s.score)
+    return frozenset(
+        doc
+        for doc, seg in best.items()
+        if float(vectors[seg.order] @ vectors[top.order]) >= threshold
+    )
 
 
 def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:

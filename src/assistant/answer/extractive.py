@@ -29,7 +29,7 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
 from assistant.text.sentences import split_sentences
-from assistant.text.vietnamese import fold, lexical_terms
+from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
 # Discourse connectors that open a sentence but carry no fact; the quote starts after them.
 _LEADING_CONNECTOR = re.compile(
@@ -39,6 +39,10 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
+# A clause that gives a cause (as written: folded, "do" would also be "đó", "độ").
+_REASON = re.compile(
+    r"(?<!\w)(?:do|vì|bởi|nhờ|nguyên nhân|lý do|trong bối cảnh|khiến|dẫn đến|thiếu hụt)(?!\w)"
+)
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
 _FIGURE = re.compile(
     r"(?<![\d.,/-])(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
@@ -56,6 +60,10 @@ class Segment:
     text: str
     terms: frozenset[str]
     context: frozenset[str] = frozenset()  # terms of its sentence and the one before
+    # terms of the sentence before and of its own sentence up to the clause's end: where
+    # what the clause is about is named ("Năm 2019, với Hủa Phăn, …; trao đổi 47 đoàn"),
+    # unlike the clauses after it ("… 15,86 tỷ USD; nhà đầu tư Hàn Quốc, Nhật Bản …")
+    leading: frozenset[str] = frozenset()
     passage_terms: frozenset[str] = frozenset()
     sentence_start: int = 0  # document offset where the segment's sentence begins
     coverage: float = 0.0
@@ -91,7 +99,7 @@ def _passage_segments(passage: Passage) -> list[Segment]:
     for s_start, s_end in split_sentences(text):
         sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
         context = sentence_terms | previous
-        previous = sentence_terms
+        earlier, previous = previous, sentence_terms
         pieces = []
         cursor = s_start
         for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
@@ -105,6 +113,7 @@ def _passage_segments(passage: Passage) -> list[Segment]:
             if end - start < 12:
                 continue
             piece = text[start:end]
+            leading = frozenset(lexical_terms(text[s_start:end])[1]) | earlier
             out.append(
                 Segment(
                     passage=passage,
@@ -113,6 +122,7 @@ def _passage_segments(passage: Passage) -> list[Segment]:
                     text=piece,
                     terms=frozenset(lexical_terms(piece)[1]),
                     context=context,
+                    leading=leading,
                     passage_terms=passage_terms,
                     sentence_start=passage.start + s_start,
                 )
@@ -125,6 +135,18 @@ def lead_in(seg: Segment) -> str:
     clause ("Năm 2023, …; …") is its year, one after it is another clause's."""
     offset = seg.passage.start
     return seg.passage.text[seg.sentence_start - offset : seg.end - offset]
+
+
+def earlier_in_paragraph(seg: Segment) -> list[str]:
+    """The sentences before the segment's own in its paragraph, nearest first: a report
+    states the year once ("Theo báo cáo, trong năm 2023, …. Tỉnh hỗ trợ … 18,5 tỷ đồng")
+    and the sentences after it keep to that year."""
+    offset = seg.passage.start
+    text = seg.passage.text
+    begin = seg.sentence_start - offset
+    paragraph = text.rfind("\n", 0, begin) + 1
+    before = text[paragraph:begin]
+    return [before[a:b] for a, b in reversed(split_sentences(before))]
 
 
 class SegmentCache:
@@ -169,7 +191,9 @@ def query_weights(
 ) -> dict[str, float]:
     """Folded query terms (syllables and bigrams, no stop words) weighted by rarity; the
     new question's own words (``focus``) count double in a rewritten follow-up."""
-    terms = [t for t in lexical_terms(query)[1] if t not in STOPWORDS]
+    # a pair with a function word ("la_bao", "bao_nhieu", "nam_cua") is the question's
+    # grammar, not its topic: weighted as rare, it would drown the words that matter
+    terms = [t for t in lexical_terms(query)[1] if not any(p in STOPWORDS for p in t.split("_"))]
     focus_terms = set(lexical_terms(focus)[1]) if focus != query else set()
     df = doc_freq(terms)
     weights: dict[str, float] = {}
@@ -220,6 +244,8 @@ def score_segments(
             cue += tuning.figure_bonus if _FIGURE.search(seg.text) else -tuning.figure_penalty
         if question.wants_date:
             cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
+        if question.wants_reason and _REASON.search(unify_tones(seg.text.lower())):
+            cue += tuning.reason_bonus
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
 
 

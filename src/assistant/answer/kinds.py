@@ -11,25 +11,26 @@ from __future__ import annotations
 import re
 
 from assistant.text.places import capitalised_run
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, unify_tones
 
-# The counted thing after "bao nhiêu" / "mấy" → the forms a clause may state it with.
-# A unit not listed here is required as written (its first word).
+# The counted thing after "bao nhiêu" / "mấy" (folded, as a question may be typed) → the
+# forms a clause may state it with, as articles write them: folded, "đồng" (the currency)
+# would match "lao động". A unit not listed here is left to coverage and similarity.
 UNITS: dict[str, tuple[str, ...]] = {
-    "nguoi": ("nguoi", "lao dong", "hoc vien", "hoc sinh", "luot"),
-    "lao dong": ("lao dong", "nguoi", "hoc vien"),
-    "luot": ("luot",),
-    "doan": ("doan",),
-    "du an": ("du an",),
-    "doanh nghiep": ("doanh nghiep", "cong ty", "nha dau tu"),
-    "phan tram": ("%", "phan tram"),
-    "tien": ("usd", "dong", "euro", "won", "yen", "ty", "trieu"),
-    "von": ("usd", "dong", "euro", "ty", "trieu", "von"),
-    "kinh phi": ("usd", "dong", "euro", "ty", "trieu"),
-    "tan": ("tan",),
-    "ha": ("ha", "hec ta"),
+    "nguoi": ("người", "lao động", "học viên", "học sinh", "lượt"),
+    "lao dong": ("lao động", "người", "học viên"),
+    "luot": ("lượt",),
+    "doan": ("đoàn",),
+    "du an": ("dự án",),
+    "doanh nghiep": ("doanh nghiệp", "công ty", "nhà đầu tư"),
+    "phan tram": ("%", "phần trăm"),
+    "tien": ("usd", "đồng", "euro", "won", "yên", "tỷ", "tỉ", "triệu"),
+    "von": ("usd", "đồng", "euro", "tỷ", "tỉ", "triệu", "vốn"),
+    "kinh phi": ("usd", "đồng", "euro", "tỷ", "tỉ", "triệu"),
+    "tan": ("tấn",),
+    "ha": ("ha", "héc ta", "hecta"),
     "km": ("km",),
-    "giuong": ("giuong",),
+    "giuong": ("giường",),
 }
 # Words after "bao nhiêu" that are not the counted thing (verbs, "năm" as in "how many
 # years" is kept as a unit: the clause must then state years).
@@ -61,13 +62,81 @@ def asked_unit(question: str) -> tuple[str, ...]:
     return ()  # unlisted: coverage and similarity judge it
 
 
+# "X là / đạt / chiếm bao nhiêu?": X, the question's subject, is the measure asked for.
+_SUBJECT_ASKED = re.compile(r"\b(?:la|dat|duoc|khoang|chiem)\s+(?:bao nhieu|may)\b")
+# Words that open a subject without saying which measure ("Tổng giá trị xuất khẩu").
+_GENERIC_OPENINGS = ("tong gia tri", "tong so", "so luong", "con so", "tong", "so", "luong")
+_GENERIC_OPENINGS += ("gia tri", "muc")
+# As written (folded, "về" would be "vé"): words that end a subject's head.
+_FUNCTION_WORDS = frozenset(
+    "là đạt được có của các những và với ở tại trong từ đến cho về theo bao nhiêu mấy "
+    "la dat duoc co cua cac nhung va voi o tai trong tu den cho theo nhieu may".split()
+)
+# Acronyms a question may type in lower case: not the second word of a head ("vốn FDI"
+# is written "vốn … dự án FDI").
+_ACRONYMS = frozenset("fdi oda odi usd ngo ubnd".split())
+# A time phrase the question opens with ("Năm 2017", "6 tháng đầu năm 2025,").
+_LEADING_TIME = re.compile(
+    r"^(?:(?:trong|tới|đến|tính đến)(?:\s+(?:hết|cuối))?\s+)?(?:\d+\s+tháng\s+(?:đầu\s+)?)?"
+    r"(?:năm\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*",
+    re.IGNORECASE,
+)
+
+
+def asked_subject(question: str) -> dict[str, str]:
+    """The head of the measure a "X … là bao nhiêu?" question asks for, as a folded term
+    mapped to the words as typed (``{"dan_so": "Dân số"}`` for "Dân số tỉnh … là bao
+    nhiêu người?"): a clause that never names it
+    (a count of workers) does not answer. A leading time phrase ("Năm 2023, …") and
+    openings that name no measure ("Tổng", "Số lượng") are skipped; a subject that is a
+    name ("Thanh Hóa có …") or a question word gives nothing to require."""
+    text = question.strip()
+    head, comma, rest = text.partition(",")
+    if comma and re.search(r"\d", head):
+        text = rest.strip()
+    text = _LEADING_TIME.sub("", text)
+    if not _SUBJECT_ASKED.search(fold(text)):
+        return {}
+    words = re.findall(r"[\w-]+", text)
+    if len(words) >= 2 and words[0][:1].isupper() and words[1][:1].isupper():
+        return {}  # a name: "Thanh Hóa …", "Hủa Phăn …"
+    folded = [fold(w) for w in words]
+    i = 0
+    for opening in _GENERIC_OPENINGS:
+        parts = opening.split()
+        if folded[: len(parts)] == parts:
+            i = len(parts)
+            break
+    if i >= len(words) or _function(words[i]) or not words[i].isalpha():
+        return {}
+    if words[i][:1].isupper() and i > 0:
+        return {}  # "Số Hàn Quốc …" names a partner
+    nxt = i + 1
+    if (
+        nxt < len(words)
+        and words[nxt].isalpha()
+        and not _function(words[nxt])
+        and not words[nxt][:1].isupper()
+        and folded[nxt] not in _ACRONYMS
+    ):
+        return {f"{folded[i]}_{folded[nxt]}": f"{words[i]} {words[nxt]}"}
+    return {folded[i]: words[i]}
+
+
+def _function(word: str) -> bool:
+    return unify_tones(word.lower()) in _FUNCTION_WORDS
+
+
 def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
-    """Does the clause state a figure in one of the forms ("9.865 người", "75,8%")?"""
+    """Does the clause state a figure in one of the forms ("9.865 người", "75,8%")?
+    Compared as written (lower case, one tone placement), never folded."""
     if not forms:
         return True
-    folded = fold(clause)
+    written = unify_tones(clause.lower())
     return any(
-        f in folded if not f[0].isalnum() else re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded)
+        f in written
+        if not f[0].isalnum()
+        else re.search(rf"(?<!\w){re.escape(unify_tones(f))}(?!\w)", written)
         for f in forms
     )
 

@@ -39,6 +39,24 @@ VIETNAMESE: dict[str, str] = {
     "khach nuoc ngoai": "khách quốc tế",
     "doan ra doan vao": "trao đổi đoàn",
     "tham lan nhau": "trao đổi đoàn",
+    "vien tro": "hỗ trợ kinh phí",
+    "giup do": "hỗ trợ",
+    "giai ngan": "thực hiện",
+    "gui ve": "kiều hối",
+    "kieu bao": "kiều hối người Việt Nam ở nước ngoài",
+    "co gia tri": "có hiệu lực",
+    "thoi han": "có hiệu lực",
+    "van kien": "thỏa thuận biên bản ghi nhớ",
+    "sang nuoc ngoai lam viec": "đi làm việc ở nước ngoài",
+    "ra nuoc ngoai lam viec": "đi làm việc ở nước ngoài",
+    "lao dong xuat canh": "người đi làm việc ở nước ngoài",
+    "mua tu nuoc ngoai": "nhập khẩu",
+    "du khach quoc te": "khách quốc tế",
+    "du khach nuoc ngoai": "khách quốc tế",
+    "nha dau tu ngoai": "nhà đầu tư nước ngoài FDI",
+    "du an moi": "cấp giấy chứng nhận đăng ký đầu tư dự án mới",
+    "cap phep": "cấp giấy chứng nhận đăng ký đầu tư",
+    "anh em": "hữu nghị",
 }
 
 # English → the articles' Vietnamese (lexical side only: the meaning is the model's job).
@@ -92,6 +110,20 @@ ENGLISH: dict[str, str] = {
     "total": "tổng",
     "value": "giá trị",
     "governor": "tỉnh trưởng thống đốc",
+    "state": "bang",
+    "city": "thành phố",
+    "disbursed": "thực hiện giải ngân",
+    "registered": "đăng ký",
+    "licensed": "cấp giấy chứng nhận đăng ký đầu tư",
+    "license": "cấp giấy chứng nhận đăng ký đầu tư",
+    "new": "mới",
+    "aid": "hỗ trợ kinh phí",
+    "support": "hỗ trợ",
+    "visit": "thăm làm việc",
+    "valid": "hiệu lực",
+    "tourism": "du lịch",
+    "international": "quốc tế",
+    "people": "người",
     "chairman": "chủ tịch",
 }
 
@@ -102,3 +134,37 @@ def expansions(text: str, english: bool) -> list[str]:
     table = ENGLISH if english else VIETNAMESE
     found = [table[key] for key in table if f" {key} " in folded]
     return list(dict.fromkeys(found))
+
+
+# English names of partner countries (and their adjectives) → the articles' Vietnamese.
+ENGLISH_COUNTRIES: dict[str, str] = {
+    "laos": "Lào",
+    "lao": "Lào",
+    "korea": "Hàn Quốc",
+    "korean": "Hàn Quốc",
+    "japan": "Nhật Bản",
+    "japanese": "Nhật Bản",
+    "germany": "Đức",
+    "german": "Đức",
+    "kuwait": "Cô-oét",
+    "kuwaiti": "Cô-oét",
+    "russia": "Nga",
+    "russian": "Nga",
+    "france": "Pháp",
+    "french": "Pháp",
+    "taiwan": "Đài Loan",
+    "taiwanese": "Đài Loan",
+    "china": "Trung Quốc",
+    "chinese": "Trung Quốc",
+    "thailand": "Thái Lan",
+    "thai": "Thái Lan",
+}
+
+
+def english_country(name: str) -> str | None:
+    """The Vietnamese name of the country an English name refers to ("South Korean" →
+    "Hàn Quốc"), if any."""
+    for word in re.findall(r"[a-z]+", name.lower()):
+        if word in ENGLISH_COUNTRIES:
+            return ENGLISH_COUNTRIES[word]
+    return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
+from assistant.text.places import FOREIGN_NAMES, VIETNAM_PROVINCES, place_key
 from assistant.text.vietnamese import (
     fold,
     has_diacritics,
@@ -75,6 +76,8 @@ _LIST_CUES = (
     "list",
     "what are",
 )
+# Asking for a cause ("vì sao", "nguyên nhân"): a clause that gives one is preferred.
+_REASON_CUES = ("vi sao", "tai sao", "nguyen nhan", "ly do", "vi dau", "do dau", "why")
 _BROAD_CUES = (
     "tom tat",
     "tong quan",
@@ -109,13 +112,22 @@ class Question:
     wants_list: bool
     broad: bool
     wants_person: bool = False
+    wants_reason: bool = False
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
 
 
 # The fields that say what kind of answer is wanted (as opposed to what it is about).
-KIND_FIELDS = ("wants_number", "wants_date", "wants_list", "broad", "wants_person", "events")
+KIND_FIELDS = (
+    "wants_number",
+    "wants_date",
+    "wants_list",
+    "broad",
+    "wants_person",
+    "wants_reason",
+    "events",
+)
 
 
 def asks_a_kind(q: Question) -> bool:
@@ -153,8 +165,9 @@ def clean_question(raw: str, max_chars: int) -> str:
 
 
 def is_english(text: str) -> bool:
-    """An ASCII question made mostly of English function words (no Vietnamese marks)."""
-    if has_diacritics(text):
+    """A question made mostly of English function words. Vietnamese marks are allowed
+    only inside capitalised names ("… with Bắc Thủy province?")."""
+    if any(has_diacritics(w) for w in text.split() if not w[:1].isupper()):
         return False
     words = re.findall(r"[a-zA-Z]+", text.lower())
     if not words:
@@ -170,9 +183,12 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
 
 def _asks_how_many(text: str) -> bool:
     """ "mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
-    written, or as "may" only in a question typed without any diacritics."""
+    written, or as "may" only in a question typed without any diacritics. A question
+    that opens with "số" / "tổng số" / "số lượng" ("số lao động … năm 2021") asks for a
+    count too (as written: folded, "số" is also "sở", a department)."""
     words = re.findall(r"\w+", text.lower())
-    return "mấy" in words or (not has_diacritics(text) and "may" in words)
+    opens_with_count = words[:1] == ["số"] or words[:2] in (["tổng", "số"], ["số", "lượng"])
+    return "mấy" in words or (not has_diacritics(text) and "may" in words) or opens_with_count
 
 
 def events_in(text: str) -> tuple[str, ...]:
@@ -181,19 +197,45 @@ def events_in(text: str) -> tuple[str, ...]:
     return tuple(e for e in EVENT_WORDS if f" {e} " in padded)
 
 
+def _english_name(run: str) -> str:
+    """A name of an English question without the capitalised question word before it
+    ("Which German" → "German")."""
+    words = run.split()
+    while words and words[0].lower() in _ENGLISH_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
+    english = is_english(text)
+    names = [part for name in name_runs(text) for part in split_at_place(name)]
+    if english:
+        names = [n for n in map(_english_name, names) if n]
     return Question(
         text=text,
         folded=folded,
-        english=is_english(text),
+        english=english,
         wants_number=_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text),
         wants_date=_has_cue(folded, _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=_has_cue(folded, _PERSON_CUES),
+        wants_reason=_has_cue(folded, _REASON_CUES),
         events=events_in(text),
         numbers=numbers,
-        names=name_runs(text),
+        names=names,
     )
+
+
+def split_at_place(name: str) -> list[str]:
+    """A capitalised run that starts with a place and goes on with another name
+    ("Seongnam Lee Dong-hwan": a city, then its deputy mayor) is two names; the article
+    writes them apart ("thành phố Seongnam … ông Lee Dong-hwan")."""
+    words = name.split()
+    for cut in range(len(words) - 1, 0, -1):
+        key = place_key(" ".join(words[:cut]))
+        if key in FOREIGN_NAMES or key in VIETNAM_PROVINCES:
+            return [" ".join(words[:cut]), " ".join(words[cut:])]
+    return [name]

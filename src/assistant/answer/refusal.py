@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant.answer.lexicon import english_country
 from assistant.answer.question import Question
-from assistant.text.places import VIETNAM_PROVINCES, place_key
+from assistant.text.places import COUNTRIES, VIETNAM_PROVINCES, place_key
 from assistant.text.vietnamese import lexical_terms, raw_tokens
 
 # Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
@@ -46,13 +47,17 @@ class Requirement:
         passage: frozenset[str],
         title: frozenset[str],
         topical: Callable[[str], bool],
+        clause: frozenset[str] | None = None,
     ) -> bool:
         """``topical(term)``: does the sentence's own article mention the term often
-        enough for it to be the article's topic (see ``Tuning.topical_mentions``)?"""
+        enough for it to be the article's topic (see ``Tuning.topical_mentions``)?
+        ``clause``: the quoted clause's own terms, where the measure must be ("…xuất
+        khẩu đạt X; nhập khẩu đạt Y": only the second clause answers for imports);
+        the whole sentence when not given."""
         return (
             all(t in passage for t in self.figures)
             and all(t in sentence or t in title or topical(t) for t in self.names)
-            and all(t in sentence for t in self.measure)
+            and all(t in (sentence if clause is None else clause) for t in self.measure)
         )
 
     @property
@@ -84,18 +89,42 @@ def requirements(
         if folded:
             figures[folded[0]] = token
     places = set(place_keys)
-    for name in question.names:
-        if place_key(name) in places or place_key(name) in VIETNAM_PROVINCES:
-            continue
+    partners = [n for n in question.names if place_key(n) not in places | VIETNAM_PROVINCES.keys()]
+    for name in partners:
+        if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
+            continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
         folded = lexical_terms(name)[1]
         words = len(raw_tokens(name))
         keys = folded[words:] if words > 1 else folded[:1]
         if not keys:
             continue
         if question.english and min(known(keys).values()) == 0:
-            continue  # an English word ("German"), not a name the articles spell
+            # an English word the articles never spell: its country, if it names one
+            # ("South Korean city" → Hàn Quốc), must be there in Vietnamese
+            country = english_country(name)
+            if country:
+                folded = lexical_terms(country)[1]
+                words = len(raw_tokens(country))
+                names.update({k: name for k in (folded[words:] if words > 1 else folded[:1])})
+            continue
         names.update({key: name for key in keys})
     return Requirement(figures, names, measure)
+
+
+def _qualifies(text: str, country: str, names: list[str]) -> bool:
+    """Does the country follow another of the names within a few words ("Savanh bên
+    Lào", "Seongnam (Hàn Quốc)")?"""
+    at = text.find(country)
+    for other in names:
+        end = text.find(other) + len(other)
+        if (
+            other != country
+            and place_key(other) not in COUNTRIES
+            and 0 < end <= at
+            and len(text[end:at].split()) <= 2
+        ):
+            return True
+    return False
 
 
 def missing_message(missing: list[str]) -> str:

@@ -36,6 +36,25 @@ _LATEST = re.compile(
     r"\b(?:moi nhat|gan day nhat|gan nhat|gan day|hien nay|hien tai|hien gio|cap nhat|"
     r"latest|most recent|currently|now)\b"
 )
+# The wording of "latest" itself, which no article repeats: left out of word coverage.
+_RECENCY_WORDING = tuple(
+    phrase.split()
+    for phrase in (
+        "theo so lieu",
+        "so lieu",
+        "moi nhat",
+        "gan day nhat",
+        "gan nhat",
+        "gan day",
+        "hien nay",
+        "hien tai",
+        "cap nhat",
+        "duoc bao cao",
+        "duoc cong bo",
+        "latest",
+        "most recent",
+    )
+)
 _ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|nationwide|whole country|all of vietnam)")
 
 # Measures that look alike but must not answer each other. Each entry: the folded words
@@ -53,6 +72,9 @@ _MEASURE_TERMS = {
     "export": ("xuat_khau",),
 }
 _TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
+# Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
+# exports nor imports.
+_TOTAL_TRADE_WRITTEN = re.compile(r"xuat\s*(?:,|va|-|–)?\s*nhap\s+khau")
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,27 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
     )
 
 
+def without_recency(text: str) -> str:
+    """The question without its "mới nhất" wording ("Số liệu kiều hối mới nhất là bao
+    nhiêu?" → "kiều hối … là bao nhiêu?"): the newest article says "năm 2025", not
+    "mới nhất", and those words would only dilute the ones it does share."""
+    words = text.split()
+    folded = [fold(w).strip(",.?!") for w in words]
+    keep = [True] * len(words)
+    for i in range(len(words)):
+        for phrase in _RECENCY_WORDING:
+            if folded[i : i + len(phrase)] == phrase:
+                keep[i : i + len(phrase)] = [False] * len(phrase)
+    return " ".join(w for w, k in zip(words, keep, strict=True) if k)
+
+
+def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
+    """Does the clause state the asked measure itself, not total trade ("xuất, nhập
+    khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither imports nor exports)?"""
+    folded = _TOTAL_TRADE_WRITTEN.sub(" ", fold(clause))
+    return all(term.replace("_", " ") in folded for term in measure_terms)
+
+
 def _asked_periods(text: str) -> list[Period]:
     """The periods a question asks about: not a year it compares with ("so với năm
     2021, … năm 2022 tăng bao nhiêu?" asks about 2022)."""
@@ -142,11 +185,21 @@ def own_periods(text: str) -> list[Period]:
     return [p for p in periods_in(text) if not (p[0] == p[1] and p[0] in compared)]
 
 
-def period_covered(scope: QuestionScope, article: ArticleScope | None, sentence: str) -> bool:
+def period_covered(
+    scope: QuestionScope,
+    article: ArticleScope | None,
+    sentence: str,
+    earlier: Sequence[str] = (),
+) -> bool:
     """Is every asked period the sentence's own? A sentence that states years of its own
-    is about those; one that states none ("Trong năm, tỉnh …") is about its article's
-    period."""
+    is about those; one that states none is about the year last stated before it in its
+    paragraph (``earlier``: those sentences, nearest first), else about its article's
+    period ("Trong năm, tỉnh …")."""
     stated = own_periods(sentence)
+    for before in earlier:
+        if stated:
+            break
+        stated = own_periods(before)
     for period in scope.periods:
         if stated:
             if period not in stated:
@@ -189,6 +242,7 @@ def choose_article(
     margin: float,
     correction_margin: float,
     correcting: frozenset[str] = frozenset(),
+    alike: frozenset[str] = frozenset(),
 ) -> ArticleChoice:
     """The article to answer from, given each article's best clause score.
 
@@ -197,7 +251,8 @@ def choose_article(
     asked (or "mới nhất"), the most recent one does. A correction of the asked period
     within ``correction_margin`` wins when it is among ``correcting`` (its clause states
     a figure the article it corrects does not: it corrects, rather than restates, the
-    asked one)."""
+    asked one). ``alike``: articles known to state the same measure as the best one
+    (another year's review of it); they compete whatever their score."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
     top_score, top = ranked[0]
 
@@ -215,7 +270,8 @@ def choose_article(
     close = [
         p
         for score, p in ranked
-        if score >= top_score - margin and not (p.scope and p.scope.correction)
+        if (score >= top_score - margin or p.doc_id in alike)
+        and not (p.scope and p.scope.correction)
     ] or [top]
     if len(close) == 1:
         return ArticleChoice(close[0].doc_id)

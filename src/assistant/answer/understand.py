@@ -74,6 +74,11 @@ class QuestionUnderstanding:
             q = with_kind_of(q, own)
         if not q.english and rewrite.query == rewrite.query.lower():
             q.names = names_in_lowercase(rewrite.query, self.index.known_names)
+            own.names = names_in_lowercase(rewrite.focus, self.index.known_names)
+        if rewrite.rewritten and own.names:
+            # "Còn Mittelsachsen thì sao, …?": a follow-up naming its own partner asks
+            # about that one; the previous question's names only helped find the article
+            q.names = own.names
         places = self.index.place_keys()
         scope = question_scope(rewrite.query, places, self.home_place)
         if rewrite.rewritten and not rewrite.parallel:

@@ -54,6 +54,9 @@ class Tuning(BaseModel):
     figure_bonus: float = Field(0.08, description="Asked for a figure, the clause has one.")
     figure_penalty: float = Field(0.15, description="Asked for a figure, the clause has none.")
     date_bonus: float = Field(0.08, description="Asked for a date, the clause has one.")
+    reason_bonus: float = Field(
+        0.08, description="Asked why, the clause gives a cause (do, vì, nhờ, nguyên nhân…)."
+    )
     date_penalty: float = Field(0.10, description="Asked for a date, the clause has none.")
 
     # --- selection -------------------------------------------------------------------
@@ -74,10 +77,17 @@ class Tuning(BaseModel):
         "within this of the best score (it restates only the corrected figure, so its "
         "wording matches the question less well).",
     )
+    same_measure_similarity: float = Field(
+        0.8,
+        description="Asked for the latest figure, an article whose best clause is this "
+        "close in meaning to the best article's states the same measure (another year's "
+        "review) and competes on recency whatever its score.",
+    )
     topical_mentions: int = Field(
         3,
-        description="A name the article itself mentions this often is its topic and need "
-        "not be repeated in the quoted sentence (per article, never per corpus).",
+        description="A name the article's lead names and its body mentions this often is "
+        "its topic and need not be repeated in the quoted sentence (per article, never per "
+        "corpus).",
     )
 
     # --- refusal ---------------------------------------------------------------------

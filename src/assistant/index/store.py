@@ -511,14 +511,17 @@ class Store:
         return out
 
     def known_names(self, pairs: Sequence[str]) -> set[str]:
-        """The folded word pairs among ``pairs`` that the articles write as a name."""
+        """The folded word pairs among ``pairs`` that the articles mostly write as a name:
+        "Sở Lao động" makes ``so_lao`` a name once, but "số lao động" is far more often
+        written in lower case, and a reader typing "so lao dong" names nothing."""
         if not pairs:
             return set()
         rows = self.conn.execute(
-            f"SELECT folded FROM name_pairs WHERE folded IN ({','.join('?' * len(pairs))})",
+            f"SELECT folded, n FROM name_pairs WHERE folded IN ({','.join('?' * len(pairs))})",
             list(pairs),
-        )
-        return {row[0] for row in rows}
+        ).fetchall()
+        written = self.document_frequencies([folded for folded, _ in rows])
+        return {folded for folded, n in rows if 2 * n >= written.get(folded, 0)}
 
     def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
         """For each folded term, the written forms the articles use and in how many

@@ -41,6 +41,29 @@ _QUESTION_WORDS = {
     "nhieu": "nhiêu",
     "tinh": "tỉnh",
 }
+# Question phrases, written the one way they are meant: the syllables alone are ambiguous
+# and the articles' frequent words would win ("bao nhieu tien" is not "bảo nhiều tiến").
+_QUESTION_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(fold(phrase).split()): tuple(phrase.split())
+    for phrase in (
+        "bao nhiêu tiền",
+        "bao nhiêu",
+        "bao lâu",
+        "bao giờ",
+        "khi nào",
+        "ở đâu",
+        "như thế nào",
+        "thế nào",
+        "ra sao",
+        "vì sao",
+        "tại sao",
+        "là gì",
+        "là ai",
+        "năm nào",
+        "ngày nào",
+        "những gì",
+    )
+}
 _QUESTION_WEIGHT = math.log1p(20)
 _PAIR_WEIGHT = 3.0  # a pair the articles use says more than two frequent syllables
 
@@ -85,6 +108,18 @@ def _best_forms(
     return max(best.values(), key=lambda item: item[0])[1]
 
 
+def _pin_question_phrases(keys: list[str], fixed: list[str | None]) -> None:
+    """Fix the written form of every question phrase among ``keys`` (longest first)."""
+    i = 0
+    while i < len(keys):
+        for folded, written in sorted(_QUESTION_PHRASES.items(), key=lambda kv: -len(kv[0])):
+            if tuple(keys[i : i + len(folded)]) == folded:
+                fixed[i : i + len(folded)] = list(written)
+                i += len(folded) - 1
+                break
+        i += 1
+
+
 def restore_diacritics(query: str, forms: FormsLookup) -> str:
     """The query with diacritics restored where the articles make them clear; the query
     unchanged when it already has diacritics."""
@@ -102,6 +137,7 @@ def restore_diacritics(query: str, forms: FormsLookup) -> str:
         for form in telex
     ]
     keys = [fold(f) if f else fold(t) for f, t in zip(fixed, typed, strict=True)]
+    _pin_question_phrases(keys, fixed)
     chosen = _best_forms(keys, [f or t for f, t in zip(fixed, typed, strict=True)], forms, fixed)
     pieces, cursor = [], 0
     for match, written in zip(matches, chosen, strict=True):

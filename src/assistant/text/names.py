@@ -20,6 +20,12 @@ _GENERIC_FIRST = frozenset(
     "thỏa quan công chủ ban bộ sở hợp".split()
 )
 _NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
+# Words of titles written with capitals ("Phó Chủ tịch", "Thị trưởng", "Tổng Lãnh sự"): a
+# run made only of them is a role, not a name the answer must repeat.
+_TITLE_WORDS = frozenset(
+    "phó chủ tịch nhiệm thị trưởng bí thư giám đốc tổng lãnh sự đại sứ tỉnh ủy uỷ viên "
+    "thủ tướng bộ thứ".split()
+)
 
 
 def name_runs(text: str) -> list[str]:
@@ -53,7 +59,11 @@ def name_runs(text: str) -> list[str]:
             run = []
     if run:
         names.append(" ".join(run))
-    return names
+    return [name for name in names if not _is_title(name)]
+
+
+def _is_title(run: str) -> bool:
+    return all(word.lower() in _TITLE_WORDS for word in run.split())
 
 
 def name_pairs(text: str) -> set[str]:

@@ -105,6 +105,37 @@ FOREIGN_NAMES = frozenset(
     )
 )
 
+# Countries among them: after a partner's own name ("tỉnh Savanh bên Lào", "Seongnam
+# (Hàn Quốc)") a country only says where the partner is.
+COUNTRIES = frozenset(
+    fold(name)
+    for name in (
+        "Lào",
+        "Hàn Quốc",
+        "Nhật Bản",
+        "Đức",
+        "CHLB Đức",
+        "Kuwait",
+        "Cô-oét",
+        "Nga",
+        "Liên bang Nga",
+        "Trung Quốc",
+        "Thái Lan",
+        "Campuchia",
+        "Pháp",
+        "Hoa Kỳ",
+        "Mỹ",
+        "Anh",
+        "Singapore",
+        "Đài Loan",
+        "Úc",
+        "Australia",
+        "Ấn Độ",
+        "Cuba",
+        "Belarus",
+    )
+)
+
 # Wording that makes a piece national ("cả nước thu hút …", "Bộ Ngoại giao tổ chức …").
 _NATIONAL_CUES = (
     "ca nuoc",
