@@ -4,8 +4,11 @@ state the same measure. Pure functions: no model."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.answer.scope import (
     choose_article,
+    part_of_year,
     period_covered,
     question_scope,
     states_measure,
@@ -172,3 +175,16 @@ def test_total_trade_is_neither_imports_nor_exports() -> None:
         "kim ngạch xuất nhập khẩu qua cửa khẩu đạt 61,8 triệu USD", ["nhap_khau"]
     )
     assert not states_measure("tổng kim ngạch xuất, nhập khẩu đạt 74,36 triệu USD", ["xuat_khau"])
+
+
+def test_the_half_year_review_answers_the_half_year_and_the_yearly_one_the_year() -> None:
+    assert part_of_year("6 thang dau nam 2025 ky bao nhieu") == "6 thang"
+    assert part_of_year("Quý II năm 2024") == "quy 2"
+    assert part_of_year("Kết quả 12 tháng năm 2024") is None
+    half = replace(_passage("half", "2025-07-15", [(2025, 2025)]), title="6 tháng đầu năm 2025")
+    year = replace(_passage("year", "2026-01-06", [(2025, 2025)]), title="Năm 2025: đối ngoại")
+    ranked = [(0.9, half), (0.85, year)]
+    asked_half = question_scope("6 tháng đầu năm 2025 ký bao nhiêu thỏa thuận?", set(), HOME)
+    assert choose_article(asked_half, ranked, 0.12, 0.3).doc_id == "half"
+    asked_year = question_scope("Năm 2025 ký bao nhiêu thỏa thuận?", set(), HOME)
+    assert choose_article(asked_year, ranked, 0.12, 0.3).doc_id == "year"

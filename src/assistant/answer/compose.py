@@ -198,11 +198,18 @@ class ExtractiveComposer:
         asked, own = (
             (without_recency(query), without_recency(focus)) if scope.latest else (query, focus)
         )
-        weights = query_weights(asked, own, reference_frequencies, reference_chunks(), tuning)
+        # the asked place is settled by scoping, and its articles say "tỉnh", not its name
+        place = {t for name in scope.place_names for t in lexical_terms(name)[1]}
+        weights = _without(
+            query_weights(asked, own, reference_frequencies, reference_chunks(), tuning), place
+        )
         # the question in the articles' words: a clause may cover either wording
         expanded = " ".join([asked, *expansions])
         alternative = (
-            query_weights(expanded, own, reference_frequencies, reference_chunks(), tuning)
+            _without(
+                query_weights(expanded, own, reference_frequencies, reference_chunks(), tuning),
+                place,
+            )
             if expansions
             else None
         )
@@ -315,6 +322,12 @@ class ExtractiveComposer:
             best.score >= self.tuning.refusal_threshold
             and best.coverage >= self.tuning.min_coverage
         ) or best.similarity >= self.tuning.similarity_alone
+
+
+def _without(weights: dict[str, float], terms: set[str]) -> dict[str, float]:
+    """The weights without ``terms``, unless nothing would be left."""
+    kept = {t: w for t, w in weights.items() if t not in terms}
+    return kept or weights
 
 
 def _alike(

@@ -55,6 +55,27 @@ _RECENCY_WORDING = tuple(
         "most recent",
     )
 )
+# A part of a year ("6 tháng đầu năm", "9 tháng", "quý I", "nửa đầu năm"): the half-year
+# review and the yearly one state the same measure for the same year.
+_PART_OF_YEAR = re.compile(
+    r"\b(?:(\d{1,2}) thang(?! \d)|quy (i{1,3}|iv|[1-4])\b|(nua dau) nam|first (half|quarter))"
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def part_of_year(text: str) -> str | None:
+    """The part of a year a text names, normalised ("6 thang", "quy 1"), or None."""
+    match = _PART_OF_YEAR.search(fold(text))
+    if not match:
+        return None
+    months, quarter, half, english = match.groups()
+    if months:
+        return None if months == "12" else f"{months} thang"
+    if quarter:
+        return f"quy {_ROMAN.get(quarter, quarter)}"
+    return "6 thang" if half or english == "half" else "quy 1"
+
+
 _ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|nationwide|whole country|all of vietnam)")
 
 # Measures that look alike but must not answer each other. Each entry: the folded words
@@ -87,6 +108,7 @@ class QuestionScope:
     periods: tuple[Period, ...] = ()
     latest: bool = False
     measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
+    part: str | None = None  # part of a year asked for ("6 thang", "quy 1"), folded
 
     @property
     def wants_recent(self) -> bool:
@@ -105,6 +127,7 @@ class QuestionScope:
             "periods": [list(p) for p in self.periods],
             "latest": self.latest,
             "measure": list(self.measure_terms),
+            "part_of_year": self.part,
         }
 
 
@@ -136,6 +159,7 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
         periods=tuple(_asked_periods(text)),
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(folded),
+        part=part_of_year(text),
     )
 
 
@@ -273,6 +297,10 @@ def choose_article(
         if (score >= top_score - margin or p.doc_id in alike)
         and not (p.scope and p.scope.correction)
     ] or [top]
+    # the half-year review answers "6 tháng đầu năm", the yearly one a question naming
+    # no part of the year
+    same_part = [p for p in close if part_of_year(p.title) == scope.part]
+    close = same_part or close
     if len(close) == 1:
         return ArticleChoice(close[0].doc_id)
     if scope.periods and not scope.latest:
