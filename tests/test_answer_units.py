@@ -267,3 +267,9 @@ def test_an_english_country_is_required_in_vietnamese() -> None:
     q = analyse("How many workers from Thanh Hoa went to work in South Korea in 2023?")
     need = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 0))
     assert set(need.names) == {"han_quoc"}
+
+
+def test_a_list_after_a_colon_stays_one_quote() -> None:
+    text = "Hai bên hợp tác trong 3 lĩnh vực: nông nghiệp; du lịch; giáo dục. Năm sau ký tiếp."
+    texts = [seg.text for seg in segments_of([_passage(text)])]
+    assert texts[0] == "Hai bên hợp tác trong 3 lĩnh vực: nông nghiệp; du lịch; giáo dục."

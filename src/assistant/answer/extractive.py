@@ -105,6 +105,8 @@ def _passage_segments(passage: Passage) -> list[Segment]:
         for brk in _CLAUSE_BREAK.finditer(text, s_start, s_end):
             if text.count("(", s_start, brk.start()) > text.count(")", s_start, brk.start()):
                 continue  # a ';' inside brackets separates list items, not facts
+            if ":" in text[s_start : brk.start()]:
+                continue  # so does one after a colon ("5 lĩnh vực: …; …; …")
             pieces.append((cursor, brk.start()))
             cursor = brk.end()
         pieces.append((cursor, s_end))
