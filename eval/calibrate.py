@@ -84,6 +84,16 @@ def main() -> None:
     for row in [g for g in grid if g[4] >= 0.98][:5]:
         print("  {:.3f}  {:.2f}  {:.2f}  {:.2f}  {:.2f}".format(*row))
     current = base.tuning
+    # the landscape around the current English setting, without the similarity-alone
+    # rule: a plateau is worth moving to, a lone spike is noise
+    english_now = min({g[3] for g in grid}, key=lambda e: abs(e - current.english_min_similarity))
+    table = {(g[1], g[2]): g[0] for g in grid if g[4] >= 0.98 and g[3] == english_now}
+    thresholds = sorted({t for t, _ in table})
+    coverages = sorted({c for _, c in table})
+    print("accuracy by refusal_threshold (rows) and min_coverage (columns):")
+    print("       " + " ".join(f"{c:5.2f}" for c in coverages))
+    for t in thresholds:
+        print(f"  {t:.2f} " + " ".join(f"{table[(t, c)]:5.3f}" for c in coverages))
     print(
         "current:",
         current.refusal_threshold,
