@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.extractive import has_asked_kind, score_segments, segments_of, select
-from assistant.answer.kinds import asked_subject, asked_unit, states_unit
+from assistant.answer.kinds import asked_subject, asked_unit, holds_the_role, states_unit
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import rewrite_followup
@@ -273,3 +273,11 @@ def test_a_list_after_a_colon_stays_one_quote() -> None:
     text = "Hai bên hợp tác trong 3 lĩnh vực: nông nghiệp; du lịch; giáo dục. Năm sau ký tiếp."
     texts = [seg.text for seg in segments_of([_passage(text)])]
     assert texts[0] == "Hai bên hợp tác trong 3 lĩnh vực: nông nghiệp; du lịch; giáo dục."
+
+
+def test_a_role_question_wants_the_role_not_its_deputy() -> None:
+    question = "Chủ tịch UBND tỉnh là ai?"
+    assert not holds_the_role("ông Kim Dong-hyun, Phó Thị trưởng thành phố Seongnam", question)
+    assert not holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", question)
+    assert holds_the_role("ông Đỗ Minh Tuấn, Chủ tịch UBND tỉnh", question)
+    assert holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", "Phó Chủ tịch là ai?")

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.answer.kinds import (
     asked_unit,
     asks_for_a_role,
+    holds_the_role,
     names_a_person,
     names_someone,
     states_unit,
@@ -283,7 +284,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     if not question.wants_person:
         return True
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
-        return names_a_person(seg.text)
+        return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
 
 

@@ -149,6 +149,49 @@ _ROLES = re.compile(
 )
 
 
+# The role a question asks the holder of → how an article writes it (folded).
+_ROLE_FORMS: dict[str, tuple[str, ...]] = {
+    "chu tich": ("chu tich",),
+    "bi thu": ("bi thu",),
+    "giam doc": ("giam doc",),
+    "tinh truong": ("tinh truong",),
+    "thi truong": ("thi truong",),
+    "thong doc": ("thong doc", "tinh truong"),
+    "dai su": ("dai su",),
+    "bo truong": ("bo truong",),
+    "thu truong": ("thu truong",),
+    "truong doan": ("truong doan", "dan dau"),
+    "hieu truong": ("hieu truong",),
+    "governor": ("tinh truong", "thong doc"),
+    "chairman": ("chu tich",),
+    "president": ("chu tich",),
+    "secretary": ("bi thu",),
+    "director": ("giam doc",),
+    "mayor": ("thi truong",),
+    "ambassador": ("dai su",),
+    "minister": ("bo truong",),
+    "leader": ("truong doan", "dan dau"),
+    "head": ("truong doan", "dan dau"),
+}
+_DEPUTY = re.compile(r"\b(?:pho|deputy|vice)\b")
+
+
+def holds_the_role(clause: str, question: str) -> bool:
+    """Does the clause name the asked role itself ("Chủ tịch UBND tỉnh"), not its deputy
+    ("Phó Chủ tịch"), unless the question asks for the deputy?"""
+    asked = _ROLES.search(fold(question))
+    forms = _ROLE_FORMS.get(asked.group(0)) if asked else None
+    if not forms:
+        return True
+    deputy = bool(_DEPUTY.search(fold(question)))
+    folded = fold(clause)
+    for form in forms:
+        for match in re.finditer(rf"\b{form}\b", folded):
+            if deputy or not folded[: match.start()].endswith("pho "):
+                return True
+    return False
+
+
 def asks_for_a_role(question: str) -> bool:
     """Does an "ai" question ask for the holder of a role ("Chủ tịch … là ai")?"""
     return bool(_ROLES.search(fold(question)))
