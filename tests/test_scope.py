@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from assistant.answer.scope import (
     choose_article,
+    own_periods,
     part_of_year,
     period_covered,
     question_scope,
@@ -188,3 +189,8 @@ def test_the_half_year_review_answers_the_half_year_and_the_yearly_one_the_year(
     assert choose_article(asked_half, ranked, 0.12, 0.3).doc_id == "half"
     asked_year = question_scope("Năm 2025 ký bao nhiêu thỏa thuận?", set(), HOME)
     assert choose_article(asked_year, ranked, 0.12, 0.3).doc_id == "year"
+
+
+def test_a_year_compared_with_several_words_after_so_voi_is_not_the_clauses_own() -> None:
+    sentence = "năng suất tăng 1,2 tạ/ha so với vụ chiêm xuân năm 2023; sản lượng đạt 752.780 tấn."
+    assert own_periods(sentence) == []

@@ -248,8 +248,10 @@ class ExtractiveComposer:
             margin,
             tuning.correction_margin,
             self._correcting(by_article),
+            # the newest, or the one of the asked part of the year ("6 tháng đầu năm"),
+            # among the articles stating the same measure
             _alike(by_article, vectors, tuning.same_measure_similarity)
-            if scope.latest
+            if scope.latest or scope.part
             else frozenset(),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]

@@ -64,6 +64,8 @@ def asked_unit(question: str) -> tuple[str, ...]:
 
 # "X là / đạt / chiếm bao nhiêu?": X, the question's subject, is the measure asked for.
 _SUBJECT_ASKED = re.compile(r"\b(?:la|dat|duoc|khoang|chiem)\s+(?:bao nhieu|may)\b")
+# "… có X bao nhiêu?": X is the measure ("có tổng mức đầu tư bao nhiêu").
+_HAS_HOW_MANY = re.compile(r"\bcó\s+((?:\w+\s+){1,4}?)bao nhiêu\s*\??\s*$", re.IGNORECASE)
 # Words that open a subject without saying which measure ("Tổng giá trị xuất khẩu").
 _GENERIC_OPENINGS = ("tong gia tri", "tong so", "so luong", "con so", "tong", "so", "luong")
 _GENERIC_OPENINGS += ("gia tri", "muc")
@@ -95,18 +97,23 @@ def asked_subject(question: str) -> dict[str, str]:
     if comma and re.search(r"\d", head):
         text = rest.strip()
     text = _LEADING_TIME.sub("", text)
+    having = _HAS_HOW_MANY.search(text)
+    if having:  # "Dự án … có tổng mức đầu tư bao nhiêu?": the words between
+        text = having.group(1) + " là bao nhiêu"
     if not _SUBJECT_ASKED.search(fold(text)):
         return {}
     words = re.findall(r"[\w-]+", text)
     if len(words) >= 2 and words[0][:1].isupper() and words[1][:1].isupper():
         return {}  # a name: "Thanh Hóa …", "Hủa Phăn …"
     folded = [fold(w) for w in words]
-    i = 0
-    for opening in _GENERIC_OPENINGS:
-        parts = opening.split()
-        if folded[: len(parts)] == parts:
-            i = len(parts)
-            break
+    i, skipped = 0, True
+    while skipped:  # "Tổng mức đầu tư": neither "tổng" nor "mức" names the measure
+        skipped = False
+        for opening in _GENERIC_OPENINGS:
+            parts = opening.split()
+            if folded[i : i + len(parts)] == parts:
+                i, skipped = i + len(parts), True
+                break
     if i >= len(words) or _function(words[i]) or not words[i].isalpha():
         return {}
     if words[i][:1].isupper() and i > 0:

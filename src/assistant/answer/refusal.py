@@ -89,7 +89,12 @@ def requirements(
         if folded:
             figures[folded[0]] = token
     places = set(place_keys)
-    partners = [n for n in question.names if place_key(n) not in places | VIETNAM_PROVINCES.keys()]
+    # "xứ Thanh" is the province's byname: "Thanh" alone is no partner
+    partners = [
+        n
+        for n in question.names
+        if not {place_key(n), place_key(f"xứ {n}")} & (places | VIETNAM_PROVINCES.keys())
+    ]
     for name in partners:
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is

@@ -199,7 +199,10 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
     return ()
 
 
-_COMPARED = re.compile(r"(?:so với|cùng kỳ|hơn)\s+(?:cùng kỳ\s+)?(?:năm\s+)?(\d{4})", re.IGNORECASE)
+# A year compared with: "so với năm 2022", "so với vụ chiêm xuân năm 2023", "cùng kỳ 2022".
+_COMPARED = re.compile(
+    r"(?:so với|cùng kỳ|hơn)\s+(?:[^\d,.;:]{0,30}?\s)?(?:năm\s+)?(\d{4})", re.IGNORECASE
+)
 
 
 def own_periods(text: str) -> list[Period]:

@@ -17,7 +17,7 @@ from assistant.text.vietnamese import TOKEN_PATTERN, fold, is_numberlike, lexica
 _GENERIC_FIRST = frozenset(
     "tỉnh thành huyện xã nước quỹ tổ tổng năm giai trong ngoài hai các những ai có bao "
     "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
-    "thỏa quan công chủ ban bộ sở hợp".split()
+    "thỏa quan công chủ ban bộ sở hợp trận vụ đợt lễ giải đoàn chương dự".split()
 )
 _NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
 # Words of titles written with capitals ("Phó Chủ tịch", "Thị trưởng", "Tổng Lãnh sự"): a
