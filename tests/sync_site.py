@@ -16,11 +16,12 @@ like a well-configured portal; every request is logged for the tests to inspect.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -242,7 +243,8 @@ class FixtureSite:
     """The portal: pages by path, served on 127.0.0.1 (and ``localhost``) on a free port."""
 
     def __init__(self, articles: list[Article] | None = None, *, slow_s: float = 2.0) -> None:
-        self.articles = list(ARTICLES if articles is None else articles)
+        # copies: a test that edits an article must not change the next test's site
+        self.articles = [replace(a, paragraphs=list(a.paragraphs)) for a in (articles or ARTICLES)]
         self.pages: dict[str, Page] = {}
         self.requests: list[dict[str, str]] = []
         self.sent_bytes: dict[str, int] = {}
@@ -338,7 +340,9 @@ class FixtureSite:
         self.pages["/tin/cham.html"] = Page(b"<html><body>late</body></html>", delay_s=self.slow_s)
         self.pages["/tin/vong-lap-a.html"] = Page(status=302, location="/tin/vong-lap-b.html")
         self.pages["/tin/vong-lap-b.html"] = Page(status=302, location="/tin/vong-lap-a.html")
-        self.pages["/tai-lieu/bao-cao.pdf"] = Page(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf")
+        self.pages["/tai-lieu/bao-cao.pdf"] = Page(
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf"
+        )
         self.pages["/tin/rat-lon.html"] = Page(stream_bytes=BIG_BYTES)
         self.pages["/tin/rat-lon-khong-do-dai.html"] = Page(stream_bytes=BIG_BYTES, undeclared=True)
         self.pages["/private/noi-bo.html"] = Page(b"<html><body>internal</body></html>")
@@ -401,10 +405,9 @@ def _handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            try:
+            # the client may give up (timeout, size cap): as a real server, carry on
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._get()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeout, size cap): as a real server, carry on
 
         def _get(self) -> None:
             path = self.path

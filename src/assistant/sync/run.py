@@ -201,7 +201,8 @@ def _plan(
             for message in listing.errors:
                 logger.error("Source %s: %s", root, message)
         for link, lastmod in listing.links.items():
-            listed.setdefault(link, (root, lastmod))
+            first_root, known_lastmod = listed.get(link, (root, None))
+            listed[link] = (first_root, max(lastmod or "", known_lastmod or "") or None)
     known = state.pages(roots)
     now = clock()
     tasks: list[_Task] = []
