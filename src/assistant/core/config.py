@@ -7,6 +7,7 @@ Every field can be overridden by an environment variable named ``ASSISTANT_<FIEL
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -159,6 +160,19 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"ASSISTANT_TRUSTED_PROXIES entry {item!r} is not an IP address or a "
+                    "network such as 10.0.0.0/8"
+                ) from None
         return value
 
     @field_validator("key_rates", mode="before")
