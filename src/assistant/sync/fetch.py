@@ -106,6 +106,8 @@ class Fetched:
         match = _CHARSET_RE.search(self.content_type) or _META_CHARSET_RE.search(body[:2048])
         encoding = match[1] if match else "utf-8"
         encoding = encoding.decode("ascii") if isinstance(encoding, bytes) else encoding
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            encoding = "utf-8-sig"  # a byte-order mark would hide "<?xml" or "<rss"
         try:
             return body.decode(encoding, errors="replace")
         except LookupError:

@@ -203,7 +203,7 @@ def _plan(
         for link, lastmod in listing.links.items():
             first_root, known_lastmod = listed.get(link, (root, None))
             listed[link] = (first_root, max(lastmod or "", known_lastmod or "") or None)
-    known = state.pages(roots)
+    known = state.pages()  # a page may have been found through another source before
     now = clock()
     tasks: list[_Task] = []
     new: list[tuple[str | None, _Task]] = []
@@ -218,7 +218,7 @@ def _plan(
             tasks.append(_Task(url, root, page))
         else:
             reports[root].unchanged += 1
-    for url, page in known.items():  # known pages no source lists any more
+    for url, page in known.items():  # this sync's known pages no source lists any more
         if url not in listed and page.root in reports:
             if _due(page, None, settings.sync_recheck_s, now):
                 tasks.append(_Task(url, page.root, page))

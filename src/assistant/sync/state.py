@@ -197,16 +197,10 @@ class SyncState:
         "gone, error"
     )
 
-    def pages(self, roots: Iterable[str] | None = None) -> dict[str, PageState]:
+    def pages(self) -> dict[str, PageState]:
+        """Every known article URL."""
         with self._lock:
-            if roots is None:
-                rows = self._conn.execute(f"SELECT {self._PAGE_COLUMNS} FROM pages").fetchall()
-            else:
-                wanted = list(roots)
-                marks = ",".join("?" * len(wanted))
-                rows = self._conn.execute(
-                    f"SELECT {self._PAGE_COLUMNS} FROM pages WHERE root IN ({marks})", wanted
-                ).fetchall()
+            rows = self._conn.execute(f"SELECT {self._PAGE_COLUMNS} FROM pages").fetchall()
         return {row[0]: PageState(*row) for row in rows}
 
     def save_pages(self, pages: Iterable[PageState]) -> None:
