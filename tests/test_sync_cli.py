@@ -8,10 +8,12 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from sync_site import FixtureSite, generated_articles
 
 from assistant.embed.hashing import HashingEmbedder
 from assistant.index.index import Index
-from assistant.sync.state import STATE_NAME
+from assistant.index.store import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,11 +105,25 @@ def _check_usable(folder: Path) -> int:
     return counts["documents"]
 
 
+def _wait_for_documents(folder: Path, count: int, proc: subprocess.Popen[str]) -> None:
+    """Until the index holds ``count`` documents (or the process ended)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            uri = f"file:{folder / DB_NAME}?mode=ro"
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                if conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= count:
+                    return
+        except sqlite3.Error:
+            pass  # not created yet
+        time.sleep(0.02)
+
+
 @pytest.mark.slow
 def test_kill_9_mid_sync_leaves_a_usable_index(tmp_path: Path) -> None:
     articles = generated_articles(40)
     with FixtureSite(articles) as site:
-        site.article_delay_s = 0.03
+        site.article_delay_s = 0.05
         folder = tmp_path / "index"
         command = [
             sys.executable,
@@ -125,11 +141,11 @@ def test_kill_9_mid_sync_leaves_a_usable_index(tmp_path: Path) -> None:
         for _attempt in range(4):
             proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0.8, 1.6))
+            # kill once this run has committed something, at a random moment after it
+            _wait_for_documents(folder, seen + 1, proc)
+            time.sleep(rng.uniform(0.0, 0.3))
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-            if not (folder / STATE_NAME).exists():
-                continue
             documents = _check_usable(folder)
             assert documents >= seen, "articles committed before the kill were lost"
             seen = documents
