@@ -27,6 +27,7 @@ from assistant.api.metrics import Metrics
 from assistant.core.config import Settings
 from assistant.core.types import Document
 from assistant.ingest.pipeline import Ingestor, IngestSummary
+from assistant.sync.follow import Follower
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class Services:
         self.load_error: str | None = None
         self.started_at = time.time()
         self.write_lock = threading.Lock()  # one writer at a time inside this process
+        self.follower: Follower | None = None
         self._ask_limiter: anyio.CapacityLimiter | None = None
         self._write_limiter: anyio.CapacityLimiter | None = None
 
@@ -77,18 +79,29 @@ class Services:
             chunk_overlap=self.settings.chunk_overlap,
             home_place=self.settings.home_place,
         )
+        if self.follower is not None:
+            self.follower.stop()
+        self.follower = Follower(self.settings, self.ingestor, self.write_lock)
         self.batcher = batcher
         self._owns_batcher = owned
         self.assistant = assistant
         self.load_error = None
 
     def close(self) -> None:
+        if self.follower is not None:
+            self.follower.stop()
         if self.batcher is not None and self._owns_batcher:
             self.batcher.close()
 
     @property
     def ready(self) -> bool:
         return self.assistant is not None
+
+    def require_follower(self) -> Follower:
+        """The sync follower (it writes through the loaded index), or 503 while loading."""
+        self.require_assistant()
+        assert self.follower is not None
+        return self.follower
 
     def require_assistant(self) -> Assistant:
         if self.assistant is None:

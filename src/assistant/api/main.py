@@ -27,8 +27,13 @@ from assistant.api.batching import MicroBatchingEmbedder
 from assistant.api.deps import Services
 from assistant.api.errors import error_response, install_error_handlers
 from assistant.api.metrics import Metrics, ObservationMiddleware
-from assistant.api.ratelimit import BodySizeLimitMiddleware, RateLimitMiddleware, TokenBucketLimiter
-from assistant.api.routes import ask, documents, feedback, health, openai, web
+from assistant.api.ratelimit import (
+    BodySizeLimitMiddleware,
+    ClientIdentity,
+    RateLimitMiddleware,
+    TokenBucketLimiter,
+)
+from assistant.api.routes import ask, documents, feedback, health, openai, sync, web
 from assistant.core.config import Settings, get_settings
 from assistant.index.store import DB_NAME
 
@@ -41,7 +46,8 @@ dẫn `[n]` trỏ tới đoạn văn gốc.
 * **Hỏi đáp**: `POST /api/ask` (JSON) và `POST /api/ask/stream` (Server-Sent Events).
 * **Tương thích OpenAI**: `POST /v1/chat/completions`, `GET /v1/models` — dùng được với
   thư viện `openai` bằng cách đặt `base_url` là `http://<máy chủ>/v1`.
-* **Bài viết**: thêm/cập nhật, liệt kê, xem toàn văn, xóa (`/api/documents`).
+* **Bài viết**: thêm/cập nhật, liệt kê, xem toàn văn, xóa (`/api/documents`); tự động
+  theo dõi RSS/Atom và sitemap của cổng thông tin (`/api/sync`).
 * **Vận hành**: `/api/health`, `/api/ready`, `/api/stats`, `/metrics`.
 
 **Khóa truy cập.** Các thao tác ghi cần tiêu đề `Authorization: Bearer <khóa>` (khóa đặt
@@ -113,6 +119,8 @@ def load_assistant(services: Services) -> None:
         embedder.embed_queries(["khởi động"])  # load the weights now, not at the first question
         index.vectors()
         services.attach(assistant, batcher, owned=True)
+        assert services.follower is not None
+        services.follower.start()  # follow the portal's feeds, when configured
         threading.Thread(target=_warm, args=(assistant,), name="warm", daemon=True).start()
     except Exception as err:
         services.load_error = str(err)
@@ -146,6 +154,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             if services.assistant is None:
                 load = partial(anyio.to_thread.run_sync, abandon_on_cancel=True)
                 group.start_soon(load, load_assistant, services)
+            elif services.follower is not None:
+                services.follower.start()
             try:
                 yield
             finally:
@@ -169,6 +179,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         RateLimitMiddleware,
         limiter=TokenBucketLimiter(settings.rate_limit),
         on_limited=services.metrics.rate_limited.inc,
+        identity=ClientIdentity(settings.api_keys, settings.key_rates, settings.trusted_proxies),
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -181,6 +192,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         )
     app.add_middleware(ObservationMiddleware, metrics=services.metrics)
 
-    for module in (health, ask, openai, documents, feedback, web):
+    for module in (health, ask, openai, documents, sync, feedback, web):
         app.include_router(module.router)
     return app

@@ -61,6 +61,7 @@ _ERROR_TEXT = {
     401: "Thiếu khóa truy cập hoặc sai dạng `Authorization: Bearer <khóa>`.",
     403: "Khóa truy cập không đúng, hoặc chức năng ghi chưa được bật.",
     404: "Không tìm thấy.",
+    409: "Một lượt đồng bộ đang chạy; thử lại khi nó xong.",
     413: "Dữ liệu gửi lên quá lớn.",
     422: "Dữ liệu gửi lên sai cấu trúc.",
     429: "Quá nhiều yêu cầu; xem tiêu đề `Retry-After`.",
@@ -350,6 +351,56 @@ class DocumentPage(BaseModel):
 class Deleted(BaseModel):
     id: str
     deleted: bool
+
+
+# --- following the portal (sync) ---------------------------------------------------------
+
+
+class SyncRequest(BaseModel):
+    """Which sources to sync now; without ``urls``, those of ASSISTANT_SYNC_URLS."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"urls": ["https://baothanhhoa.vn/rss/home.rss"]}]},
+    )
+
+    urls: list[str] | None = Field(
+        None, max_length=100, description="Feed, sitemap (index) or home page URLs."
+    )
+
+
+class SyncSource(BaseModel):
+    """The last sync of one source."""
+
+    url: str
+    finished_at: float = Field(description="Unix time the last sync of it ended.")
+    status: Literal["ok", "failed"]
+    error: str | None = None
+    kind: str = Field("", description="feed, sitemap, sitemapindex or page.")
+    known_articles: int = Field(description="Article URLs remembered from this source.")
+    listed: int
+    new: int
+    updated: int
+    unchanged: int
+    removed: int
+    failed: int
+    skipped: int
+
+
+class SyncStatus(BaseModel):
+    running: bool
+    running_urls: list[str]
+    configured_urls: list[str] = Field(description="ASSISTANT_SYNC_URLS.")
+    interval_s: float = Field(description="ASSISTANT_SYNC_INTERVAL_S (0 = on demand only).")
+    last: dict[str, Any] | None = Field(
+        None, description="The last sync of this process: times, ok, and its summary."
+    )
+    sources: list[SyncSource]
+
+
+class SyncStarted(BaseModel):
+    started: bool
+    urls: list[str]
 
 
 # --- service ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from assistant.core.logging import setup_logging
 
 logger = logging.getLogger("assistant")
 
-_COMMAND_MODULES = ("ingest", "index", "models", "ask", "serve", "eval")
+_COMMAND_MODULES = ("ingest", "sync", "index", "models", "ask", "serve", "eval")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,5 +44,7 @@ def run_serve(args: argparse.Namespace) -> int:
         log_config=None,  # keep the assistant's logging set-up (plain or JSON lines)
         access_log=False,  # the app logs every request itself, with its request id
         timeout_graceful_shutdown=10,
+        # X-Forwarded-For is read by the rate limit, from ASSISTANT_TRUSTED_PROXIES only
+        proxy_headers=False,
     )
     return 0

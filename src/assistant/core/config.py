@@ -7,6 +7,7 @@ Every field can be overridden by an environment variable named ``ASSISTANT_<FIEL
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -95,9 +96,57 @@ class Settings(BaseSettings):
     read_requires_key: bool = False
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     rate_limit: int = Field(60, description="Requests per minute per client; 0 = off.")
+    key_rates: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=dict,
+        description="Requests per minute per API key, `KEY:RATE,KEY:RATE`: a request that "
+        "carries a known key is limited by its key's bucket, not by its address (a portal "
+        "backend asks for all of its readers from one address).",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "is believed; from any other peer the header is ignored.",
+    )
     max_body_bytes: int = 5_000_000
     batch_window_ms: float = Field(5.0, description="Micro-batching window for queries.")
     max_batch_size: int = 32
+
+    # --- following the portal's feeds and sitemaps (assistant sync) --------------------
+    sync_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Feeds, sitemaps or home pages the service follows in the background.",
+    )
+    sync_interval_s: float = Field(
+        900.0, description="Seconds between background syncs of sync_urls; 0 = only on demand."
+    )
+    sync_user_agent: str = Field(
+        "assistant-sync/0.1 (Vietnamese news question answering; follows this site's "
+        "feeds and sitemaps)",
+        description="User-Agent of every sync request; robots.txt rules for it apply.",
+    )
+    sync_timeout_s: float = Field(20.0, description="Connect/read timeout of one request.")
+    sync_retries: int = Field(2, description="Retries of a timed-out or 5xx/429 request.")
+    sync_backoff_s: float = Field(1.0, description="First retry delay, doubled each time.")
+    sync_host_rate: float = Field(
+        2.0,
+        description="Requests per second per host (a robots.txt Crawl-delay can only slow "
+        "it down); 0 = unlimited.",
+    )
+    sync_max_bytes: int = Field(5_000_000, description="Largest page or feed read (bytes).")
+    sync_max_redirects: int = 5
+    sync_workers: int = Field(4, description="Pages fetched and extracted at once.")
+    sync_batch_docs: int = Field(
+        32, description="Articles per index commit (embedding batches across articles)."
+    )
+    sync_recheck_s: float = Field(
+        21_600.0,
+        description="A known article is asked again (conditionally) after this many "
+        "seconds, or sooner when a sitemap's lastmod says it changed; 0 = every sync.",
+    )
+    sync_gone_after: int = Field(
+        2, description="Consecutive syncs an article must answer 404/410 before removal."
+    )
+    sync_max_sitemaps: int = Field(200, description="Sitemaps read per source at most.")
 
     web_dir: Path | None = Field(
         None, description="Folder of the web chat; defaults to the packaged web/."
@@ -106,12 +155,44 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "trusted_proxies", "sync_urls", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"ASSISTANT_TRUSTED_PROXIES entry {item!r} is not an IP address or a "
+                    "network such as 10.0.0.0/8"
+                ) from None
+        return value
+
+    @field_validator("key_rates", mode="before")
+    @classmethod
+    def _split_key_rates(cls, value: Any) -> Any:
+        """``KEY:RATE,KEY:RATE`` (the rate after the last colon) into a mapping."""
+        if not isinstance(value, str):
+            return value
+        rates: dict[str, str] = {}
+        for item in value.split(","):
+            key, sep, rate = item.strip().rpartition(":")
+            if not item.strip():
+                continue
+            if not sep or not key.strip():
+                raise ValueError(
+                    f"ASSISTANT_KEY_RATES entry {item.strip()!r} is not KEY:RATE "
+                    "(requests per minute), e.g. portal-key:600"
+                )
+            rates[key.strip()] = rate.strip()
+        return rates
 
     @property
     def model_folder_name(self) -> str:

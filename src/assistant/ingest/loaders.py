@@ -269,7 +269,7 @@ def _plain_document(source: _Source, raw: str) -> Document:
 
 def _html_document(source: _Source, html: str) -> Document:
     """A saved web page: trafilatura's main text and metadata, ``<title>`` as fallback."""
-    extracted = _extract_html(html)
+    extracted = extract_html(html)
     text = _cleaned(extracted.text)
     return Document(
         id=_path_id(source.relative),
@@ -282,31 +282,32 @@ def _html_document(source: _Source, html: str) -> Document:
 
 
 @dataclass(frozen=True)
-class _Extracted:
+class Extracted:
     text: str
     title: str | None = None
     date: str | None = None
     url: str | None = None
 
 
-def _extract_html(html: str) -> _Extracted:
+def extract_html(html: str, url: str | None = None) -> Extracted:
     """Main text of a page. Trafilatura drops menus and comments; a fragment it finds no
-    article in (e.g. the ``html`` field of a record) falls back to all of its text."""
+    article in (e.g. the ``html`` field of a record) falls back to all of its text.
+    ``url`` (where the page was fetched) resolves a relative canonical link."""
     import trafilatura  # heavy import, only needed for HTML input
 
     fallback = _HTMLText.parse(html)
     try:
         result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True
         )
     except Exception:  # lxml/trafilatura can fail on broken markup: keep the plain text
         logger.warning("trafilatura failed; using the page's plain text", exc_info=True)
         result = None
     if result is None or not (result.text or "").strip():
-        return _Extracted(fallback.text, fallback.title)
+        return Extracted(fallback.text, fallback.title)
     # trafilatura puts one block per line; blank lines make them paragraphs for cleaning
     text = "\n\n".join(result.text.splitlines())
-    return _Extracted(text, result.title or fallback.title, result.date, result.url)
+    return Extracted(text, result.title or fallback.title, result.date, result.url)
 
 
 class _HTMLText(HTMLParser):
@@ -326,12 +327,12 @@ class _HTMLText(HTMLParser):
         self._stack: list[str] = []
 
     @classmethod
-    def parse(cls, html: str) -> _Extracted:
+    def parse(cls, html: str) -> Extracted:
         parser = cls()
         parser.feed(html)
         parser.close()
         title = " ".join("".join(parser.title_parts).split()) or None
-        return _Extracted("".join(parser.parts), title)
+        return Extracted("".join(parser.parts), title)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._stack.append(tag)
@@ -428,7 +429,7 @@ def _record_text(record: dict[str, Any]) -> str:
         html = _optional_str(record.get("html"))
         if html is None:
             raise _FileError("record has no 'text' or 'html'")
-        raw = _extract_html(html).text
+        raw = extract_html(html).text
     return _cleaned(raw)
 
 
