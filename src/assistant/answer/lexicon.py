@@ -59,6 +59,30 @@ VIETNAMESE: dict[str, str] = {
     "anh em": "hữu nghị",
 }
 
+# English names of partner countries (and their adjectives) → the articles' Vietnamese.
+ENGLISH_COUNTRIES: dict[str, str] = {
+    "laos": "Lào",
+    "lao": "Lào",
+    "korea": "Hàn Quốc",
+    "korean": "Hàn Quốc",
+    "japan": "Nhật Bản",
+    "japanese": "Nhật Bản",
+    "germany": "Đức",
+    "german": "Đức",
+    "kuwait": "Cô-oét",
+    "kuwaiti": "Cô-oét",
+    "russia": "Nga",
+    "russian": "Nga",
+    "france": "Pháp",
+    "french": "Pháp",
+    "taiwan": "Đài Loan",
+    "taiwanese": "Đài Loan",
+    "china": "Trung Quốc",
+    "chinese": "Trung Quốc",
+    "thailand": "Thái Lan",
+    "thai": "Thái Lan",
+}
+
 # English → the articles' Vietnamese (lexical side only: the meaning is the model's job).
 ENGLISH: dict[str, str] = {
     "export": "xuất khẩu",
@@ -91,20 +115,6 @@ ENGLISH: dict[str, str] = {
     "tourists": "lượt khách du lịch",
     "visitors": "lượt khách",
     "heritage": "di sản",
-    "laos": "Lào",
-    "lao": "Lào",
-    "korea": "Hàn Quốc",
-    "korean": "Hàn Quốc",
-    "japan": "Nhật Bản",
-    "japanese": "Nhật Bản",
-    "germany": "Đức",
-    "german": "Đức",
-    "kuwait": "Cô-oét",
-    "kuwaiti": "Cô-oét",
-    "russia": "Nga",
-    "russian": "Nga",
-    "taiwan": "Đài Loan",
-    "france": "Pháp",
     "rank": "đứng thứ",
     "growth": "tăng",
     "total": "tổng",
@@ -125,6 +135,7 @@ ENGLISH: dict[str, str] = {
     "international": "quốc tế",
     "people": "người",
     "chairman": "chủ tịch",
+    **ENGLISH_COUNTRIES,
 }
 
 
@@ -134,31 +145,6 @@ def expansions(text: str, english: bool) -> list[str]:
     table = ENGLISH if english else VIETNAMESE
     found = [table[key] for key in table if f" {key} " in folded]
     return list(dict.fromkeys(found))
-
-
-# English names of partner countries (and their adjectives) → the articles' Vietnamese.
-ENGLISH_COUNTRIES: dict[str, str] = {
-    "laos": "Lào",
-    "lao": "Lào",
-    "korea": "Hàn Quốc",
-    "korean": "Hàn Quốc",
-    "japan": "Nhật Bản",
-    "japanese": "Nhật Bản",
-    "germany": "Đức",
-    "german": "Đức",
-    "kuwait": "Cô-oét",
-    "kuwaiti": "Cô-oét",
-    "russia": "Nga",
-    "russian": "Nga",
-    "france": "Pháp",
-    "french": "Pháp",
-    "taiwan": "Đài Loan",
-    "taiwanese": "Đài Loan",
-    "china": "Trung Quốc",
-    "chinese": "Trung Quốc",
-    "thailand": "Thái Lan",
-    "thai": "Thái Lan",
-}
 
 
 def english_country(name: str) -> str | None:

@@ -47,11 +47,39 @@ VIETNAM_PROVINCES: dict[str, str] = {fold(name): name for name in _PROVINCE_NAME
 # What readers and the press also call a province ("xứ Thanh" is Thanh Hóa).
 PLACE_ALIASES: dict[str, str] = {"xu thanh": "thanh hoa", "xu nghe": "nghe an"}
 
-# Foreign partners named like provinces ("tỉnh Hủa Phăn"): never a Vietnamese subject.
-FOREIGN_NAMES = frozenset(
+# Countries: after a partner's own name ("tỉnh Savanh bên Lào", "Seongnam (Hàn Quốc)") a
+# country only says where the partner is.
+_COUNTRY_NAMES = (
+    "Lào",
+    "Hàn Quốc",
+    "Nhật Bản",
+    "Đức",
+    "CHLB Đức",
+    "Kuwait",
+    "Cô-oét",
+    "Nga",
+    "Liên bang Nga",
+    "Trung Quốc",
+    "Thái Lan",
+    "Campuchia",
+    "Pháp",
+    "Hoa Kỳ",
+    "Mỹ",
+    "Anh",
+    "Singapore",
+    "Đài Loan",
+    "Úc",
+    "Australia",
+    "Ấn Độ",
+    "Cuba",
+    "Belarus",
+)
+COUNTRIES = frozenset(fold(name) for name in _COUNTRY_NAMES)
+# Foreign partners named like provinces ("tỉnh Hủa Phăn"), and countries: never a
+# Vietnamese subject.
+FOREIGN_NAMES = COUNTRIES | frozenset(
     fold(name)
     for name in (
-        "Lào",
         "Hủa Phăn",
         "Xiêng Khoảng",
         "Luông Pha Bang",
@@ -74,65 +102,12 @@ FOREIGN_NAMES = frozenset(
         "Phongsaly",
         "Sê Kông",
         "Attapeu",
-        "Hàn Quốc",
         "Seongnam",
-        "Nhật Bản",
-        "Đức",
-        "CHLB Đức",
         "Mittelsachsen",
         "Saxony",
         "Sachsen",
-        "Kuwait",
-        "Cô-oét",
         "Farwaniyah",
-        "Nga",
-        "Liên bang Nga",
         "Tula",
-        "Trung Quốc",
-        "Thái Lan",
-        "Campuchia",
-        "Pháp",
-        "Hoa Kỳ",
-        "Mỹ",
-        "Anh",
-        "Singapore",
-        "Đài Loan",
-        "Úc",
-        "Australia",
-        "Ấn Độ",
-        "Cuba",
-        "Belarus",
-    )
-)
-
-# Countries among them: after a partner's own name ("tỉnh Savanh bên Lào", "Seongnam
-# (Hàn Quốc)") a country only says where the partner is.
-COUNTRIES = frozenset(
-    fold(name)
-    for name in (
-        "Lào",
-        "Hàn Quốc",
-        "Nhật Bản",
-        "Đức",
-        "CHLB Đức",
-        "Kuwait",
-        "Cô-oét",
-        "Nga",
-        "Liên bang Nga",
-        "Trung Quốc",
-        "Thái Lan",
-        "Campuchia",
-        "Pháp",
-        "Hoa Kỳ",
-        "Mỹ",
-        "Anh",
-        "Singapore",
-        "Đài Loan",
-        "Úc",
-        "Australia",
-        "Ấn Độ",
-        "Cuba",
-        "Belarus",
     )
 )
 
