@@ -10,6 +10,7 @@ from assistant.answer.kinds import asked_subject, asked_unit, holds_the_role, st
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.scope import question_scope, states_measure
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
@@ -232,15 +233,10 @@ def test_a_country_after_a_partner_only_says_where_it_is() -> None:
 
 
 def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:
-    def freq(terms):  # type: ignore[no-untyped-def]
-        return dict.fromkeys(terms, 1)
-
-    need = requirements(analyse("Nhập khẩu đạt bao nhiêu?"), [], freq, ("nhap_khau",))
-    sentence = frozenset({"xuat_khau", "nhap_khau"})
-    assert need.met_by(sentence, sentence, frozenset(), lambda t: False)
-    assert not need.met_by(
-        sentence, sentence, frozenset(), lambda t: False, clause=frozenset({"xuat_khau"})
-    )
+    imports = question_scope("Nhập khẩu đạt bao nhiêu?", set(), "Thanh Hóa").measure_terms
+    assert imports == ("nhap_khau",)
+    assert states_measure("kim ngạch xuất khẩu đạt 5 tỷ USD; nhập khẩu đạt 4 tỷ USD", imports)
+    assert not states_measure("kim ngạch xuất khẩu đạt 5 tỷ USD", imports)
 
 
 def test_the_measure_a_question_opens_with_must_be_named() -> None:

@@ -220,9 +220,7 @@ class ExtractiveComposer:
         segments = segments_of(competing, self._segments)
         vectors = self.vectors.of(segments)
         score_segments(segments, q, weights, query_vector, vectors, tuning, alternative)
-        required = requirements(
-            q, scope.places, self.index.document_frequencies, scope.measure_terms
-        )
+        required = requirements(q, scope.places, self.index.document_frequencies)
         # "Dân số … là bao nhiêu?": the measure itself must be named; not required when
         # the reader's words differ from the articles' (English, a lexicon paraphrase)
         subject = {} if q.english or expansions else asked_subject(focus)
@@ -294,8 +292,7 @@ class ExtractiveComposer:
             yearly review names many partners, but not in its lead)."""
             return term in words.lead and words.body[term] >= self.tuning.topical_mentions
 
-        title = words.title
-        return required.met_by(seg.leading, seg.passage_terms, title, topical, clause=seg.terms)
+        return required.met_by(seg.leading, seg.passage_terms, words.title, topical)
 
     def _correcting(self, best: dict[str, Segment]) -> frozenset[str]:
         """Corrections whose best clause states a figure that the best-matching other

@@ -4,10 +4,11 @@ An extractive answer is only as good as the sentence it quotes, so the assistant
 when (a) a figure of the question appears in no candidate passage, or a year in neither
 the passage nor its article's period ("năm 2023" when the articles stop at 2021), (b) a
 proper name of the question (a partner) is neither in the sentence, its article's title,
-nor among its article's topics, (c) the asked measure (imports) is not the sentence's,
-or (d) the best sentence's support score (question coverage + semantic similarity) is
-below the threshold. Each rule looks at one article at a time, so adding unrelated
-articles to the index never changes whether a question about another one is answered.
+nor among its article's topics, or (c) the best sentence's support score (question
+coverage + semantic similarity) is below the threshold. (The asked measure, imports or
+exports, is checked by the scoping stage.) Each rule looks at one article at a time, so
+adding unrelated articles to the index never changes whether a question about another
+one is answered.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class Requirement:
 
     figures: dict[str, str]  # years and figures: in the sentence's passage
     names: dict[str, str]  # names (not places): in the sentence, its title, or its topic
-    measure: tuple[str, ...] = ()  # the asked measure (nhập khẩu): in the sentence
 
     def met_by(
         self,
@@ -47,17 +47,12 @@ class Requirement:
         passage: frozenset[str],
         title: frozenset[str],
         topical: Callable[[str], bool],
-        clause: frozenset[str] | None = None,
     ) -> bool:
         """``topical(term)``: does the sentence's own article mention the term often
-        enough for it to be the article's topic (see ``Tuning.topical_mentions``)?
-        ``clause``: the quoted clause's own terms, where the measure must be ("…xuất
-        khẩu đạt X; nhập khẩu đạt Y": only the second clause answers for imports);
-        the whole sentence when not given."""
-        return (
-            all(t in passage for t in self.figures)
-            and all(t in sentence or t in title or topical(t) for t in self.names)
-            and all(t in (sentence if clause is None else clause) for t in self.measure)
+        enough for it to be the article's topic (see ``Tuning.topical_mentions``)? The
+        asked measure is the scoping stage's (:func:`~.scope.states_measure`)."""
+        return all(t in passage for t in self.figures) and all(
+            t in sentence or t in title or topical(t) for t in self.names
         )
 
     @property
@@ -69,7 +64,6 @@ def requirements(
     question: Question,
     place_keys: Iterable[str],
     known: Callable[[list[str]], dict[str, int]],
-    measure: tuple[str, ...] = (),
 ) -> Requirement:
     """Figures, years and names of the question that the answer must mention.
 
@@ -113,7 +107,7 @@ def requirements(
                 names.update({k: name for k in (folded[words:] if words > 1 else folded[:1])})
             continue
         names.update({key: name for key in keys})
-    return Requirement(figures, names, measure)
+    return Requirement(figures, names)
 
 
 def _qualifies(text: str, country: str, names: list[str]) -> bool:

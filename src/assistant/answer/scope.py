@@ -178,10 +178,11 @@ def without_recency(text: str) -> str:
 
 
 def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
-    """Does the clause state the asked measure itself, not total trade ("xuất, nhập
-    khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither imports nor exports)?"""
+    """Does the quoted clause itself state the asked measure ("…xuất khẩu đạt X; nhập
+    khẩu đạt Y": only the second clause answers for imports), and not as total trade
+    ("xuất, nhập khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither)?"""
     folded = _TOTAL_TRADE_WRITTEN.sub(" ", fold(clause))
-    return all(term.replace("_", " ") in folded for term in measure_terms)
+    return all(re.search(rf"\b{term.replace('_', ' ')}\b", folded) for term in measure_terms)
 
 
 def _asked_periods(text: str) -> list[Period]:
