@@ -74,13 +74,7 @@ class Results:
 
 def _ingestor(embedder: Embedder, settings: Settings, folder: Path) -> Ingestor:
     index = Index(folder, embedder.key, embedder.dim, ann_threshold=settings.ann_threshold)
-    return Ingestor(
-        index,
-        embedder,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        home_place=settings.home_place,
-    )
+    return Ingestor.from_settings(index, embedder, settings)
 
 
 def _sync(site: FixtureSite, ingestor: Ingestor, settings: Settings) -> tuple[float, SyncSummary]:

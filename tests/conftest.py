@@ -68,12 +68,7 @@ def sample_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) ->
     folder = tmp_path_factory.mktemp("sample-index")
     settings = _real_settings(folder)
     index = open_index(settings, real_embedder)
-    ingestor = Ingestor(
-        index,
-        real_embedder,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-    )
+    ingestor = Ingestor.from_settings(index, real_embedder, settings)
     summary = ingestor.ingest_paths([SAMPLE_DIR, SYNTHETIC_DIR])
     assert summary.failed == 0, summary.errors
     from assistant.answer.assistant import Assistant

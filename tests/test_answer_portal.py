@@ -108,12 +108,7 @@ def test_unrelated_articles_never_change_answers_about_the_sample(
         folder = tmp_path / "index"
         settings = get_settings(index_dir=folder)
         index = open_index(settings, real_embedder)
-        Ingestor(
-            index,
-            real_embedder,
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-        ).ingest_paths(paths)
+        Ingestor.from_settings(index, real_embedder, settings).ingest_paths(paths)
         assistant = Assistant(index, real_embedder, settings)
         answers.append([assistant.ask(q) for q in SAMPLE_QUESTIONS])
         assert name == "small" or index.counts()["documents"] == 51

@@ -25,13 +25,7 @@ def test_a_synced_article_is_answerable_and_its_edit_too(tmp_path: Path, real_em
         index_dir=tmp_path / "index", sync_host_rate=0, sync_recheck_s=0, sync_retries=0
     )
     index = open_index(settings, real_embedder)
-    ingestor = Ingestor(
-        index,
-        real_embedder,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        home_place=settings.home_place,
-    )
+    ingestor = Ingestor.from_settings(index, real_embedder, settings)
     with FixtureSite() as site:
         article = next(a for a in site.articles if a.slug == "hua-phan-hop-tac")
         doc_id = document_id(site.url(site.article_path(article)))

@@ -72,12 +72,8 @@ class Services:
         if batcher is not None and batcher.on_batch is None:
             batcher.on_batch = self.metrics.observe_batch
         bulk = batcher.background() if batcher else None
-        self.ingestor = Ingestor(
-            assistant.index,
-            bulk or assistant.embedder,
-            chunk_size=self.settings.chunk_size,
-            chunk_overlap=self.settings.chunk_overlap,
-            home_place=self.settings.home_place,
+        self.ingestor = Ingestor.from_settings(
+            assistant.index, bulk or assistant.embedder, self.settings
         )
         if self.follower is not None:
             self.follower.stop()

@@ -41,14 +41,7 @@ def make_ingestor(
 ) -> Ingestor:
     embedder = build_embedder(settings)
     index = open_index(settings, embedder, adopt_embedder=adopt_embedder, upgrade=upgrade)
-    return Ingestor(
-        index,
-        embedder,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        progress=progress,
-        home_place=settings.home_place,
-    )
+    return Ingestor.from_settings(index, embedder, settings, progress=progress)
 
 
 def run_ingest(args: argparse.Namespace) -> int:

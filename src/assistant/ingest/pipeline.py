@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from assistant.core.config import Settings
 from assistant.core.types import Chunk, Document
 from assistant.embed.base import Embedder
 from assistant.index.index import Index, PreparedDocument
@@ -86,6 +87,21 @@ class Ingestor:
         self.chunk_overlap = chunk_overlap
         self.batch_chunks = batch_chunks
         self.progress = progress
+
+    @classmethod
+    def from_settings(
+        cls, index: Index, embedder: Embedder, settings: Settings, *, progress: bool = False
+    ) -> Ingestor:
+        """An ingestor chunking and scoping as the settings say (every entry point that
+        writes articles: CLI, API, sync)."""
+        return cls(
+            index,
+            embedder,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+            progress=progress,
+            home_place=settings.home_place,
+        )
 
     def ingest_paths(self, paths: Sequence[Path]) -> IngestSummary:
         summary = IngestSummary()
