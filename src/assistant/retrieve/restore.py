@@ -43,27 +43,30 @@ _QUESTION_WORDS = {
 }
 # Question phrases, written the one way they are meant: the syllables alone are ambiguous
 # and the articles' frequent words would win ("bao nhieu tien" is not "bảo nhiều tiến").
-_QUESTION_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(fold(phrase).split()): tuple(phrase.split())
-    for phrase in (
-        "bao nhiêu tiền",
-        "bao nhiêu",
-        "bao lâu",
-        "bao giờ",
-        "khi nào",
-        "ở đâu",
-        "như thế nào",
-        "thế nào",
-        "ra sao",
-        "vì sao",
-        "tại sao",
-        "là gì",
-        "là ai",
-        "năm nào",
-        "ngày nào",
-        "những gì",
-    )
-}
+_QUESTION_PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = sorted(
+    {
+        tuple(fold(phrase).split()): tuple(phrase.split())
+        for phrase in (
+            "bao nhiêu tiền",
+            "bao nhiêu",
+            "bao lâu",
+            "bao giờ",
+            "khi nào",
+            "ở đâu",
+            "như thế nào",
+            "thế nào",
+            "ra sao",
+            "vì sao",
+            "tại sao",
+            "là gì",
+            "là ai",
+            "năm nào",
+            "ngày nào",
+            "những gì",
+        )
+    }.items(),
+    key=lambda pair: -len(pair[0]),  # longest first: "bao nhiêu tiền" before "bao nhiêu"
+)
 _QUESTION_WEIGHT = math.log1p(20)
 _PAIR_WEIGHT = 3.0  # a pair the articles use says more than two frequent syllables
 
@@ -112,7 +115,7 @@ def _pin_question_phrases(keys: list[str], fixed: list[str | None]) -> None:
     """Fix the written form of every question phrase among ``keys`` (longest first)."""
     i = 0
     while i < len(keys):
-        for folded, written in sorted(_QUESTION_PHRASES.items(), key=lambda kv: -len(kv[0])):
+        for folded, written in _QUESTION_PHRASES:
             if tuple(keys[i : i + len(folded)]) == folded:
                 fixed[i : i + len(folded)] = list(written)
                 i += len(folded) - 1
