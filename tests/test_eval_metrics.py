@@ -337,3 +337,21 @@ def test_testset_errors_name_the_line(bad: str, message: str) -> None:
     with pytest.raises(TestSetError, match=r"set\.jsonl:2: ") as info:
         parse_testset(lines, "set.jsonl")
     assert message in str(info.value)
+
+
+def test_lead_rate_and_precision_over_correct_answers() -> None:
+    def led(lead: str | None) -> Answer:
+        answer = make_answer(f"{lead} [1].\n{EVIDENCE} [1]." if lead else f"{EVIDENCE} [1].")
+        answer.lead = lead
+        return answer
+
+    results = [
+        score_answer(make_item(id="a"), led("14.081,67 triệu USD")),
+        score_answer(make_item(id="b"), led("2016-2020")),  # a lead that misses
+        score_answer(make_item(id="c"), led(None)),
+        score_answer(make_item(id="d", any_of=["999"]), led("14.081,67 triệu USD")),  # wrong
+    ]
+    assert [r.lead_correct for r in results] == [True, False, None, False]
+    summary = summarize(results)
+    assert summary["lead_rate"] == pytest.approx(2 / 3)  # over the three correct answers
+    assert summary["lead_precision"] == pytest.approx(1 / 2)

@@ -35,6 +35,7 @@ from assistant.answer.extractive import (
     select,
 )
 from assistant.answer.kinds import asked_subject
+from assistant.answer.lead import answer_lead
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
 from assistant.answer.scope import (
@@ -263,7 +264,7 @@ class ExtractiveComposer:
         if not self._supported(q, best):
             answer = refusal(query, passages, NOT_FOUND_VI)
         else:
-            answer = cite(query, passages, selection.segments, choice.note)
+            answer = cite(query, passages, selection.segments, choice.note, q)
         answer.support = support
         return answer
 
@@ -380,18 +381,27 @@ def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> 
 
 
 def cite(
-    query: str, passages: list[Passage], chosen: list[Segment], note: str | None = None
+    query: str,
+    passages: list[Passage],
+    chosen: list[Segment],
+    note: str | None = None,
+    question: Question | None = None,
 ) -> Answer:
     """The answer quoting the chosen segments, ``[n]`` after each; ``note`` (which
-    article was followed) opens it."""
+    article was followed) opens it. For a figure, date or name ``question`` whose first
+    clause singles one out, a first line states it ("14.081,67 triệu USD [1].")."""
     citations: list[Citation] = []
     parts: list[str] = []
     for n, seg in enumerate(chosen, start=1):
         citations.append(citation_for(n, seg.passage, seg.start, seg.end, seg.text))
         parts.append(_as_sentence(seg.text, n))
     text = " ".join(parts)
-    if note:
-        text = note + text[:1].lower() + text[1:] if not _starts_with_name(text) else note + text
+    lead = answer_lead(question, chosen[0].text) if question and chosen else None
+    if lead:
+        opening = ("Answer: " if question and question.english else "") + lead.text
+        text = f"{_after_note(note, opening)} [1].\n{text}"
+    elif note:
+        text = _after_note(note, text)
     return Answer(
         answer=text,
         answerable=True,
@@ -399,7 +409,16 @@ def cite(
         query=query,
         citations=citations,
         passages=passages,
+        lead=lead.text if lead else None,
+        lead_citation=1 if lead else None,
     )
+
+
+def _after_note(note: str | None, text: str) -> str:
+    """``text`` after the note on which article was followed ("Theo bài đăng …, ")."""
+    if not note:
+        return text
+    return note + text if _starts_with_name(text) else note + text[:1].lower() + text[1:]
 
 
 def refusal(query: str, passages: list[Passage], message: str) -> Answer:

@@ -39,6 +39,9 @@ class Answer:
     message: str | None = None  # why the assistant refused, in Vietnamese
     support: dict[str, float] = field(default_factory=dict)  # the refusal decision's inputs
     scope: dict[str, object] = field(default_factory=dict)  # the question's place/period
+    # the answer itself (a figure, a date, a name) as a span of citation ``lead_citation``
+    lead: str | None = None
+    lead_citation: int | None = None
 
     def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
         """JSON-ready dict with the public field names."""
@@ -70,6 +73,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "support": self.support,
             "scope": self.scope or None,
+            "lead": ({"text": self.lead, "citation": self.lead_citation} if self.lead else None),
             "related": [
                 {
                     "doc_id": p.doc_id,

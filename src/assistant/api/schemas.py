@@ -216,6 +216,13 @@ class ArticleScopeOut(BaseModel):
     correction: bool = Field(description="A published correction (đính chính).")
 
 
+class LeadOut(BaseModel):
+    """The answer itself, as the cited clause writes it."""
+
+    text: str = Field(description="The figure, date or name, e.g. '14.081,67 triệu USD'.")
+    citation: int = Field(description="The [n] of the citation whose quote contains it.")
+
+
 class AskResponse(BaseModel):
     """The answer: text with ``[n]`` markers, the citations behind them, and more."""
 
@@ -260,6 +267,11 @@ class AskResponse(BaseModel):
     related: list[RelatedOut]
     scope: ScopeOut | None = Field(
         None, description="What the question was read to be about: place(s), period(s)."
+    )
+    lead: LeadOut | None = Field(
+        None,
+        description="For a figure, date or name question, the answer itself (the answer "
+        "text's first line); null when the cited clause does not single one out.",
     )
 
 

@@ -164,6 +164,8 @@ class QuestionResult:
     doc_id: str | None = None
     other_articles: list[str] = field(default_factory=list)  # cited besides doc_id
     out_of_scope: list[str] = field(default_factory=list)  # cited, about another place
+    lead: str | None = None  # the answer's first line: the figure, date or name itself
+    lead_correct: bool | None = None  # does the lead hold an expected item?
 
     @property
     def failed(self) -> bool:
@@ -213,6 +215,10 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     result.other_articles = sorted(
         {c.doc_id for c in answer.citations if item.doc_id and c.doc_id != item.doc_id}
     )
+    result.lead = answer.lead
+    expected_items = [*item.any_of, *item.all_of]
+    if answer.lead and not item.unanswerable and expected_items:
+        result.lead_correct = any(contains(answer.lead, e) for e in expected_items)
     if item.unanswerable:
         result.correct = result.refused
     else:
@@ -335,6 +341,10 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
       article other than the one holding the evidence.
     * ``out_of_scope_answers`` — answers citing an article about a place the question did
       not ask about (the goal is 0).
+    * ``lead_rate`` — among correct answers, the share opening with the answer itself
+      (a figure, date or name); ``lead_precision`` — among correct answers with a lead,
+      the share whose lead holds an expected item (a lead that misses is a wrong first
+      line over a right quote).
     * ``refusal_rate`` — refusals among unanswerable questions (higher is better);
       ``false_refusal_rate`` — refusals among answerable ones (lower is better).
     """
@@ -363,6 +373,11 @@ def summarize(results: Sequence[QuestionResult]) -> Summary:
     )
     summary["other_article_rate"] = _mean([float(bool(r.other_articles)) for r in answered])
     summary["out_of_scope_answers"] = sum(1 for r in results if r.out_of_scope)
+    right = [r for r in answerable if r.correct]
+    summary["lead_rate"] = _mean([float(bool(r.lead)) for r in right])
+    summary["lead_precision"] = _mean(
+        [float(bool(r.lead_correct)) for r in right if r.lead and r.lead_correct is not None]
+    )
     summary["refusal_rate"] = _mean([float(r.refused) for r in unanswerable])
     summary["false_refusal_rate"] = _mean([float(r.refused) for r in answerable])
     summary.update(latency(results))

@@ -148,6 +148,13 @@ def format_table(report: dict[str, Any]) -> str:
             f"{overall['other_article_rate']:.3f}; citing an article about a place not "
             f"asked: {overall.get('out_of_scope_answers', 0)}",
         ]
+    if overall.get("lead_rate") is not None:
+        precision = overall.get("lead_precision")
+        lines += [
+            f"correct answers opening with the answer itself: {overall['lead_rate']:.3f}; "
+            f"of those leads, holding an expected item: "
+            + ("-" if precision is None else f"{precision:.3f}")
+        ]
     wall = report.get("wall_s")
     if wall is not None:
         lines += ["", f"total wall time: {wall:.1f} s for {overall['questions']} questions"]

@@ -1,0 +1,260 @@
+"""The answer itself, ahead of the quote: "14.081,67 triệu USD [1]." before the clause
+that states it, so that a reader asking "bao nhiêu?" need not look for the figure inside
+a forty-word sentence.
+
+The lead is always a span of the cited clause, never a figure worked out or reworded:
+it carries the same citation as the quote and can be checked against it. The clause's
+figures are narrowed by what the question asks (the unit after "bao nhiêu", the measure
+it names, a value rather than the change after it, the partner it names); when more than
+one candidate is left, no lead is given: a wrong lead is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.kinds import UNITS, asked_subject, asked_unit, states_unit
+from assistant.answer.question import Question
+from assistant.text.places import capitalised_run
+from assistant.text.vietnamese import fold
+
+# A number as articles write it: "14.081,67", "3.412", "85,5", a range "2 - 3" / "2-3".
+_NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+# What may follow a number to make it a figure: a scale, then a unit (as written).
+_SCALE = r"(?:\s(?:nghìn|ngàn|triệu|tỷ|tỉ))?"
+_UNIT = (
+    r"(?:\s?%|\s(?:USD|đô la Mỹ|đồng|euro|EUR|won|yên|rúp|kíp|"
+    r"lần|người|lượt người|lượt khách|lượt|đoàn|dự án|doanh nghiệp|lao động|học viên|"
+    r"học sinh|sinh viên|du học sinh|lưu học sinh|tấn|ha|héc ta|km|giường|"
+    r"đơn vị|hộ|xã|trường|chương trình|thỏa thuận|văn bản|nước|quốc gia|"
+    r"địa phương|tỉnh|đối tác|nhà đầu tư|sản phẩm|mặt hàng|thị trường))?"
+)
+_FIGURE = re.compile(rf"(?<![\w.,/-]){_NUMBER}{_SCALE}{_UNIT}(?![\w/])")
+# Not a figure: a year, a year range, a date, a code ("41-CT/TW"), a time ("8 giờ").
+_YEARISH = re.compile(r"^(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?$")
+_DATE_NUMBER = re.compile(r"\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$")
+# Words right before a figure that make it a change or a comparison, not the value.
+_CHANGE_BEFORE = re.compile(
+    r"(?:tăng|giảm|bằng|vượt|đạt tỷ lệ|chiếm|gấp|hơn|so với)\s*$", re.IGNORECASE
+)
+_CHANGE_CUES = (
+    "tang bao nhieu",
+    "giam bao nhieu",
+    "tang them",
+    "chiem",
+    "gap",
+    "increase",
+    "growth",
+)
+# The measure a question names without "bao nhiêu <unit>" (folded words) → the units
+# its figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not
+# the "79 dự án" beside it.
+_MONEY = ("usd", "đồng", "euro", "eur", "won", "yên", "rúp", "kíp", "tỷ", "tỉ", "triệu")
+_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\b(?:gap|bao nhieu|may) lan\b|\btimes\b", ("lần",)),
+    (r"\b(?:von|kim ngach|gia tri|tien|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", _MONEY),
+    (r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance)s?\b", _MONEY),
+    (r"\b(?:visitors?|tourists?|arrivals?)\b", ("lượt",)),
+    (r"\b(?:workers?|people|labou?rers?|persons?)\b", ("người", "lao động")),
+    (r"\bprojects?\b", ("dự án",)),
+    (r"\bdelegations?\b", ("đoàn",)),
+    (r"\b(?:companies|enterprises|businesses|firms)\b", ("doanh nghiệp", "công ty")),
+    (r"\b(?:percent|percentage|share|rate)\b", ("%", "phần trăm")),
+)
+# An ordinal rank: "đứng thứ 8", "xếp thứ 12/63".
+_RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
+_RANK_CUES = (
+    "thu may",
+    "thu bao nhieu",
+    "xep thu",
+    "dung thu",
+    "hang may",
+    "hang bao nhieu",
+    "rank",
+)
+
+_DATE = re.compile(
+    r"(?<![\d-])\d{1,2}[-/]\d{1,2}[-/]\d{4}|tháng\s+\d{1,2}[-/]\d{4}|quý\s+[IV]+[-/]\d{4}|"
+    r"tháng\s+\d{1,2}\s+năm\s+\d{4}|năm\s+(?:19|20)\d\d"
+)
+_YEAR_CUES = ("nam nao", "nam bao nhieu", "what year", "which year")
+
+# "thành phố nào", "tỉnh nào", "which city": the kind of name asked (folded) → as written.
+_NAMED_KINDS: dict[str, tuple[str, ...]] = {
+    "thanh pho": ("thành phố",),
+    "tinh": ("tỉnh",),
+    "bang": ("bang",),
+    "quan": ("quận",),
+    "huyen": ("huyện",),
+    "doanh nghiep": ("doanh nghiệp", "công ty", "tập đoàn"),
+    "cong ty": ("công ty",),
+    "tap doan": ("tập đoàn",),
+    "truong": ("trường",),
+    "quy": ("quỹ",),
+    "to chuc": ("tổ chức",),
+    "city": ("thành phố",),
+    "province": ("tỉnh",),
+    "state": ("bang",),
+    "company": ("công ty", "doanh nghiệp", "tập đoàn"),
+}
+# A document's number as written: "41-CT/TW", "31-NQ/CP", "22/NQ-TW".
+_CODE = re.compile(r"(?<![\w/-])\d+(?:[-/][A-ZĐ]+)+(?![\w/-])")
+_CODE_CUES = ("so hieu", "ky hieu", "so van ban", "which directive", "which resolution")
+# Kinds of document (folded question word → as written before its number).
+_DOCUMENT_KINDS = {
+    "nghi quyet": "nghị quyết",
+    "chi thi": "chỉ thị",
+    "quyet dinh": "quyết định",
+    "ket luan": "kết luận",
+    "directive": "chỉ thị",
+    "resolution": "nghị quyết",
+    "decision": "quyết định",
+}
+_WHICH = re.compile(r"\b(\w+(?:\s\w+)?)\s+nao\b|\bwhich\s+(?:\w+\s+)?(\w+)")
+_PERSON = re.compile(r"\b(?:ông|bà|Ông|Bà)\s+")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The answer as a span of the cited clause: ``clause[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def answer_lead(question: Question, clause: str) -> Lead | None:
+    """The span of ``clause`` that answers ``question`` (a figure, a date, a name), or
+    None when the question wants no single item or the clause does not single one out."""
+    if question.broad or question.wants_reason:
+        return None
+    folded = fold(question.text)
+    if any(cue in folded for cue in _CODE_CUES):
+        return _code(clause, folded)
+    if question.wants_date:
+        return _date(question, clause, folded)
+    if question.wants_number:
+        return _figure(question, clause, folded)
+    if question.wants_person:
+        return _person(clause)
+    if not question.wants_list or "nhung" in folded.split() or "cac" in folded.split():
+        return None  # "những … nào", "các …": a list, not one name
+    return _name(question, clause, folded)
+
+
+def _single(found: list[re.Match[str]]) -> Lead | None:
+    texts = {m.group(0).strip() for m in found}
+    if len(texts) != 1:
+        return None
+    m = found[0]
+    return Lead(m.group(0).strip(), m.start(), m.start() + len(m.group(0).strip()))
+
+
+def _figure(question: Question, clause: str, folded: str) -> Lead | None:
+    given = set(question.numbers)
+    if any(cue in folded for cue in _RANK_CUES):
+        return _single(list(_RANK.finditer(clause)))
+    found = [m for m in _FIGURE.finditer(clause) if _is_figure(m, clause, given)]
+    forms = asked_unit(question.text) or _subject_units(question.text) or _measure_units(folded)
+    if forms:
+        # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
+        found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
+    if not any(cue in folded for cue in _CHANGE_CUES):
+        values = [m for m in found if not _CHANGE_BEFORE.search(clause[: m.start()])]
+        found = values or found
+    return _single(found)
+
+
+def _with_next_words(clause: str, match: re.Match[str], words: int = 3) -> str:
+    following = clause[match.end() :].split(",")[0].split()[:words]
+    return " ".join([match.group(0), *following])
+
+
+def _subject_units(text: str) -> tuple[str, ...]:
+    """Units of a counted subject: "Số dự án … là mấy?" wants "134 dự án"."""
+    for term in asked_subject(text):
+        forms = UNITS.get(term.replace("_", " ")) or UNITS.get(term.split("_")[0])
+        if forms:
+            return forms
+    return ()
+
+
+def _measure_units(folded: str) -> tuple[str, ...]:
+    for pattern, forms in _MEASURES:
+        if re.search(pattern, folded):
+            return forms
+    return ()
+
+
+def _is_figure(match: re.Match[str], clause: str, given: set[str]) -> bool:
+    number = re.match(_NUMBER, match.group(0))
+    value = number.group(0) if number else match.group(0)
+    if value in given or _YEARISH.match(value) or _DATE_NUMBER.match(value):
+        return False
+    after = clause[match.end() : match.end() + 2]
+    return not re.match(r"[-/]\w", after)  # a code ("41-CT/TW"), a date's start
+
+
+def _date(question: Question, clause: str, folded: str) -> Lead | None:
+    found = [
+        m for m in _DATE.finditer(clause) if not any(n in m.group(0) for n in question.numbers)
+    ]
+    if not any(cue in folded for cue in _YEAR_CUES):
+        found = [m for m in found if not m.group(0).startswith("năm")] or found
+    if question.events and len(found) > 1:
+        events = [clause.lower().find(e) for e in question.events]
+        at = min((i for i in events if i >= 0), default=-1)
+        if at >= 0:  # the date nearest the asked event ("ký … ngày 27-10-2022")
+            found = [min(found, key=lambda m: abs(m.start() - at))]
+    return _single(found)
+
+
+def _person(clause: str) -> Lead | None:
+    people = []
+    for match in _PERSON.finditer(clause):
+        run = capitalised_run(clause, match.end())
+        if run:
+            people.append(Lead(clause[match.end() : run[1]], match.end(), run[1]))
+    return people[0] if len({p.text for p in people}) == 1 else None
+
+
+def _code(clause: str, folded: str) -> Lead | None:
+    """The number of the asked kind of document ("Nghị quyết số 31-NQ/CP")."""
+    found = list(_CODE.finditer(clause))
+    kinds = [written for word, written in _DOCUMENT_KINDS.items() if word in folded]
+    if len(found) > 1 and kinds:
+        lower = clause.lower()
+        found = [
+            m
+            for m in found
+            if any(
+                lower[: m.start()].rstrip().removesuffix("số").rstrip().endswith(k) for k in kinds
+            )
+        ]
+    return _single(found)
+
+
+def _name(question: Question, clause: str, folded: str) -> Lead | None:
+    match = _WHICH.search(folded)
+    if not match:
+        return None
+    asked = match.group(1) or match.group(2) or ""
+    words = asked.split()
+    forms = _NAMED_KINDS.get(asked) or (_NAMED_KINDS.get(words[-1]) if words else None)
+    if not forms:
+        return None
+    names = []
+    lower = clause.lower()
+    for form in forms:
+        for at in (m.end() for m in re.finditer(rf"(?<!\w){re.escape(form)}\s+", lower)):
+            run = capitalised_run(clause, at)
+            if run:
+                names.append(Lead(clause[at : run[1]], at, run[1]))
+    # not a name the question gives ("Nghệ An ký … với tỉnh nào"); then the one followed
+    # by the country the question names ("tỉnh Tula, Liên bang Nga")
+    names = [n for n in names if fold(n.text) not in folded]
+    asked = [fold(name) for name in question.names]
+    near = [n for n in names if any(a in fold(clause[n.end : n.end + 40]) for a in asked)]
+    names = near or names
+    return names[0] if len({n.text for n in names}) == 1 else None
