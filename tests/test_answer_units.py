@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.extractive import has_asked_kind, score_segments, segments_of, select
+from assistant.answer.extractive import (
+    event_sentence,
+    has_asked_kind,
+    score_segments,
+    segments_of,
+    select,
+)
 from assistant.answer.kinds import asked_subject, asked_unit, holds_the_role, states_unit
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
@@ -277,3 +283,38 @@ def test_a_role_question_wants_the_role_not_its_deputy() -> None:
     assert not holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", question)
     assert holds_the_role("ông Đỗ Minh Tuấn, Chủ tịch UBND tỉnh", question)
     assert holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", "Phó Chủ tịch là ai?")
+
+
+VISIT = (
+    "Ngày 20-9-2023, tại thành phố Tula, đoàn đã làm việc với ông Andrei Sokolov, Phó "
+    "Thống đốc tỉnh Tula. Hai bên đã ký Biên bản ghi nhớ về thúc đẩy hợp tác giữa hai tỉnh."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the date does not open its sentence: it may date something else in it
+        "Đoàn đã làm việc với ông Andrei Sokolov ngày 20-9-2023 tại thành phố Tula. "
+        "Hai bên đã ký Biên bản ghi nhớ về thúc đẩy hợp tác giữa hai tỉnh.",
+        # the next sentence dates the signing itself
+        "Ngày 20-9-2023, tại thành phố Tula, đoàn đã làm việc với ông Andrei Sokolov. "
+        "Ngày 21-9-2023, hai bên đã ký Biên bản ghi nhớ về hợp tác giữa hai tỉnh.",
+        # another paragraph
+        "Ngày 20-9-2023, tại thành phố Tula, đoàn đã làm việc với ông Andrei Sokolov."
+        "\nHai bên đã ký Biên bản ghi nhớ về thúc đẩy hợp tác giữa hai tỉnh.",
+    ],
+)
+def test_a_date_dates_the_next_sentence_only_when_it_opens_its_own(text: str) -> None:
+    q = analyse("Biên bản ghi nhớ giữa hai tỉnh được ký ngày nào?")
+    first = segments_of([_passage(text)])[0]
+    assert not has_asked_kind(first, q)
+
+
+def test_a_date_opening_the_sentence_before_the_event_dates_it() -> None:
+    q = analyse("Biên bản ghi nhớ giữa hai tỉnh được ký ngày nào?")
+    dated, signed = segs = segments_of([_passage(VISIT)])
+    assert has_asked_kind(dated, q)  # the next sentence tells the signing, undated
+    assert not has_asked_kind(signed, q)  # no date of its own
+    told = event_sentence(dated, segs, q.events)
+    assert told is signed  # the answer quotes both

@@ -27,6 +27,7 @@ from assistant.answer.extractive import (
     Segment,
     SegmentCache,
     earlier_in_paragraph,
+    event_sentence,
     has_asked_kind,
     lead_in,
     query_weights,
@@ -256,6 +257,10 @@ class ExtractiveComposer:
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
         selection = select(chosen_article, q, tuning)
         best = selection.candidates[0]
+        # a date found in the sentence before the event's: quote the event too
+        told = event_sentence(best, segments, q.events) if q.wants_date else None
+        if told is not None and all(told is not seg for seg in selection.segments):
+            selection.segments = sorted([*selection.segments, told], key=lambda s: s.start)
         support = {
             "score": round(best.score, 4),
             "coverage": round(best.coverage, 4),

@@ -40,6 +40,10 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
+# A sentence that opens with its date ("Ngày 20-9-2023, …", "Sáng 27-10-2022, …").
+_OPENING_DATE = re.compile(
+    r"^(?:(?:Ngày|Sáng|Chiều|Tối|Trưa|Hôm)\s+(?:ngày\s+)?)?\d{1,2}[-/]\d{1,2}[-/]\d{4}\s*,"
+)
 # A clause that gives a cause (as written: folded, "do" would also be "đó", "độ").
 _REASON = re.compile(
     r"(?<!\w)(?:do|vì|bởi|nhờ|nguyên nhân|lý do|trong bối cảnh|khiến|dẫn đến|thiếu hụt)(?!\w)"
@@ -67,6 +71,11 @@ class Segment:
     leading: frozenset[str] = frozenset()
     passage_terms: frozenset[str] = frozenset()
     sentence_start: int = 0  # document offset where the segment's sentence begins
+    # terms of the next sentence of the paragraph and where it begins (-1: none): news
+    # dates the meeting and tells the signing after it ("Ngày 20-9-2023, … đã làm việc
+    # với …. Hai bên đã ký Biên bản ghi nhớ …")
+    following: frozenset[str] = frozenset()
+    following_start: int = -1
     coverage: float = 0.0
     similarity: float = 0.0
     score: float = 0.0
@@ -97,8 +106,13 @@ def _passage_segments(passage: Passage) -> list[Segment]:
     passage_terms = frozenset(lexical_terms(text)[1])
     previous: frozenset[str] = frozenset()
     out: list[Segment] = []
-    for s_start, s_end in split_sentences(text):
+    sentences = split_sentences(text)
+    for i, (s_start, s_end) in enumerate(sentences):
         sentence_terms = frozenset(lexical_terms(text[s_start:s_end])[1])
+        after = sentences[i + 1] if i + 1 < len(sentences) else None
+        if after and "\n" in text[s_end : after[0]]:
+            after = None  # another paragraph
+        following = frozenset(lexical_terms(text[after[0] : after[1]])[1]) if after else frozenset()
         context = sentence_terms | previous
         earlier, previous = previous, sentence_terms
         pieces = []
@@ -128,6 +142,8 @@ def _passage_segments(passage: Passage) -> list[Segment]:
                     leading=leading,
                     passage_terms=passage_terms,
                     sentence_start=passage.start + s_start,
+                    following=following,
+                    following_start=passage.start + after[0] if after else -1,
                 )
             )
     return out
@@ -277,7 +293,9 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         dates = {m.group(0) for m in _DATE.finditer(seg.text)}
         if not any(all(d not in g for g in given) for d in dates):
             return False
-        if question.events and not _names_event(seg, question.events):
+        if question.events and not (
+            _names_event(seg, question.events) or _dates_next_sentence(seg, question.events)
+        ):
             return False  # the date of another event (a visit, not the signing)
     if question.wants_number and not states_unit(seg.text, asked_unit(question.text)):
         return False  # "bao nhiêu lao động" is not answered by "420.000 euro"
@@ -294,6 +312,35 @@ def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
     if set(events) & set(events_in(seg.text)):
         return True
     return any(fold(event).replace(" ", "_") in seg.context for event in events)
+
+
+def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
+    """Is the clause the one dating the event the next sentence tells ("Ngày 20-9-2023,
+    tại thành phố Tula, đoàn đã làm việc với …. Hai bên đã ký …")? Only when that
+    sentence states no date of its own, and the clause's date opens its sentence."""
+    if not seg.following or any(t[:1].isdigit() and len(t) >= 4 for t in seg.following):
+        return False
+    if not _OPENING_DATE.match(lead_in(seg)):
+        return False
+    return any(fold(event).replace(" ", "_") in seg.following for event in events)
+
+
+def event_sentence(
+    best: Segment, segments: Sequence[Segment], events: tuple[str, ...]
+) -> Segment | None:
+    """The next sentence's segment when ``best`` only dates the event it tells (see
+    :func:`_dates_next_sentence`): the answer quotes both, the date and the event."""
+    if not events or _names_event(best, events) or best.following_start < 0:
+        return None
+    return next(
+        (
+            seg
+            for seg in segments
+            if seg.passage.doc_id == best.passage.doc_id
+            and seg.sentence_start == best.following_start
+        ),
+        None,
+    )
 
 
 def name_terms(question: Question) -> list[str]:
