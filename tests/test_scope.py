@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from assistant.answer.scope import (
     choose_article,
     own_periods,
@@ -194,3 +196,19 @@ def test_the_half_year_review_answers_the_half_year_and_the_yearly_one_the_year(
 def test_a_year_compared_with_several_words_after_so_voi_is_not_the_clauses_own() -> None:
     sentence = "năng suất tăng 1,2 tạ/ha so với vụ chiêm xuân năm 2023; sản lượng đạt 752.780 tấn."
     assert own_periods(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "periods"),
+    [
+        ("Thanh Hóa và Seongnam ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?", ()),
+        ("Ba năm đầu của chương trình hội nhập 2021-2025, tỉnh đạt bao nhiêu?", ()),
+        ("ky ke hoach hop tac giai doan 2023-2025 ngay nao", ()),
+        ("Năm 2024, Kế hoạch hợp tác giai đoạn 2023-2025 đạt kết quả gì?", ((2024, 2024),)),
+        ("Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?", ((2016, 2020),)),
+    ],
+)
+def test_years_that_name_a_plan_are_not_the_asked_period(
+    question: str, periods: tuple[tuple[int, int], ...]
+) -> None:
+    assert question_scope(question, {"thanh hoa"}, HOME).periods == periods

@@ -244,9 +244,14 @@ def score_segments(
     for i, seg in enumerate(segments):
         # words of the question found in the segment count fully; a year or a name found
         # only in its sentence or the sentence before (the clause's context), half
-        seg.coverage = _coverage(seg, weights, anchors)
+        told = (
+            seg.following
+            if question.wants_date and _dates_next_sentence(seg, question.events)
+            else frozenset()
+        )
+        seg.coverage = _coverage(seg, weights, anchors, told)
         if alternative:
-            seg.coverage = max(seg.coverage, _coverage(seg, alternative, anchors))
+            seg.coverage = max(seg.coverage, _coverage(seg, alternative, anchors, told))
         passage_similarity = seg.passage.dense_score
         if segment_vectors is not None and query_vector is not None:
             own = float(segment_vectors[i] @ query_vector)
@@ -268,13 +273,17 @@ def score_segments(
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
 
 
-def _coverage(seg: Segment, weights: dict[str, float], anchors: set[str]) -> float:
+def _coverage(
+    seg: Segment, weights: dict[str, float], anchors: set[str], told: frozenset[str]
+) -> float:
     """Share of the question's weight the clause carries; a year or a name found only in
-    its sentence or the one before (the clause's context) counts half."""
+    its sentence or the one before (the clause's context) counts half. ``told``: terms
+    of the sentence whose event the clause dates (it answers with them)."""
     total = sum(weights.values()) or 1.0
+    terms = seg.terms | told
     return (
         sum(
-            w if t in seg.terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
+            w if t in terms else (0.5 * w if t in anchors and t in seg.context else 0.0)
             for t, w in weights.items()
         )
         / total

@@ -185,9 +185,22 @@ def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
     return all(re.search(rf"\b{term.replace('_', ' ')}\b", folded) for term in measure_terms)
 
 
+# A plan named by its period: "Kế hoạch hợp tác giai đoạn 2023-2025", "Chương trình hội
+# nhập 2021-2025". The years name the plan; a question about it (when was it signed, what
+# has it achieved so far) is not asking for figures of those years.
+# Matched on folded text (same length as the original), so typed without diacritics too.
+_PLAN_PERIOD = re.compile(
+    r"\b(?:ke hoach|chuong trinh|de an|chien luoc|quy hoach|thoa thuan|bien ban)"
+    r"(?:\s+[^\s\d,.;:?]+){0,6}?\s+(?:giai doan\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d"
+)
+
+
 def _asked_periods(text: str) -> list[Period]:
     """The periods a question asks about: not a year it compares with ("so với năm
-    2021, … năm 2022 tăng bao nhiêu?" asks about 2022)."""
+    2021, … năm 2022 tăng bao nhiêu?" asks about 2022), nor the years that name a plan
+    ("ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?")."""
+    for match in _PLAN_PERIOD.finditer(fold(text)):
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return own_periods(text) or periods_in(text)
 
 
