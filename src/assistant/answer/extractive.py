@@ -40,6 +40,8 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
+# A date as a lexical term: "21_9_2023" (day, month, year), "9_2023" (month, year).
+_DATE_TERM = re.compile(r"^(?:\d{1,2}_)?\d{1,2}_(?:19|20)\d\d$")
 # A sentence that opens with its date ("Ngày 20-9-2023, …", "Sáng 27-10-2022, …").
 _OPENING_DATE = re.compile(
     r"^(?:(?:Ngày|Sáng|Chiều|Tối|Trưa|Hôm)\s+(?:ngày\s+)?)?\d{1,2}[-/]\d{1,2}[-/]\d{4}\s*,"
@@ -327,7 +329,7 @@ def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
     """Is the clause the one dating the event the next sentence tells ("Ngày 20-9-2023,
     tại thành phố Tula, đoàn đã làm việc với …. Hai bên đã ký …")? Only when that
     sentence states no date of its own, and the clause's date opens its sentence."""
-    if not seg.following or any(t[:1].isdigit() and len(t) >= 4 for t in seg.following):
+    if not seg.following or any(_DATE_TERM.match(t) for t in seg.following):
         return False
     if not _OPENING_DATE.match(lead_in(seg)):
         return False

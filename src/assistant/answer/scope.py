@@ -186,8 +186,8 @@ def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
 
 
 # A plan named by its period: "Kế hoạch hợp tác giai đoạn 2023-2025", "Chương trình hội
-# nhập 2021-2025". The years name the plan; a question about it (when was it signed, what
-# has it achieved so far) is not asking for figures of those years.
+# nhập 2021-2025". Asked when it was signed, the years name the plan: the signing is not
+# within them.
 # Matched on folded text (same length as the original), so typed without diacritics too.
 _PLAN_PERIOD = re.compile(
     r"\b(?:ke hoach|chuong trinh|de an|chien luoc|quy hoach|thoa thuan|bien ban)"
@@ -195,10 +195,17 @@ _PLAN_PERIOD = re.compile(
 )
 
 
+# Asking when (folded): the plan's years then name it; asking for its figures, they are
+# the period they cover.
+_WHEN = ("ngay nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "when", "what date")
+
+
 def _asked_periods(text: str) -> list[Period]:
     """The periods a question asks about: not a year it compares with ("so với năm
-    2021, … năm 2022 tăng bao nhiêu?" asks about 2022), nor the years that name a plan
-    ("ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?")."""
+    2021, … năm 2022 tăng bao nhiêu?" asks about 2022), nor, asking when, the years
+    that name a plan ("ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?")."""
+    if not any(cue in fold(text) for cue in _WHEN):
+        return own_periods(text) or periods_in(text)
     for match in _PLAN_PERIOD.finditer(fold(text)):
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return own_periods(text) or periods_in(text)
