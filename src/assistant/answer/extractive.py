@@ -20,7 +20,9 @@ import numpy as np
 from assistant.answer.kinds import (
     asked_unit,
     asks_for_a_role,
+    asks_for_rank,
     holds_the_role,
+    measured_in,
     names_a_person,
     names_someone,
     states_unit,
@@ -40,6 +42,7 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
+_RANK = re.compile(r"\bthứ\s+\d+")
 # A date as a lexical term: "21_9_2023" (day, month, year), "9_2023" (month, year).
 _DATE_TERM = re.compile(r"^(?:\d{1,2}_)?\d{1,2}_(?:19|20)\d\d$")
 # A sentence that opens with its date ("Ngày 20-9-2023, …", "Sáng 27-10-2022, …").
@@ -308,8 +311,16 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             _names_event(seg, question.events) or _dates_next_sentence(seg, question.events)
         ):
             return False  # the date of another event (a visit, not the signing)
-    if question.wants_number and not states_unit(seg.text, asked_unit(question.text)):
-        return False  # "bao nhiêu lao động" is not answered by "420.000 euro"
+    if question.wants_number:
+        # "bao nhiêu lao động" is not answered by "420.000 euro", nor "tổng mức đầu tư"
+        # by "rút ngắn 14 km", nor "đứng thứ mấy" by a count
+        forms = asked_unit(question.text) or (
+            () if question.english else measured_in(question.text)
+        )
+        if not states_unit(seg.text, forms):
+            return False
+        if asks_for_rank(question.text) and not _RANK.search(seg.text):
+            return False
     if not question.wants_person:
         return True
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name

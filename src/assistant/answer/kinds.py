@@ -45,6 +45,67 @@ _TITLE_AFTER = re.compile(
 )
 
 
+MONEY: tuple[str, ...] = (
+    "usd",
+    "đồng",
+    "euro",
+    "eur",
+    "won",
+    "yên",
+    "rúp",
+    "kíp",
+    "tỷ",
+    "tỉ",
+    "triệu",
+)
+PERCENT: tuple[str, ...] = ("%", "phần trăm")
+# The measure a question names without "bao nhiêu <unit>" (folded words) → the units its
+# figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not the
+# "79 dự án" beside it; "tổng mức đầu tư" is not answered by "rút ngắn 14 km". Not
+# "tiền" (folded, also "tiến", "tiên"): "bao nhiêu tiền" is a unit already.
+_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\b(?:gap|bao nhieu|may) lan\b", ("lần",)),
+    (r"\b(?:ty le|phan tram)\b", PERCENT),
+    (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
+)
+# The same for English questions (the lead only: an English question's wording is too
+# loose to refuse on).
+_ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\btimes\b", ("lần",)),
+    (r"\b(?:percent|percentage|share|rate)\b", PERCENT),
+    (r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance)s?\b", MONEY),
+    (r"\b(?:visitors?|tourists?|arrivals?)\b", ("lượt",)),
+    (r"\b(?:workers?|people|labou?rers?|persons?)\b", ("người", "lao động")),
+    (r"\bprojects?\b", ("dự án",)),
+    (r"\bdelegations?\b", ("đoàn",)),
+    (r"\b(?:companies|enterprises|businesses|firms)\b", ("doanh nghiệp", "công ty")),
+)
+# Asking for a change ("tăng bao nhiêu"): stated in % or in the measure's unit alike.
+_CHANGE_CUES = ("tang bao nhieu", "giam bao nhieu", "tang them", "giam di", "chiem")
+# Asking for a rank: "đứng thứ mấy", "xếp hạng bao nhiêu".
+RANK_CUES = ("thu may", "thu bao nhieu", "xep thu", "dung thu", "hang may", "hang bao nhieu")
+
+
+def asks_for_change(question: str) -> bool:
+    return any(cue in fold(question) for cue in _CHANGE_CUES)
+
+
+def asks_for_rank(question: str) -> bool:
+    return any(cue in fold(question) for cue in RANK_CUES)
+
+
+def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
+    """Units of the measure the question names ("Tổng vốn …" → money), empty when it
+    names none or asks for a change (which may be stated in %)."""
+    folded = fold(question)
+    if asks_for_change(question):
+        return ()
+    for pattern, forms in _ENGLISH_MEASURES if english else _MEASURES:
+        if re.search(pattern, folded):
+            return forms
+    return ()
+
+
 def asked_unit(question: str) -> tuple[str, ...]:
     """Forms of the counted thing a "bao nhiêu X" question asks for (empty: any)."""
     folded = fold(question)

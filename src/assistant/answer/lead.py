@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.kinds import UNITS, asked_subject, asked_unit, states_unit
+from assistant.answer.kinds import (
+    UNITS,
+    asked_subject,
+    asked_unit,
+    asks_for_change,
+    asks_for_rank,
+    measured_in,
+    states_unit,
+)
 from assistant.answer.question import Question
 from assistant.text.places import capitalised_run
 from assistant.text.vietnamese import fold
@@ -38,41 +46,8 @@ _DATE_NUMBER = re.compile(r"\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$")
 _CHANGE_BEFORE = re.compile(
     r"(?:tăng|giảm|bằng|vượt|đạt tỷ lệ|chiếm|gấp|hơn|so với)\s*$", re.IGNORECASE
 )
-_CHANGE_CUES = (
-    "tang bao nhieu",
-    "giam bao nhieu",
-    "tang them",
-    "chiem",
-    "gap",
-    "increase",
-    "growth",
-)
-# The measure a question names without "bao nhiêu <unit>" (folded words) → the units
-# its figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not
-# the "79 dự án" beside it.
-_MONEY = ("usd", "đồng", "euro", "eur", "won", "yên", "rúp", "kíp", "tỷ", "tỉ", "triệu")
-_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"\b(?:gap|bao nhieu|may) lan\b|\btimes\b", ("lần",)),
-    (r"\b(?:von|kim ngach|gia tri|tien|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", _MONEY),
-    (r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance)s?\b", _MONEY),
-    (r"\b(?:visitors?|tourists?|arrivals?)\b", ("lượt",)),
-    (r"\b(?:workers?|people|labou?rers?|persons?)\b", ("người", "lao động")),
-    (r"\bprojects?\b", ("dự án",)),
-    (r"\bdelegations?\b", ("đoàn",)),
-    (r"\b(?:companies|enterprises|businesses|firms)\b", ("doanh nghiệp", "công ty")),
-    (r"\b(?:percent|percentage|share|rate)\b", ("%", "phần trăm")),
-)
 # An ordinal rank: "đứng thứ 8", "xếp thứ 12/63".
 _RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
-_RANK_CUES = (
-    "thu may",
-    "thu bao nhieu",
-    "xep thu",
-    "dung thu",
-    "hang may",
-    "hang bao nhieu",
-    "rank",
-)
 
 _DATE = re.compile(
     r"(?<![\d-])\d{1,2}[-/]\d{1,2}[-/]\d{4}|tháng\s+\d{1,2}[-/]\d{4}|quý\s+[IV]+[-/]\d{4}|"
@@ -153,14 +128,18 @@ def _single(found: list[re.Match[str]]) -> Lead | None:
 
 def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     given = set(question.numbers)
-    if any(cue in folded for cue in _RANK_CUES):
+    if asks_for_rank(question.text) or "rank" in folded:
         return _single(list(_RANK.finditer(clause)))
     found = [m for m in _FIGURE.finditer(clause) if _is_figure(m, clause, given)]
-    forms = asked_unit(question.text) or _subject_units(question.text) or _measure_units(folded)
+    forms = (
+        asked_unit(question.text)
+        or _subject_units(question.text)
+        or measured_in(question.text, english=question.english)
+    )
     if forms:
         # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
         found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
-    if not any(cue in folded for cue in _CHANGE_CUES):
+    if not (asks_for_change(question.text) or "gap" in folded.split()):
         values = [m for m in found if not _CHANGE_BEFORE.search(clause[: m.start()])]
         found = values or found
     return _single(found)
@@ -176,13 +155,6 @@ def _subject_units(text: str) -> tuple[str, ...]:
     for term in asked_subject(text):
         forms = UNITS.get(term.replace("_", " ")) or UNITS.get(term.split("_")[0])
         if forms:
-            return forms
-    return ()
-
-
-def _measure_units(folded: str) -> tuple[str, ...]:
-    for pattern, forms in _MEASURES:
-        if re.search(pattern, folded):
             return forms
     return ()
 
