@@ -318,3 +318,11 @@ def test_a_date_opening_the_sentence_before_the_event_dates_it() -> None:
     assert not has_asked_kind(signed, q)  # no date of its own
     told = event_sentence(dated, segs, q.events)
     assert told is signed  # the answer quotes both
+
+
+def test_counted_things_of_the_portal_are_units() -> None:
+    assert "khán giả" in asked_unit("Trận đấu có bao nhiêu khán giả đến sân?")
+    assert "quốc gia" in asked_unit("Sản phẩm xuất khẩu sang bao nhiêu thị trường?")
+    q = analyse("Trận đấu có bao nhiêu khán giả đến sân?")
+    scored = segments_of([_passage("Đội nhà thắng với tỷ số 2-1 ở vòng 9 trên sân nhà.")])
+    assert not has_asked_kind(scored[0], q)

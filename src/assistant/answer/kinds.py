@@ -31,6 +31,17 @@ UNITS: dict[str, tuple[str, ...]] = {
     "ha": ("ha", "héc ta", "hecta"),
     "km": ("km",),
     "giuong": ("giường",),
+    "khan gia": ("khán giả", "cổ động viên"),
+    "khach": ("khách", "lượt"),
+    "hoc sinh": ("học sinh", "lưu học sinh", "học viên"),
+    "sinh vien": ("sinh viên", "lưu học sinh", "học viên"),
+    "luu hoc": ("lưu học sinh", "học sinh", "sinh viên", "học viên"),
+    "nuoc": ("nước", "quốc gia", "thị trường"),
+    "quoc gia": ("quốc gia", "nước", "thị trường"),
+    "thi truong": ("thị trường", "quốc gia", "nước"),
+    "dia phuong": ("địa phương", "tỉnh", "thành phố"),
+    "tinh": ("tỉnh", "địa phương"),
+    "nha dau": ("nhà đầu tư", "doanh nghiệp", "dự án"),
 }
 # Words after "bao nhiêu" that are not the counted thing (verbs, "năm" as in "how many
 # years" is kept as a unit: the clause must then state years).
