@@ -178,11 +178,14 @@ def test_the_clause_that_answers_wins() -> None:
 
 
 def test_a_figure_question_needs_a_figure() -> None:
-    q = analyse("Bao nhiêu tỉnh đã ký thỏa thuận?")
+    q = analyse("Giá trị hợp tác đạt bao nhiêu?")
     segments = segments_of([_passage()])
     kinds = {seg.text[:20]: has_asked_kind(seg, q) for seg in segments}
     assert kinds["Quan hệ hữu nghị hợp"] is False
     assert kinds["tổng giá trị nhập kh"] is True
+    # a count of provinces is not answered by an amount of money
+    q = analyse("Bao nhiêu tỉnh đã ký thỏa thuận?")
+    assert not any(has_asked_kind(seg, q) for seg in segments)
 
 
 # --- refusal requirements --------------------------------------------------------------------
