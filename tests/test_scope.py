@@ -11,6 +11,7 @@ import pytest
 from assistant.answer.scope import (
     choose_article,
     own_periods,
+    part_of_the_place,
     part_of_year,
     period_covered,
     question_scope,
@@ -213,3 +214,28 @@ def test_asking_when_years_that_name_a_plan_are_not_the_asked_period(
     question: str, periods: tuple[tuple[int, int], ...]
 ) -> None:
     assert question_scope(question, {"thanh hoa"}, HOME).periods == periods
+
+
+@pytest.mark.parametrize(
+    ("title", "question", "part"),
+    [
+        (
+            "Kim ngạch qua cửa khẩu quốc tế Na Mèo năm 2023",
+            "thanh hoa nhap khau nam 2023",
+            "Na Mèo",
+        ),
+        (
+            "Huyện Quan Sơn đón 20 đoàn khách Lào",
+            "Thanh Hóa đón bao nhiêu đoàn khách Lào?",
+            "Quan Sơn",
+        ),
+        ("Kim ngạch qua cửa khẩu quốc tế Na Mèo năm 2023", "Cửa khẩu Na Mèo nhập khẩu?", None),
+        ("KKT Nghi Sơn thu hút 2 tỷ USD", "Vốn FDI vào Khu kinh tế Nghi Sơn?", None),
+        ("Thanh Hóa: xuất khẩu năm 2023 đạt 6 tỷ USD", "Xuất khẩu năm 2023?", None),
+        ("Đoàn đại biểu thành phố Seongnam thăm Thanh Hóa", "Seongnam tặng bao nhiêu?", None),
+    ],
+)
+def test_an_article_about_a_part_of_the_province_is_told_apart(
+    title: str, question: str, part: str | None
+) -> None:
+    assert part_of_the_place(title, question) == part

@@ -42,6 +42,7 @@ from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message,
 from assistant.answer.scope import (
     QuestionScope,
     choose_article,
+    part_of_the_place,
     period_covered,
     states_measure,
     without_recency,
@@ -234,6 +235,10 @@ class ExtractiveComposer:
             words = list(dict.fromkeys(missing))  # name only what the passages lack
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)
+        if q.wants_number:
+            # the province's own figure before a border gate's or a district's
+            whole = [s for s in eligible if not part_of_the_place(s.passage.title, q.text)]
+            eligible = whole or eligible
         by_article: dict[str, Segment] = {}
         for seg in eligible:
             known = by_article.get(seg.passage.doc_id)

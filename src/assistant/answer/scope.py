@@ -277,6 +277,26 @@ def display_date(iso: str | None) -> str | None:
     return f"{int(day)}-{int(month)}-{year}"
 
 
+# A part of the province an article may report on by itself (its headline names it):
+# "Kim ngạch qua cửa khẩu quốc tế Na Mèo …", "Huyện Quan Sơn …", "KKT Nghi Sơn …".
+_SUB_PLACE = re.compile(
+    r"(?<!\w)(?:[Cc]ửa khẩu(?: quốc tế)?|[Hh]uyện|[Tt]hị xã|[Kk]hu kinh tế|KKT|"
+    r"[Kk]hu công nghiệp|KCN|[Cc]ảng)\s+([A-ZĐ][\w-]*(?:\s+[A-ZĐ][\w-]*)*)"
+)
+
+
+def part_of_the_place(title: str, question: str) -> str | None:
+    """The part of the province (a border gate, a district, an economic zone) the
+    headline reports on, when the question does not name it: such an article's figures
+    are that part's ("nhập khẩu qua cửa khẩu Na Mèo đạt 29,18 triệu USD"), not the
+    province's, though its body says "tỉnh"."""
+    asked = fold(question)
+    for match in _SUB_PLACE.finditer(title):
+        if fold(match.group(1)) not in asked:
+            return match.group(1)
+    return None
+
+
 def _followed(passage: Passage) -> ArticleChoice:
     """The choice of a dated article among several, saying which one is followed."""
     day = display_date(passage.published_at)
