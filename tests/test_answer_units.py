@@ -329,3 +329,24 @@ def test_counted_things_of_the_portal_are_units() -> None:
     q = analyse("Trận đấu có bao nhiêu khán giả đến sân?")
     scored = segments_of([_passage("Đội nhà thắng với tỷ số 2-1 ở vòng 9 trên sân nhà.")])
     assert not has_asked_kind(scored[0], q)
+
+
+def test_a_why_question_quotes_the_fact_and_its_cause() -> None:
+    text = (
+        "Năm 2021, số lao động đi làm việc ở nước ngoài giảm mạnh, chỉ còn 5.120 người. "
+        "Nguyên nhân là do dịch COVID-19 khiến nhiều thị trường đóng cửa. "
+        "Các doanh nghiệp đã chủ động tìm kiếm thị trường mới."
+    )
+    segments = segments_of([_passage(text)])
+    weights = {"lao_dong": 2.0, "giam": 1.0, "nguyen_nhan": 1.0, "thi_truong": 0.4}
+    for question, most in (
+        ("Vì sao số lao động giảm mạnh?", 3),
+        ("Lao động giảm còn bao nhiêu?", 2),
+    ):
+        q = analyse(question)
+        score_segments(segments, q, weights, None, None, Tuning())
+        for seg in segments:
+            seg.score = 1.0  # equally good: the limit decides
+        assert len(select(segments, q, Tuning()).segments) <= most
+    q = analyse("Vì sao số lao động giảm mạnh?")
+    assert len(select(segments, q, Tuning()).segments) == 3

@@ -372,13 +372,19 @@ def name_terms(question: Question) -> list[str]:
 
 def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selection:
     """The segments that answer (all from one article, chosen before): the best one for
-    a factual question, several diverse ones for a list or a broad question, in document
-    order."""
+    a factual question, several diverse ones for a list or a broad question, a few for
+    "vì sao" (the fact and its cause are often two sentences), in document order."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))
     if not ranked:
         return Selection([], 0.0, [])
     best = ranked[0]
-    limit = tuning.max_answer_sentences if (question.broad or question.wants_list) else 2
+    limit = (
+        tuning.max_answer_sentences
+        if (question.broad or question.wants_list)
+        else tuning.reason_sentences
+        if question.wants_reason
+        else 2
+    )
     floor = best.score * (
         tuning.floor_broad
         if question.broad

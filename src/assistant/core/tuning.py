@@ -64,6 +64,9 @@ class Tuning(BaseModel):
     floor_list: float = Field(0.75, description="Further items of a list answer: share.")
     floor_broad: float = Field(0.55, description="Further sentences of a summary: share.")
     max_answer_sentences: int = Field(6, description="At most this many quoted segments.")
+    reason_sentences: int = Field(
+        3, description="At most this many quoted segments for a 'vì sao' question."
+    )
 
     # --- scoping ---------------------------------------------------------------------
     article_margin: float = Field(
