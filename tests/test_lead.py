@@ -99,3 +99,8 @@ def test_lead_states_the_asked_item(question: str, clause: str, expected: str) -
 )
 def test_no_lead_when_the_clause_does_not_single_one_out(question: str, clause: str) -> None:
     assert lead(question, clause) is None
+
+
+def test_ordinals_identifiers_and_parts_of_a_year_are_no_figures() -> None:
+    clause = "6 tháng đầu năm 2025, thực hiện Nghị quyết số 22, tỉnh thu hút 14 dự án FDI"
+    assert lead("Tỉnh thu hút được bao nhiêu?", clause) == "14 dự án"

@@ -42,6 +42,9 @@ _FIGURE = re.compile(rf"(?<![\w.,/-]){_NUMBER}{_SCALE}{_UNIT}(?![\w/])")
 # Not a figure: a year, a year range, a date, a code ("41-CT/TW"), a time ("8 giờ").
 _YEARISH = re.compile(r"^(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?$")
 _DATE_NUMBER = re.compile(r"\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$")
+# Words right before a number that make it an ordinal or an identifier, not a figure:
+# "Nghị quyết số 22", "vòng 9", "tháng 6", "khóa XIX", "lần thứ 3".
+_ORDINAL_BEFORE = re.compile(r"(?:\bsố|vòng|tháng|quý|khóa|khoá|thứ|ngày|Điều|khoản)\s*$")
 # Words right before a figure that make it a change or a comparison, not the value.
 _CHANGE_BEFORE = re.compile(
     r"(?:tăng|giảm|bằng|vượt|đạt tỷ lệ|chiếm|gấp|hơn|so với)\s*$", re.IGNORECASE
@@ -150,9 +153,14 @@ def _with_next_words(clause: str, match: re.Match[str], words: int = 3) -> str:
     return " ".join([match.group(0), *following])
 
 
+_PLACE_WORDS = frozenset({"tinh", "thanh", "huyen", "xa"})
+
+
 def _subject_units(text: str) -> tuple[str, ...]:
     """Units of a counted subject: "Số dự án … là mấy?" wants "134 dự án"."""
     for term in asked_subject(text):
+        if term.split("_")[0] in _PLACE_WORDS:
+            continue  # "Tỉnh thu hút được bao nhiêu?": the province, not a count of them
         forms = UNITS.get(term.replace("_", " ")) or UNITS.get(term.split("_")[0])
         if forms:
             return forms
@@ -164,8 +172,10 @@ def _is_figure(match: re.Match[str], clause: str, given: set[str]) -> bool:
     value = number.group(0) if number else match.group(0)
     if value in given or _YEARISH.match(value) or _DATE_NUMBER.match(value):
         return False
-    after = clause[match.end() : match.end() + 2]
-    return not re.match(r"[-/]\w", after)  # a code ("41-CT/TW"), a date's start
+    after = clause[match.end() : match.end() + 8]
+    if re.match(r"[-/]\w|\s+tháng\b", after):  # a code ("41-CT/TW"), "6 tháng đầu năm"
+        return False
+    return not _ORDINAL_BEFORE.search(clause[: match.start()])
 
 
 def _date(question: Question, clause: str, folded: str) -> Lead | None:
