@@ -15,6 +15,7 @@ from assistant.answer.scope import (
     part_of_year,
     period_covered,
     question_scope,
+    speaks_of_the_province,
     states_measure,
     without_recency,
 )
@@ -239,3 +240,9 @@ def test_an_article_about_a_part_of_the_province_is_told_apart(
     title: str, question: str, part: str | None
 ) -> None:
     assert part_of_the_place(title, question) == part
+
+
+def test_a_sentence_on_the_province_itself_stands_in_an_article_on_a_part_of_it() -> None:
+    assert speaks_of_the_province("Năm 2023, hai tỉnh đã tổ chức 38 lượt trao đổi đoàn")
+    assert speaks_of_the_province("Toàn tỉnh có 9.865 người đi làm việc ở nước ngoài")
+    assert not speaks_of_the_province("Năm 2023, giá trị xuất khẩu đạt 45,18 triệu USD")

@@ -44,6 +44,7 @@ from assistant.answer.scope import (
     choose_article,
     part_of_the_place,
     period_covered,
+    speaks_of_the_province,
     states_measure,
     without_recency,
 )
@@ -237,7 +238,12 @@ class ExtractiveComposer:
             return refusal(query, passages, message)
         if q.wants_number:
             # the province's own figure before a border gate's or a district's
-            whole = [s for s in eligible if not part_of_the_place(s.passage.title, q.text)]
+            whole = [
+                s
+                for s in eligible
+                if not part_of_the_place(s.passage.title, q.text)
+                or speaks_of_the_province(lead_in(s))
+            ]
             eligible = whole or eligible
         by_article: dict[str, Segment] = {}
         for seg in eligible:

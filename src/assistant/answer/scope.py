@@ -29,7 +29,7 @@ from assistant.text.places import (
     mentioned,
     place_key,
 )
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, unify_tones
 
 # Asking for the newest figure ("mới nhất", "gần đây nhất", "hiện nay", "latest").
 _LATEST = re.compile(
@@ -295,6 +295,16 @@ def part_of_the_place(title: str, question: str) -> str | None:
         if fold(match.group(1)) not in asked:
             return match.group(1)
     return None
+
+
+# The province as the subject of a sentence ("toàn tỉnh", "hai tỉnh", "tỉnh đã").
+_PROVINCE_SUBJECT = re.compile(r"(?<!\w)(?:(?:toàn|cả|hai|của) tỉnh|tỉnh đã)(?!\w)", re.IGNORECASE)
+
+
+def speaks_of_the_province(sentence: str) -> bool:
+    """Does the sentence report on the province itself, even in an article about a part
+    of it ("Năm 2023, hai tỉnh đã tổ chức 38 lượt trao đổi đoàn")?"""
+    return bool(_PROVINCE_SUBJECT.search(unify_tones(sentence)))
 
 
 def _followed(passage: Passage) -> ArticleChoice:
