@@ -350,3 +350,11 @@ def test_a_why_question_quotes_the_fact_and_its_cause() -> None:
         assert len(select(segments, q, Tuning()).segments) <= most
     q = analyse("Vì sao số lao động giảm mạnh?")
     assert len(select(segments, q, Tuning()).segments) == 3
+
+
+def test_a_small_number_naming_a_document_is_required() -> None:
+    q = analyse("Nghị quyết nào của Chính phủ thực hiện Chỉ thị 15 của Ban Bí thư?")
+    required = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))
+    assert required.figures == {"15": "Chỉ thị 15"}
+    q = analyse("Trong 5 năm, tỉnh đón bao nhiêu đoàn?")  # a small count may be paraphrased
+    assert requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1)).figures == {}

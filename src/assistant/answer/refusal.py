@@ -30,6 +30,12 @@ _YEARLIKE = re.compile(
     r"(?:\d{1,2}[-/])?(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?"
 )  # also a month of a year: "6-2022"
 
+# A document named by its number ("Chỉ thị 15", "Nghị quyết số 22-NQ/TW").
+_DOCUMENT_NUMBER = re.compile(
+    r"(?:Chỉ thị|Nghị quyết|Quyết định|Kết luận|Nghị định|Thông tư|Luật)\s+(?:số\s+)?(\d+)",
+    re.IGNORECASE,
+)
+
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 
 
@@ -82,6 +88,11 @@ def requirements(
         folded = lexical_terms(token)[1]
         if folded:
             figures[folded[0]] = token
+    for match in _DOCUMENT_NUMBER.finditer(question.text):
+        # "Chỉ thị 15", "Nghị quyết số 22": a small number that names a document
+        folded = lexical_terms(match.group(1))[1]
+        if folded:
+            figures[folded[0]] = match.group(0)
     places = set(place_keys)
     # "xứ Thanh" is the province's byname: "Thanh" alone is no partner
     partners = [
