@@ -346,7 +346,7 @@ def test_lead_rate_and_precision_over_correct_answers() -> None:
         return answer
 
     results = [
-        score_answer(make_item(id="a"), led("14.081,67 triệu USD")),
+        score_answer(make_item(id="a", any_of=["14.081,67 triệu USD"]), led("14.081,67")),
         score_answer(make_item(id="b"), led("2016-2020")),  # a lead that misses
         score_answer(make_item(id="c"), led(None)),
         score_answer(make_item(id="d", any_of=["999"]), led("14.081,67 triệu USD")),  # wrong

@@ -218,7 +218,10 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     result.lead = answer.lead
     expected_items = [*item.any_of, *item.all_of]
     if answer.lead and not item.unanswerable and expected_items:
-        result.lead_correct = any(contains(answer.lead, e) for e in expected_items)
+        # "41 dự án" is right for "41 dự án FDI": the lead is the item or a part of it
+        result.lead_correct = any(
+            contains(answer.lead, e) or contains(e, answer.lead) for e in expected_items
+        )
     if item.unanswerable:
         result.correct = result.refused
     else:
