@@ -58,6 +58,26 @@ def test_a_correction_supersedes_the_figure_it_corrects(assistant) -> None:  # t
     assert answer.answer.startswith("Theo đính chính")
 
 
+def test_the_answer_leads_with_the_figure_the_quote_states(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?")
+    assert answer.lead == "14.081,67 triệu USD" and answer.lead in answer.citations[0].quote
+    assert answer.answer.startswith("14.081,67 triệu USD [1].\n")
+
+
+def test_the_date_before_an_undated_signing_dates_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Thanh Hóa và tỉnh Tula ký biên bản ghi nhớ ngày nào?")
+    _cites_only(answer, "syn-pt-thanh-hoa-tula-2023", "20-9-2023")
+    assert answer.lead == "20-9-2023"
+    assert any("ký Biên bản ghi nhớ" in c.quote for c in answer.citations)
+
+
+def test_the_half_year_is_answered_from_the_half_year_review(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "6 tháng đầu năm 2025 Thanh Hóa có bao nhiêu người đi làm việc ở nước ngoài?"
+    )
+    _cites_only(answer, "syn-rv-6-thang-2025", "6.382")
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

@@ -43,6 +43,7 @@ from assistant.answer.scope import (
     QuestionScope,
     choose_article,
     part_of_the_place,
+    part_of_year,
     period_covered,
     speaks_of_the_province,
     states_measure,
@@ -245,6 +246,10 @@ class ExtractiveComposer:
                 or speaks_of_the_province(lead_in(s))
             ]
             eligible = whole or eligible
+        if scope.part:
+            # "6 tháng đầu năm": the half-year review's figure, not the yearly one's
+            same_part = [s for s in eligible if part_of_year(s.passage.title) == scope.part]
+            eligible = same_part or eligible
         by_article: dict[str, Segment] = {}
         for seg in eligible:
             known = by_article.get(seg.passage.doc_id)
