@@ -13,14 +13,15 @@ A short orchestrator over stage objects, each built once and configured from
 5. in generative mode, :class:`~assistant.answer.generative.GenerativeComposer` rephrases
    an answer that did not refuse (the extractive answer stays the gate and the fallback).
 
-Each stage is timed into ``Answer.timings_ms``.
+Each stage is timed into ``Answer.timings_ms``. The service and ``assistant ask`` read answers
+through :class:`~assistant.answer.events.AnswerSource` (one event stream for both).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -161,35 +162,6 @@ class Assistant:
         )
         return answer
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[Mapping[str, Any]] | None = None,
-        filters: DocumentFilter | Mapping[str, Any] | None = None,
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Server-sent-event style stream: ``meta``, ``delta``…, ``citations``, ``done``.
-
-        In generative mode the model's reply is streamed into a buffer and validated
-        whole before the first event: a reply that fails validation must never have been
-        shown, and the markers of one that passes are renumbered. The deltas are then
-        pieces of the validated (or fallback) text, and ``mode`` in ``meta`` and ``done``
-        is final."""
-        answer = self.ask(question, history, filters, stream_llm=True)
-        data = answer.to_dict()
-        yield "meta", {"query": answer.query, "passages": data["passages"], "mode": answer.mode}
-        for piece in _pieces(answer.answer):
-            yield "delta", {"text": piece}
-        yield "citations", {"citations": data["citations"]}
-        yield (
-            "done",
-            {
-                "answerable": answer.answerable,
-                "mode": answer.mode,
-                "timings_ms": data["timings_ms"],
-                "related": data["related"],
-            },
-        )
-
     def _newer(
         self,
         query: str,
@@ -220,11 +192,3 @@ class Assistant:
         the first questions. Returns the number of chunks visited. Used by the service
         at start-up."""
         return self.composer.warm(max_chunks, batch)
-
-
-def _pieces(text: str, words: int = 6) -> Iterator[str]:
-    """Word-aligned pieces of the answer for streaming."""
-    tokens = text.split(" ")
-    for i in range(0, len(tokens), words):
-        piece = " ".join(tokens[i : i + words])
-        yield piece if i + words >= len(tokens) else piece + " "

@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.api.errors import ApiError
+from assistant.index.store import DocumentFilter
+
 EXAMPLE_QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 EXAMPLE_QUOTE = (
     "tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt 14.081,67 triệu USD, "
@@ -105,13 +108,14 @@ class Filters(BaseModel):
         default_factory=list, description="Only articles with one of these tags."
     )
 
-    def as_mapping(self) -> dict[str, Any]:
-        return {
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-            "doc_ids": self.doc_ids,
-            "tags": self.tags,
-        }
+    def to_filter(self) -> DocumentFilter:
+        """The index's filter type: the request's filters go to the store as they are."""
+        return DocumentFilter(
+            date_from=self.date_from.isoformat() if self.date_from else None,
+            date_to=self.date_to.isoformat() if self.date_to else None,
+            doc_ids=tuple(self.doc_ids),
+            tags=tuple(self.tags),
+        )
 
 
 class AskRequest(BaseModel):
@@ -146,6 +150,9 @@ class AskRequest(BaseModel):
         description="Earlier turns, oldest first; used to understand follow-up questions.",
     )
     filters: Filters | None = None
+
+    def document_filter(self) -> DocumentFilter | None:
+        return self.filters.to_filter() if self.filters else None
 
 
 class CitationOut(BaseModel):
@@ -462,6 +469,37 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     stream_options: StreamOptions | None = None
     filters: Filters | None = None
+
+    def document_filter(self) -> DocumentFilter | None:
+        return self.filters.to_filter() if self.filters else None
+
+    def question_and_history(self) -> tuple[str, list[dict[str, str]]]:
+        """The last user message and the user/assistant turns before it; 400 without a
+        user message."""
+        messages = self.messages
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
+        if last_user is None:
+            raise ApiError(
+                400,
+                "no_user_message",
+                "Thiếu câu hỏi: cần ít nhất một tin nhắn có role “user”.",
+            )
+        history = [
+            {"role": m.role, "content": m.text()}
+            for m in messages[:last_user]
+            if m.role in ("user", "assistant")
+        ]
+        return messages[last_user].text(), history
+
+    def usage(self, answer: str) -> dict[str, int]:
+        """OpenAI's ``usage``, counted in words (no tokenizer is involved)."""
+        prompt = sum(len(m.text().split()) for m in self.messages)
+        completion = len(answer.split())
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
 
 
 class ChatChoiceMessage(BaseModel):
