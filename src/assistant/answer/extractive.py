@@ -26,6 +26,7 @@ from assistant.answer.kinds import (
     states_unit,
 )
 from assistant.answer.question import Question, events_in
+from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
@@ -154,18 +155,16 @@ def earlier_in_paragraph(seg: Segment) -> list[str]:
 
 class SegmentCache:
     """Segments per chunk id. A chunk id is never reused (the store's AUTOINCREMENT), so
-    its segments never go stale; the cache is bounded and simply cleared when full."""
+    its segments never go stale; the least recently used are dropped beyond ``limit``."""
 
     def __init__(self, limit: int = 20_000) -> None:
-        self.limit = limit
-        self._by_chunk: dict[int, list[Segment]] = {}
+        self._by_chunk: BoundedCache[int, list[Segment]] = BoundedCache(limit)
 
     def get(self, passage: Passage) -> list[Segment]:
         found = self._by_chunk.get(passage.chunk_id)
         if found is None:
-            if len(self._by_chunk) >= self.limit:
-                self._by_chunk.clear()
-            found = self._by_chunk[passage.chunk_id] = _passage_segments(passage)
+            found = _passage_segments(passage)
+            self._by_chunk.put(passage.chunk_id, found)
         return found
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from assistant.answer.refusal import NOT_FOUND_VI
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import Answer, Citation, citation_for, refusal
 from assistant.answer.validate import (
     MARKER,
     Validation,
@@ -342,18 +342,8 @@ def ground(result: Validation, passages: Sequence[Passage]) -> tuple[str, list[C
             key = (passage.doc_id, passage.start + local_start, passage.start + local_end)
             if key not in numbered:
                 numbered[key] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n=numbered[key],
-                        doc_id=passage.doc_id,
-                        title=passage.title,
-                        quote=passage.text[local_start:local_end],
-                        start=key[1],
-                        end=key[2],
-                        url=passage.url,
-                        published_at=passage.published_at,
-                    )
-                )
+                quote = passage.text[local_start:local_end]
+                citations.append(citation_for(numbered[key], passage, key[1], key[2], quote))
             new[n] = numbered[key]
         for marker in claim.markers:
             renumber.append(
@@ -469,14 +459,11 @@ class GenerativeComposer:
 
     def _refusal(self, extractive: Answer) -> Answer:
         """The model found no answer in the passages: a refusal, like the extractive one."""
-        return Answer(
-            answer=self.not_found,
-            answerable=False,
+        return refusal(
+            extractive.query,
+            extractive.passages,
+            self.not_found,
             mode="generative",
-            query=extractive.query,
-            passages=extractive.passages,
-            related=extractive.passages[:3],
-            message=self.not_found,
             support=extractive.support,
         )
 

@@ -26,6 +26,21 @@ class Citation:
     published_at: str | None = None
 
 
+def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
+    """A citation of ``quote == document.text[start:end]`` from the passage's article
+    (the one place a citation is made from a span, whichever composer found it)."""
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        quote=quote,
+        start=start,
+        end=end,
+        url=passage.url,
+        published_at=passage.published_at,
+    )
+
+
 @dataclass
 class Answer:
     answer: str
@@ -83,3 +98,25 @@ class Answer:
                 for p in self.related
             ],
         }
+
+
+def refusal(
+    query: str,
+    passages: list[Passage],
+    message: str,
+    *,
+    mode: Mode = "extractive",
+    support: dict[str, float] | None = None,
+) -> Answer:
+    """A refusal that still shows the closest passages as related reading (the one place
+    a refusal is made, whichever composer refused)."""
+    return Answer(
+        answer=message,
+        answerable=False,
+        mode=mode,
+        query=query,
+        passages=passages,
+        related=passages[:3],
+        message=message,
+        support=support or {},
+    )
