@@ -26,6 +26,7 @@ from assistant.api.errors import ApiError
 from assistant.api.metrics import Metrics
 from assistant.core.config import Settings
 from assistant.core.types import Document
+from assistant.feedback.suggestions import Suggester
 from assistant.ingest.pipeline import Ingestor, IngestSummary
 from assistant.sync.follow import Follower
 
@@ -51,6 +52,7 @@ class Services:
         self.write_lock = threading.Lock()  # one writer at a time inside this process
         self.follower: Follower | None = None
         self.answering: Answering | None = None
+        self.suggester: Suggester | None = None
         self._write_limiter: anyio.CapacityLimiter | None = None
 
     # --- wiring ---------------------------------------------------------------------
@@ -83,6 +85,7 @@ class Services:
         self.answering = Answering(
             AnswerSource(assistant), self.metrics, self.settings.max_batch_size
         )
+        self.suggester = Suggester(assistant.index)
         self.assistant = assistant
         self.load_error = None
 
@@ -106,6 +109,12 @@ class Services:
         if self.assistant is None:
             raise ApiError(503, "not_ready", NOT_READY_VI, headers={"Retry-After": "5"})
         return self.assistant
+
+    def require_suggester(self) -> Suggester:
+        """The suggested questions of the loaded index, or 503 while loading."""
+        self.require_assistant()
+        assert self.suggester is not None
+        return self.suggester
 
     # --- work off the event loop ----------------------------------------------------
     def require_answering(self) -> Answering:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.api.errors import ApiError
 from assistant.index.store import DocumentFilter
@@ -358,6 +358,81 @@ class DocumentPage(BaseModel):
 class Deleted(BaseModel):
     id: str
     deleted: bool
+
+
+# --- feedback and suggestions -------------------------------------------------------------
+
+
+class CitationRef(BaseModel):
+    """The citation the answer showed (as sent by the chat; extra fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    n: int | None = Field(None, ge=0, le=1000)
+    doc_id: str = Field(max_length=512)
+    title: str | None = Field(None, max_length=1000)
+    start: int | None = Field(None, ge=0)
+    end: int | None = Field(None, ge=0)
+    quote: str | None = Field(None, max_length=5000)
+    url: str | None = Field(None, max_length=2000)
+    published_at: str | None = Field(None, max_length=40)
+
+
+class FeedbackIn(BaseModel):
+    """A reader's rating of one answer."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?",
+                    "answer": "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 "
+                    "đạt 14.081,67 triệu USD [1].",
+                    "rating": "down",
+                    "comment": "Nên nói rõ là của tỉnh Thanh Hóa.",
+                    "citations": [
+                        {"n": 1, "doc_id": "thanh-hoa-doi-ngoai", "start": 5230, "end": 5330}
+                    ],
+                }
+            ]
+        }
+    )
+
+    question: str = Field(min_length=1, max_length=4000, description="The question asked.")
+    answer: str = Field(max_length=50_000, description="The answer shown (with its [n]).")
+    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    comment: str | None = Field(None, max_length=4000, description="Optional comment.")
+    query: str | None = Field(None, max_length=4000, description="Standalone query answered.")
+    citations: list[CitationRef] = Field(default_factory=list, max_length=100)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("question is blank")
+        return value
+
+    @field_validator("comment", "query")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.strip() or None
+
+
+class FeedbackStored(BaseModel):
+    id: int = Field(description="Number of the stored record.")
+    stored: bool = True
+
+
+class Suggestions(BaseModel):
+    suggestions: list[str] = Field(
+        description="Up to six questions the indexed articles answer.",
+        examples=[
+            ["Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?"]
+        ],
+    )
 
 
 # --- following the portal (sync) ---------------------------------------------------------

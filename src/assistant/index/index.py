@@ -250,6 +250,12 @@ class Index:
     def documents(self) -> Iterator[Document]:
         return self.store.iter_documents()
 
+    def list_documents(
+        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Document], int]:
+        """A page of documents, newest first, and how many match in all."""
+        return self.store.list_documents(flt, offset=offset, limit=limit)
+
     def stats(self) -> dict[str, object]:
         vectors = self.vectors()
         files = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())

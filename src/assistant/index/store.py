@@ -147,6 +147,28 @@ class DocumentFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection as every SQLite file of the project opens it: usable from any thread
+    that owns it, rows readable by column name, waiting up to 30 s for a busy writer.
+    The journal mode is the caller's (switching it does not wait for a busy file)."""
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (``BEGIN IMMEDIATE``: no deadlock between
+    two readers upgrading to writers); committed whole, or rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _missing_message(index_dir: Path) -> str:
     return (
         f"No index at {index_dir}: run `assistant ingest PATH...` to create one "
@@ -208,8 +230,7 @@ class Store:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
+            conn = connect(self.path)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -224,18 +245,11 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: everything inside commits together or not at all, and the
         generation counter moves so readers know to refresh their vectors."""
-        with self._write_lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._write_lock, immediate(self._connection()) as conn:
+            yield conn
+            conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
+            )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
