@@ -33,7 +33,7 @@ from assistant.ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
-WEB_DIR = ROOT / "web"
+WEB_DIR = ROOT / "src" / "assistant" / "web"
 KEY = "feedback-export-key"
 QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 ANSWER = (

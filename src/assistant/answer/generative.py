@@ -10,7 +10,7 @@ of the two produced the response.
 The model is any OpenAI-compatible chat endpoint (``POST {llm_base_url}/chat/completions``
 with ``temperature`` 0), reached with plain ``httpx``: no SDK, so a local server (llama.cpp,
 vLLM, Ollama) and a hosted one are configured the same way. The prompts are Vietnamese
-templates in the repository's ``prompts/`` folder (see its README), loaded once.
+templates in the package's ``prompts/`` folder (see its README), loaded once.
 
 Citations of a generated answer are still exact spans of the source documents: for each
 ``[n]`` of a sentence, the sentence of passage ``n`` that best supports it (shares its
@@ -42,6 +42,7 @@ from assistant.answer.validate import (
 )
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
+from assistant.core.resources import packaged
 from assistant.core.types import Passage
 from assistant.index.lexical import STOPWORDS
 from assistant.text.sentences import split_sentences
@@ -49,8 +50,8 @@ from assistant.text.vietnamese import is_numberlike, lexical_terms, raw_tokens, 
 
 logger = logging.getLogger(__name__)
 
-# The repository's prompts/ folder, found from the package source (src/assistant/../../).
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[1].parent.parent / "prompts"
+# The package's prompts/ folder (package data: there in a source checkout and an install).
+DEFAULT_PROMPTS_DIR = packaged("prompts")
 SYSTEM_TEMPLATE = "answer_system.vi.md"
 USER_TEMPLATE = "answer_user.vi.md"
 
@@ -108,7 +109,7 @@ class Prompts:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Prompts:
-        """Read the templates from ``folder`` (default: the repository's prompts/) and
+        """Read the templates from ``folder`` (default: the package's prompts/) and
         check their placeholders now rather than at the first question."""
         folder = Path(folder) if folder is not None else DEFAULT_PROMPTS_DIR
         texts: dict[str, str] = {}
