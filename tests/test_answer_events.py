@@ -18,7 +18,7 @@ from test_api_support import QUESTION, sse_events
 from assistant.answer.events import AnswerRequest, answer_events
 from assistant.answer.types import Answer, Citation
 from assistant.api.deps import Services
-from assistant.index.store import DocumentFilter
+from assistant.core.types import DocumentFilter
 
 pytest_plugins = ["test_api_support"]
 

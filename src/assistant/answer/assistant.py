@@ -33,25 +33,12 @@ from assistant.answer.generative import GenerativeComposer
 from assistant.answer.types import Answer
 from assistant.answer.understand import QuestionUnderstanding
 from assistant.core.config import Settings, get_settings
-from assistant.core.types import Passage
+from assistant.core.types import DocumentFilter, Passage
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
-from assistant.index.store import DocumentFilter
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 
 logger = logging.getLogger(__name__)
-
-
-def to_filter(filters: DocumentFilter | Mapping[str, Any] | None) -> DocumentFilter | None:
-    """Accept the API's filter object ({date_from, date_to, doc_ids, tags}) or a filter."""
-    if filters is None or isinstance(filters, DocumentFilter):
-        return filters
-    return DocumentFilter(
-        date_from=filters.get("date_from") or None,
-        date_to=filters.get("date_to") or None,
-        doc_ids=tuple(filters.get("doc_ids") or ()),
-        tags=tuple(filters.get("tags") or ()),
-    )
 
 
 class _Clock:
@@ -103,7 +90,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[Mapping[str, Any]] | None = None,
-        filters: DocumentFilter | Mapping[str, Any] | None = None,
+        filters: DocumentFilter | None = None,
         *,
         query_vector: np.ndarray | None = None,
         stream_llm: bool = False,
@@ -121,7 +108,7 @@ class Assistant:
             query_vector = self.embedder.embed_queries([understood.query])[0]
         clock.lap("embed")
         q = understood.question
-        flt = understood.scope.document_filter(to_filter(filters))
+        flt = understood.scope.document_filter(filters)
         retrieval = self.retriever.retrieve(
             understood.lexical_query,
             query_vector,

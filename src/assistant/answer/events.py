@@ -27,7 +27,7 @@ from typing import Any, Literal
 from assistant.answer.assistant import Assistant
 from assistant.answer.question import clean_question
 from assistant.answer.types import Answer
-from assistant.index.store import DocumentFilter
+from assistant.core.types import DocumentFilter
 
 EventName = Literal["meta", "delta", "citations", "done", "error"]
 

@@ -29,7 +29,7 @@ from assistant.answer.question import Question, events_in
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
-from assistant.index.lexical import STOPWORDS
+from assistant.core.words import STOPWORDS
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 

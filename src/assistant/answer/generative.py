@@ -44,7 +44,7 @@ from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
 from assistant.core.resources import packaged
 from assistant.core.types import Passage
-from assistant.index.lexical import STOPWORDS
+from assistant.core.words import STOPWORDS
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import is_numberlike, lexical_terms, raw_tokens, token_variants
 

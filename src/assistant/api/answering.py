@@ -24,7 +24,7 @@ from assistant.answer.events import AnswerRequest, AnswerSource, Event, answer_e
 from assistant.answer.types import Answer
 from assistant.api.errors import failure
 from assistant.api.metrics import Metrics
-from assistant.index.store import DocumentFilter
+from assistant.core.types import DocumentFilter
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.api.errors import ApiError
-from assistant.index.store import DocumentFilter
+from assistant.core.types import DocumentFilter
 
 EXAMPLE_QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 EXAMPLE_QUOTE = (

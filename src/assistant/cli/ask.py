@@ -17,7 +17,7 @@ from assistant.answer.assistant import Assistant
 from assistant.answer.events import AnswerRequest, AnswerSource, Event
 from assistant.answer.question import InvalidQuestionError
 from assistant.cli import add_index_option, settings_from
-from assistant.index.store import DocumentFilter
+from assistant.core.types import DocumentFilter
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

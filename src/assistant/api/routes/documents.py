@@ -27,8 +27,7 @@ from assistant.api.schemas import (
     IngestResult,
     error_responses,
 )
-from assistant.core.types import Document
-from assistant.index.store import DocumentFilter
+from assistant.core.types import Document, DocumentFilter
 from assistant.ingest.loaders import document_from_record
 
 logger = logging.getLogger(__name__)
@@ -176,7 +175,7 @@ def list_documents(
         date_to=date_to.isoformat() if date_to else None,
         tags=tuple(tag),
     )
-    documents, total = assistant.index.store.list_documents(flt, offset=offset, limit=limit)
+    documents, total = assistant.index.list_documents(flt, offset=offset, limit=limit)
     return {
         "total": total,
         "offset": offset,
