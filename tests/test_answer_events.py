@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 
 import pytest
 from fastapi import FastAPI
@@ -45,7 +46,7 @@ def test_events_come_in_order_and_citations_always_precede_done() -> None:
         assert names[0] == "meta" and names[-2:] == ["citations", "done"]
         assert set(names[1:-2]) <= {"delta"}
         cited = events[-2].data["citations"]
-        assert cited == [c.__dict__ for c in answer.citations]
+        assert cited == [asdict(c) for c in answer.citations]
         assert events[-1].data["answerable"] is answer.answerable
         assert events[-1].data["mode"] == events[0].data["mode"] == "extractive"
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.answer.types import Citation
 from assistant.api.errors import ApiError
 from assistant.core.types import DocumentFilter
 
@@ -155,20 +156,6 @@ class AskRequest(BaseModel):
         return self.filters.to_filter() if self.filters else None
 
 
-class CitationOut(BaseModel):
-    """The source of the claim marked ``[n]`` in the answer: ``quote`` is exactly
-    ``document.text[start:end]`` of the document ``doc_id`` (see GET /api/documents/{id})."""
-
-    n: int
-    doc_id: str
-    title: str
-    quote: str
-    start: int
-    end: int
-    url: str | None = None
-    published_at: str | None = None
-
-
 class PassageOut(BaseModel):
     """A retrieved passage (chunk of an article), with its retrieval scores."""
 
@@ -261,7 +248,7 @@ class AskResponse(BaseModel):
     answerable: bool
     mode: Literal["extractive", "generative"]
     query: str = Field(description="The question as searched (follow-ups made standalone).")
-    citations: list[CitationOut]
+    citations: list[Citation]
     passages: list[PassageOut]
     timings_ms: dict[str, float]
     related: list[RelatedOut]
@@ -606,7 +593,7 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[ChatChoice]
     usage: Usage
-    citations: list[CitationOut]
+    citations: list[Citation]
     answerable: bool
 
 
