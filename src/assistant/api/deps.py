@@ -145,7 +145,9 @@ class Services:
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    services = request.app.state.services
+    assert isinstance(services, Services)
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

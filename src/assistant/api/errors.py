@@ -139,7 +139,9 @@ def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "nội dung"
 
 
-def describe_validation(errors: Sequence[Mapping[str, Any]]) -> tuple[int, str, str, list]:
+def describe_validation(
+    errors: Sequence[Mapping[str, Any]],
+) -> tuple[int, str, str, list[dict[str, Any]]]:
     """(status, code, Vietnamese message, details) for pydantic/FastAPI validation errors.
 
     Malformed JSON is a 400 (the request is not even readable); anything else is a 422

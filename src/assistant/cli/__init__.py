@@ -7,8 +7,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from assistant.core.config import get_settings
+from assistant.core.config import Settings, get_settings
 from assistant.core.errors import AssistantError
 from assistant.core.logging import setup_logging
 
@@ -43,7 +44,7 @@ def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", metavar="DIR", help="index directory (default: ./index)")
 
 
-def settings_from(args: argparse.Namespace, **extra: object):  # type: ignore[no-untyped-def]
+def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     """Settings with command-line values on top of the environment."""
     return get_settings(index_dir=getattr(args, "index", None), **extra)
 

@@ -20,7 +20,7 @@ from assistant.cli import add_index_option, settings_from
 from assistant.core.types import DocumentFilter
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask = subparsers.add_parser("ask", help="answer a question from the indexed articles")
     ask.add_argument("question")
     add_index_option(ask)

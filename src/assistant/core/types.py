@@ -44,11 +44,15 @@ class ArticleScope:
     @classmethod
     def from_dict(cls, data: dict[str, object] | None) -> ArticleScope:
         data = data or {}
-        periods = data.get("periods") or []
+
+        def items(key: str) -> list[Any]:  # stored JSON: lists, or absent
+            value = data.get(key)
+            return list(value) if isinstance(value, (list, tuple)) else []
+
         return cls(
-            places=[str(p) for p in data.get("places") or []],  # type: ignore[attr-defined]
-            place_keys=[str(p) for p in data.get("place_keys") or []],  # type: ignore[attr-defined]
-            periods=[(int(a), int(b)) for a, b in periods],  # type: ignore[attr-defined]
+            places=[str(p) for p in items("places")],
+            place_keys=[str(p) for p in items("place_keys")],
+            periods=[(int(a), int(b)) for a, b in items("periods")],
             correction=bool(data.get("correction")),
         )
 

@@ -57,7 +57,7 @@ PushBody = Annotated[
         openapi_examples={
             "one": {
                 "summary": "Một bài viết",
-                "value": DocumentRecord.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                "value": DocumentRecord.model_config["json_schema_extra"]["examples"][0],
             },
             "batch": {
                 "summary": "Nhiều bài viết",
