@@ -77,7 +77,6 @@ class Segment:
 @dataclass
 class Selection:
     segments: list[Segment]
-    best_score: float
     candidates: list[Segment] = field(default_factory=list)
 
 
@@ -306,7 +305,7 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
     order."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))
     if not ranked:
-        return Selection([], 0.0, [])
+        return Selection([], [])
     best = ranked[0]
     limit = tuning.max_answer_sentences if (question.broad or question.wants_list) else 2
     floor = best.score * (
@@ -330,7 +329,7 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
             continue  # a second sentence for a factual question must add asked-for words
         chosen.append(seg)
     chosen.sort(key=lambda s: s.start)
-    return Selection(chosen, best.score, ranked)
+    return Selection(chosen, ranked)
 
 
 def _weighted_terms(question: Question) -> list[str]:
