@@ -8,13 +8,15 @@ API from ``/docs`` alone, hence the descriptions and the Vietnamese examples.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import Body
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from assistant.answer.types import Citation
 from assistant.api.errors import ApiError
-from assistant.core.types import DocumentFilter
+from assistant.core.types import Document, DocumentFilter
+from assistant.ingest.loaders import document_from_record
 
 EXAMPLE_QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 EXAMPLE_QUOTE = (
@@ -298,6 +300,73 @@ class DocumentBatch(BaseModel):
     documents: list[DocumentRecord] = Field(min_length=1, max_length=MAX_BATCH_DOCUMENTS)
 
 
+def _body_kind(value: Any) -> Literal["one", "batch", "list"]:
+    """Which body shape was sent (decided by structure, not by trial validation)."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, DocumentBatch) or (isinstance(value, dict) and "documents" in value):
+        return "batch"
+    return "one"
+
+
+PushBody = Annotated[
+    Annotated[DocumentRecord, Tag("one")]
+    | Annotated[DocumentBatch, Tag("batch")]
+    | Annotated[list[DocumentRecord], Tag("list")],
+    Discriminator(_body_kind),
+    Body(
+        description='One record, `{"documents": [...]}` or a JSON list of records.',
+        openapi_examples={
+            "one": {
+                "summary": "Một bài viết",
+                "value": DocumentRecord.model_config["json_schema_extra"]["examples"][0],
+            },
+            "batch": {
+                "summary": "Nhiều bài viết",
+                "value": {
+                    "documents": [
+                        {
+                            "id": "vi-du-bai-viet-2",
+                            "title": "Bài viết ví dụ gửi dạng HTML",
+                            "published_at": "12/03/2024",
+                            "html": "<article><h1>Bài viết ví dụ</h1><p>(Nội dung ví dụ, "
+                            "không phải tin thật.) Lễ hội ví dụ kéo dài ba ngày.</p></article>",
+                            "tags": "ví dụ, văn hóa",
+                        }
+                    ]
+                },
+            },
+        },
+    ),
+]
+
+
+def records_of(body: DocumentRecord | DocumentBatch | list[DocumentRecord]) -> list[DocumentRecord]:
+    if isinstance(body, DocumentBatch):
+        return body.documents
+    return body if isinstance(body, list) else [body]
+
+
+def documents_from(
+    records: list[DocumentRecord], source: str
+) -> tuple[list[Document], list[dict[str, Any]]]:
+    """Documents from the records (cleaned, HTML extracted) and the per-record errors."""
+    documents: list[Document] = []
+    errors: list[dict[str, Any]] = []
+    for number, record in enumerate(records, start=1):
+        raw = record.model_dump(exclude_none=True)
+        try:
+            documents.append(document_from_record(raw, source, number))
+        except ValueError as err:
+            errors.append({"record": number, "id": _id_of(raw), "message": str(err)})
+    return documents, errors
+
+
+def _id_of(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    return None if value is None else str(value)
+
+
 class RecordError(BaseModel):
     record: int = Field(description="Position of the record in the request, from 1.")
     id: str | None = None
@@ -333,6 +402,20 @@ class DocumentFull(DocumentSummary):
     """The whole cleaned text: citation offsets (start, end) point into ``text``."""
 
     text: str
+
+
+def document_summary(doc: Document) -> dict[str, Any]:
+    """The fields of DocumentSummary for an indexed document."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "published_at": doc.published_at,
+        "tags": doc.tags,
+        "source": doc.source,
+        "chars": len(doc.text),
+        "scope": doc.scope.to_dict() if doc.scope else None,
+    }
 
 
 class DocumentPage(BaseModel):
