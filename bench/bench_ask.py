@@ -71,7 +71,9 @@ def build_assistant(settings: Settings, index_dir: Path | None, scratch: Path) -
 def ask(assistant: Assistant, item: TestItem) -> tuple[dict[str, float], str] | None:
     """(timings_ms, the query ask embedded) or None when the question is rejected."""
     try:
-        answer = assistant.ask(item.question, history=item.history or None, filters=item.filters)
+        answer = assistant.ask(
+            item.question, history=item.history or None, filters=item.document_filter()
+        )
     except AssistantError:
         return None
     return answer.timings_ms, answer.query
@@ -133,7 +135,7 @@ def report(data: dict[str, Any], settings: Settings, assistant: Assistant, round
     bare = data["bare_embed_ms"]
     print(
         f"\n{len(data['cold_total_ms'])} questions x {rounds} warm rounds; model "
-        f"{assistant.embedder.key}; {assistant.index.store.counts()['chunks']} chunks "
+        f"{assistant.embedder.key}; {assistant.index.counts()['chunks']} chunks "
         f"({assistant.index.vectors().kind} vector index); top_k {settings.tuning.top_k}, "
         f"candidate_k {settings.tuning.candidate_k}; torch threads {torch_threads()}"
         + (f"; rejected as not a question: {data['rejected']}" if data["rejected"] else "")

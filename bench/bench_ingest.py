@@ -169,7 +169,7 @@ def run_ingest(
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     if summary.failed:
         raise RuntimeError(f"ingest failed: {summary.errors}")
-    index.store.close()
+    index.close()
     return seconds, cpu_seconds, summary.embedded
 
 
@@ -184,7 +184,7 @@ def run_reingest(embedder: Embedder, settings: Settings, corpus: Path, index_dir
     seconds = time.perf_counter() - started
     if summary.embedded or summary.added or summary.updated:
         raise RuntimeError(f"re-ingest was not a no-op: {summary.line()}")
-    index.store.close()
+    index.close()
     return seconds
 
 

@@ -100,7 +100,7 @@ def project_side(
     started = time.perf_counter()
     index, summary = ingest()
     ingest_s = time.perf_counter() - started
-    chars = int(index.store.conn.execute("SELECT SUM(LENGTH(text)) FROM chunks").fetchone()[0])
+    chars = index.text_chars()
     reingest: list[float] = []
     for _ in range(REINGEST_REPEATS):
         started = time.perf_counter()

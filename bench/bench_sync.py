@@ -101,7 +101,7 @@ def measure(
         if len(documents) != articles:
             raise RuntimeError(f"the sync made {len(documents)} documents of {articles}")
         results.chunks = first.index.counts()["chunks"]
-        first.index.store.close()
+        first.index.close()
         embedder.embed_documents([documents[0].text[:500]])  # load and warm the model
         last = scratch / "bare-0"
         for number in range(rounds):
@@ -118,7 +118,7 @@ def measure(
                     results.sync_s.append(seconds)
                     results.sync_embedded.append(summary.embedded)
                     last = folder
-                ingestor.index.store.close()
+                ingestor.index.close()
                 seconds = (results.bare_s if phase == "bare" else results.sync_s)[-1]
                 print(f"round {number + 1}: {phase:5} {seconds:.1f} s")
         for recheck, times in (
@@ -134,7 +134,7 @@ def measure(
                     raise RuntimeError(f"re-sync was not a no-op: {summary.line()}")
                 times.append(seconds)
                 requests = len(site.take_requests())
-                ingestor.index.store.close()
+                ingestor.index.close()
             if recheck:
                 results.resync_requests = requests
             else:

@@ -4,7 +4,9 @@ green."""
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -19,3 +21,15 @@ def missing(reason: str) -> NoReturn:
     if in_ci():
         pytest.fail(f"{reason} (CI must provide it)", pytrace=False)
     pytest.skip(reason)
+
+
+def dev_module(name: str) -> ModuleType:
+    """A dev dependency imported at the top of a test module: skips the module locally
+    when it is not installed, fails it in CI."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        reason = f"{name} is a dev dependency (pip install -e '.[dev]')"
+        if in_ci():
+            pytest.fail(f"{reason} (CI must provide it)", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)

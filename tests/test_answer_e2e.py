@@ -11,6 +11,7 @@ import pytest
 
 from assistant.answer.question import InvalidQuestionError
 from assistant.answer.types import Answer
+from assistant.core.types import DocumentFilter
 
 pytestmark = pytest.mark.model
 
@@ -83,7 +84,7 @@ def test_distractor_article_is_told_apart(assistant) -> None:  # type: ignore[no
 def test_filters_restrict_the_articles(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask(
         "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?",
-        filters={"doc_ids": ["thanh-hoa-doi-ngoai"]},
+        filters=DocumentFilter(doc_ids=("thanh-hoa-doi-ngoai",)),
     )
     assert {p.doc_id for p in answer.passages} == {"thanh-hoa-doi-ngoai"}
 

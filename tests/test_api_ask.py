@@ -163,7 +163,8 @@ def test_a_failure_while_streaming_is_an_error_event(
         assert response.status_code == 200
         events = sse_events(response.text)
         assert [name for name, _ in events] == ["error"]
-        assert events[0][1]["code"] == "internal_error" and events[0][1]["message"]
+        error = events[0][1]["error"]  # the same shape as the plain answer's error
+        assert error["code"] == "internal_error" and error["message"]
         plain = client.post("/api/ask", json={"question": QUESTION})
         assert plain.status_code == 500
         assert plain.json()["error"]["code"] == "internal_error"

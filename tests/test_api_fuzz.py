@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from needs import dev_module
 from test_api_support import api_settings, auth, copy_index, model_assistant_for
 
 from assistant.api.main import create_app
@@ -19,7 +20,7 @@ from assistant.embed.base import Embedder
 
 pytest_plugins = ["test_api_support"]
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a dev dependency")
+schemathesis = dev_module("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.generation import GenerationMode  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402

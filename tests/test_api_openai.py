@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from needs import dev_module
 from test_api_support import EXPORT_FIGURE, QUESTION, served, sse_events
 
 from assistant.answer.assistant import Assistant
@@ -16,7 +17,7 @@ pytest_plugins = ["test_api_support"]
 
 model = pytest.mark.model
 
-openai = pytest.importorskip("openai", reason="the openai client is a dev dependency")
+openai = dev_module("openai")
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def build_index(folder: Path, embedder: Embedder, settings: Settings) -> None:
         index, embedder, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap
     ).ingest_paths([corpus])
     assert summary.failed == 0 and summary.added >= 1, summary.errors
-    index.store.close()
+    index.close()
 
 
 def copy_index(template: Path, folder: Path) -> Path:

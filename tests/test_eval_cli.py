@@ -5,7 +5,6 @@ skipped, saying why, when the model is not provisioned)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from assistant.cli import eval as cli_eval
 from assistant.cli import main
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
-from assistant.core.types import Passage
+from assistant.core.types import DocumentFilter, Passage
 from assistant.eval.runner import (
     API_KEY_ENV,
     ApiBackend,
@@ -73,7 +72,7 @@ class FakeAssistant:
         self,
         question: str,
         history: list[dict[str, str]] | None = None,
-        filters: Mapping[str, Any] | None = None,
+        filters: DocumentFilter | None = None,
     ) -> Answer:
         self.calls.append((question, history, filters))
         passages = [
@@ -254,7 +253,8 @@ def _mock_service(seen: list[httpx.Request], status: int = 200) -> httpx.MockTra
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         body = json.loads(request.content)
-        answer = FakeAssistant().ask(body["question"], body.get("history"), body.get("filters"))
+        filters = DocumentFilter.from_mapping(body["filters"]) if body.get("filters") else None
+        answer = FakeAssistant().ask(body["question"], body.get("history"), filters)
         if status != 200:
             return httpx.Response(status, json={"detail": "nope"})
         return httpx.Response(200, json=answer.to_dict())

@@ -23,22 +23,17 @@ from fastapi.testclient import TestClient
 
 from assistant.answer.assistant import Assistant
 from assistant.api.main import create_app
-from assistant.api.routes.feedback import (
-    FEEDBACK_DB,
-    FeedbackStore,
-    questions_from_text,
-    suggest_questions,
-    suggestions_for,
-)
 from assistant.core.config import Settings, get_settings
 from assistant.core.types import Document
 from assistant.embed.hashing import HashingEmbedder
+from assistant.feedback.store import FEEDBACK_DB, FeedbackStore
+from assistant.feedback.suggestions import Suggester, questions_from_text, suggest_questions
 from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
-WEB_DIR = ROOT / "web"
+WEB_DIR = ROOT / "src" / "assistant" / "web"
 KEY = "feedback-export-key"
 QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 ANSWER = (
@@ -306,10 +301,11 @@ def test_suggestions_follow_the_index_generation(tmp_path: Path, index_template:
     folder = shutil.copytree(index_template, tmp_path / "index")
     embedder = HashingEmbedder(dim=32)
     index = Index(folder, embedder.key, embedder.dim, create=False)
-    before = suggestions_for(index.store)
-    assert suggestions_for(index.store) == before
+    suggester = Suggester(index)
+    before = suggester.questions()
+    assert suggester.questions() == before
     Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_documents([EXTRA])
-    after = suggestions_for(index.store)
+    after = suggester.questions()
     assert after != before
     assert any("Nghi Sơn" in s or "sản lượng hàng hóa" in s for s in after)
 

@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.testclient import TestClient
 
 from assistant.answer.assistant import Assistant
+from assistant.answer.events import AnswerRequest, AnswerSource, Event
 from assistant.answer.generative import (
     ChatClient,
     GenerationError,
@@ -410,18 +411,23 @@ def test_off_means_byte_identical_extractive_answers(
     assert llm.requests == []
 
 
+def streamed(assistant: Assistant) -> list[Event]:
+    """The events of QUESTION as the streaming routes read them."""
+    return list(AnswerSource(assistant).events(AnswerRequest(QUESTION, stream=True)))
+
+
 @model
 def test_stream_buffers_validates_then_emits_the_generated_answer(
     assistant: Assistant, generative: Callable[..., Assistant], llm: StandInLLM, llm_url: str
 ) -> None:
-    events = list(generative(llm_url).stream(QUESTION))
-    names = [name for name, _ in events]
+    events = streamed(generative(llm_url))
+    names = [event.name for event in events]
     assert names[0] == "meta" and names[-2:] == ["citations", "done"]
     assert set(names[1:-2]) == {"delta"}
-    text = "".join(data["text"] for name, data in events if name == "delta")
+    text = "".join(event.data["text"] for event in events if event.name == "delta")
     assert FIGURE in text and "[1]" in text
-    assert events[0][1]["mode"] == events[-1][1]["mode"] == "generative"
-    citations = [Citation(**c) for c in events[-2][1]["citations"]]
+    assert events[0].data["mode"] == events[-1].data["mode"] == "generative"
+    citations = [Citation(**c) for c in events[-2].data["citations"]]
     assert citations and FIGURE in citations[0].quote
     assert_exact(assistant, citations)
     assert [r["body"]["stream"] for r in llm.requests] == [True]
@@ -432,10 +438,10 @@ def test_stream_falls_back_before_anything_is_shown(
     assistant: Assistant, generative: Callable[..., Assistant], llm: StandInLLM, llm_url: str
 ) -> None:
     llm.reset(invalid_marker)
-    events = list(generative(llm_url).stream(QUESTION))
-    text = "".join(data["text"] for name, data in events if name == "delta")
+    events = streamed(generative(llm_url))
+    text = "".join(event.data["text"] for event in events if event.name == "delta")
     assert "[9]" not in text and text == assistant.ask(QUESTION).answer
-    assert events[0][1]["mode"] == events[-1][1]["mode"] == "extractive"
+    assert events[0].data["mode"] == events[-1].data["mode"] == "extractive"
 
 
 @model

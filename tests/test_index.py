@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
-from assistant.core.types import Document
+from assistant.core.types import Document, DocumentFilter
 from assistant.index.index import Index, PreparedDocument
-from assistant.index.store import DocumentFilter, Store
+from assistant.index.store import Store
 from assistant.ingest.chunk import chunk_document
 
 
@@ -58,7 +58,7 @@ def test_replacing_a_document_leaves_no_duplicates(make_index, hashing_embedder)
     index.write([_prepare(EXPORTS, hashing_embedder)])
     changed = _doc("exports", EXPORTS.text.replace("14.081,67", "15.000"))
     index.write([_prepare(changed, hashing_embedder)])
-    counts = index.store.counts()
+    counts = index.counts()
     chunk_count = len(chunk_document(changed, 120, 20))
     assert counts["documents"] == 1
     assert counts["chunks"] == chunk_count
@@ -118,7 +118,7 @@ def test_stale_vector_file_is_rebuilt_from_the_store(make_index, hashing_embedde
             },
         )
     reader: Index = make_index()
-    assert reader.vectors().size == reader.store.counts()["chunks"]
+    assert reader.vectors().size == reader.counts()["chunks"]
 
 
 def test_filters_by_date_tag_and_id(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -164,7 +164,7 @@ def test_vectors_are_stored_once_per_text(make_index, hashing_embedder) -> None:
     index: Index = make_index()
     twin = _doc("twin", EXPORTS.text)
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(twin, hashing_embedder)])
-    counts = index.store.counts()
+    counts = index.counts()
     assert counts["chunks"] == 2 * counts["cached_embeddings"]
     assert np.isclose(
         np.linalg.norm(
@@ -183,5 +183,5 @@ def test_approximate_index_survives_replace_and_delete(tmp_path: Path, hashing_e
     changed = _doc("exports", EXPORTS.text.replace("14.081,67", "15.000"))
     index.write([_prepare(changed, hashing_embedder)])
     assert index.delete("laos")
-    assert index.vectors().size == index.store.counts()["chunks"]
+    assert index.vectors().size == index.counts()["chunks"]
     assert index.lexical_search("15.000", 3)

@@ -66,11 +66,11 @@ def test_changed_document_replaces_its_chunks(tmp_path: Path, sample_dir: Path) 
     embedder = CountingEmbedder()
     ingestor = _ingestor(tmp_path / "index", embedder)
     ingestor.ingest_paths([corpus])
-    before = ingestor.index.store.counts()
+    before = ingestor.index.counts()
     embedder.embedded = 0
     article.write_text(text.replace("14.081,67", "99.999,99"), encoding="utf-8")
     summary = ingestor.ingest_paths([corpus])
-    after = ingestor.index.store.counts()
+    after = ingestor.index.counts()
     assert summary.updated == 1
     assert after["documents"] == 1 and after["chunks"] == before["chunks"]
     assert embedder.embedded < before["chunks"], "only the changed chunks are embedded"
@@ -150,7 +150,7 @@ def _check_consistent(folder: Path) -> int:
     embedder = HashingEmbedder(dim=32)
     index = Index(folder, embedder.key, embedder.dim)
     assert index.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    counts = index.store.counts()
+    counts = index.counts()
     assert index.vectors().size == counts["chunks"]
     orphans = index.store.conn.execute(
         "SELECT COUNT(*) FROM documents d WHERE NOT EXISTS "

@@ -91,7 +91,7 @@ def _check_usable(folder: Path) -> int:
     embedder = HashingEmbedder(dim=32)
     index = Index(folder, embedder.key, embedder.dim)
     assert index.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    counts = index.store.counts()
+    counts = index.counts()
     assert index.vectors().size == counts["chunks"]
     for doc in index.documents():
         rows = index.store.conn.execute(
@@ -101,7 +101,7 @@ def _check_usable(folder: Path) -> int:
             assert doc.text[start:end] == text
     if counts["chunks"]:
         assert index.dense_search(embedder.embed_queries(["ngân sách"]), 3)[0]
-    index.store.close()
+    index.close()
     return counts["documents"]
 
 

@@ -13,14 +13,15 @@ A short orchestrator over stage objects, each built once and configured from
 5. in generative mode, :class:`~assistant.answer.generative.GenerativeComposer` rephrases
    an answer that did not refuse (the extractive answer stays the gate and the fallback).
 
-Each stage is timed into ``Answer.timings_ms``.
+Each stage is timed into ``Answer.timings_ms``. The service and ``assistant ask`` read answers
+through :class:`~assistant.answer.events.AnswerSource` (one event stream for both).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -32,25 +33,12 @@ from assistant.answer.generative import GenerativeComposer
 from assistant.answer.types import Answer
 from assistant.answer.understand import QuestionUnderstanding
 from assistant.core.config import Settings, get_settings
-from assistant.core.types import Passage
+from assistant.core.types import DocumentFilter, Passage
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
-from assistant.index.store import DocumentFilter
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
 
 logger = logging.getLogger(__name__)
-
-
-def to_filter(filters: DocumentFilter | Mapping[str, Any] | None) -> DocumentFilter | None:
-    """Accept the API's filter object ({date_from, date_to, doc_ids, tags}) or a filter."""
-    if filters is None or isinstance(filters, DocumentFilter):
-        return filters
-    return DocumentFilter(
-        date_from=filters.get("date_from") or None,
-        date_to=filters.get("date_to") or None,
-        doc_ids=tuple(filters.get("doc_ids") or ()),
-        tags=tuple(filters.get("tags") or ()),
-    )
 
 
 class _Clock:
@@ -102,7 +90,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[Mapping[str, Any]] | None = None,
-        filters: DocumentFilter | Mapping[str, Any] | None = None,
+        filters: DocumentFilter | None = None,
         *,
         query_vector: np.ndarray | None = None,
         stream_llm: bool = False,
@@ -120,7 +108,7 @@ class Assistant:
             query_vector = self.embedder.embed_queries([understood.query])[0]
         clock.lap("embed")
         q = understood.question
-        flt = understood.scope.document_filter(to_filter(filters))
+        flt = understood.scope.document_filter(filters)
         retrieval = self.retriever.retrieve(
             understood.lexical_query,
             query_vector,
@@ -161,35 +149,6 @@ class Assistant:
         )
         return answer
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[Mapping[str, Any]] | None = None,
-        filters: DocumentFilter | Mapping[str, Any] | None = None,
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Server-sent-event style stream: ``meta``, ``delta``…, ``citations``, ``done``.
-
-        In generative mode the model's reply is streamed into a buffer and validated
-        whole before the first event: a reply that fails validation must never have been
-        shown, and the markers of one that passes are renumbered. The deltas are then
-        pieces of the validated (or fallback) text, and ``mode`` in ``meta`` and ``done``
-        is final."""
-        answer = self.ask(question, history, filters, stream_llm=True)
-        data = answer.to_dict()
-        yield "meta", {"query": answer.query, "passages": data["passages"], "mode": answer.mode}
-        for piece in _pieces(answer.answer):
-            yield "delta", {"text": piece}
-        yield "citations", {"citations": data["citations"]}
-        yield (
-            "done",
-            {
-                "answerable": answer.answerable,
-                "mode": answer.mode,
-                "timings_ms": data["timings_ms"],
-                "related": data["related"],
-            },
-        )
-
     def _newer(
         self,
         query: str,
@@ -220,11 +179,3 @@ class Assistant:
         the first questions. Returns the number of chunks visited. Used by the service
         at start-up."""
         return self.composer.warm(max_chunks, batch)
-
-
-def _pieces(text: str, words: int = 6) -> Iterator[str]:
-    """Word-aligned pieces of the answer for streaming."""
-    tokens = text.split(" ")
-    for i in range(0, len(tokens), words):
-        piece = " ".join(tokens[i : i + words])
-        yield piece if i + words >= len(tokens) else piece + " "

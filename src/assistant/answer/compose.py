@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Hashable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -49,8 +47,9 @@ from assistant.answer.scope import (
     states_measure,
     without_recency,
 )
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import Answer, Citation, citation_for, refusal
 from assistant.answer.weights import reference_chunks, reference_frequencies
+from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
@@ -62,36 +61,6 @@ logger = logging.getLogger(__name__)
 
 # A figure as a lexical term ("6_042_9", "22_9"), years excluded.
 _FIGURE_TERM = re.compile(r"(?!(?:19|20)\d\d$)\d+(?:_\d+)*")
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class BoundedCache(Generic[K, V]):
-    """A thread-safe least-recently-used map with a fixed capacity."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
-
-    def __contains__(self, key: K) -> bool:
-        with self._lock:
-            return key in self._items
 
 
 class SegmentVectors:
@@ -387,20 +356,6 @@ def _not_found(scope: QuestionScope) -> str:
     return NOT_FOUND_VI
 
 
-def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
-    """A citation of ``quote == document.text[start:end]`` from the passage's article."""
-    return Citation(
-        n=n,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        quote=quote,
-        start=start,
-        end=end,
-        url=passage.url,
-        published_at=passage.published_at,
-    )
-
-
 def cite(
     query: str,
     passages: list[Passage],
@@ -440,19 +395,6 @@ def _after_note(note: str | None, text: str) -> str:
     if not note:
         return text
     return note + text if _starts_with_name(text) else note + text[:1].lower() + text[1:]
-
-
-def refusal(query: str, passages: list[Passage], message: str) -> Answer:
-    """A refusal that still shows the closest passages as related reading."""
-    return Answer(
-        answer=message,
-        answerable=False,
-        mode="extractive",
-        query=query,
-        passages=passages,
-        related=passages[:3],
-        message=message,
-    )
 
 
 def _starts_with_name(text: str) -> bool:

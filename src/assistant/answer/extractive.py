@@ -28,9 +28,10 @@ from assistant.answer.kinds import (
     states_unit,
 )
 from assistant.answer.question import Question, events_in
+from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
-from assistant.index.lexical import STOPWORDS
+from assistant.core.words import STOPWORDS
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
@@ -90,7 +91,6 @@ class Segment:
 @dataclass
 class Selection:
     segments: list[Segment]
-    best_score: float
     candidates: list[Segment] = field(default_factory=list)
 
 
@@ -175,18 +175,16 @@ def earlier_in_paragraph(seg: Segment) -> list[str]:
 
 class SegmentCache:
     """Segments per chunk id. A chunk id is never reused (the store's AUTOINCREMENT), so
-    its segments never go stale; the cache is bounded and simply cleared when full."""
+    its segments never go stale; the least recently used are dropped beyond ``limit``."""
 
     def __init__(self, limit: int = 20_000) -> None:
-        self.limit = limit
-        self._by_chunk: dict[int, list[Segment]] = {}
+        self._by_chunk: BoundedCache[int, list[Segment]] = BoundedCache(limit)
 
     def get(self, passage: Passage) -> list[Segment]:
         found = self._by_chunk.get(passage.chunk_id)
         if found is None:
-            if len(self._by_chunk) >= self.limit:
-                self._by_chunk.clear()
-            found = self._by_chunk[passage.chunk_id] = _passage_segments(passage)
+            found = _passage_segments(passage)
+            self._by_chunk.put(passage.chunk_id, found)
         return found
 
 
@@ -376,7 +374,7 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
     "vì sao" (the fact and its cause are often two sentences), in document order."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))
     if not ranked:
-        return Selection([], 0.0, [])
+        return Selection([], [])
     best = ranked[0]
     limit = (
         tuning.max_answer_sentences
@@ -406,7 +404,7 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
             continue  # a second sentence for a factual question must add asked-for words
         chosen.append(seg)
     chosen.sort(key=lambda s: s.start)
-    return Selection(chosen, best.score, ranked)
+    return Selection(chosen, ranked)
 
 
 def _weighted_terms(question: Question) -> list[str]:

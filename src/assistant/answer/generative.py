@@ -10,7 +10,7 @@ of the two produced the response.
 The model is any OpenAI-compatible chat endpoint (``POST {llm_base_url}/chat/completions``
 with ``temperature`` 0), reached with plain ``httpx``: no SDK, so a local server (llama.cpp,
 vLLM, Ollama) and a hosted one are configured the same way. The prompts are Vietnamese
-templates in the repository's ``prompts/`` folder (see its README), loaded once.
+templates in the package's ``prompts/`` folder (see its README), loaded once.
 
 Citations of a generated answer are still exact spans of the source documents: for each
 ``[n]`` of a sentence, the sentence of passage ``n`` that best supports it (shares its
@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from assistant.answer.refusal import NOT_FOUND_VI
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import Answer, Citation, citation_for, refusal
 from assistant.answer.validate import (
     MARKER,
     Validation,
@@ -42,15 +42,16 @@ from assistant.answer.validate import (
 )
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
+from assistant.core.resources import packaged
 from assistant.core.types import Passage
-from assistant.index.lexical import STOPWORDS
+from assistant.core.words import STOPWORDS
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import is_numberlike, lexical_terms, raw_tokens, token_variants
 
 logger = logging.getLogger(__name__)
 
-# The repository's prompts/ folder, found from the package source (src/assistant/../../).
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[1].parent.parent / "prompts"
+# The package's prompts/ folder (package data: there in a source checkout and an install).
+DEFAULT_PROMPTS_DIR = packaged("prompts")
 SYSTEM_TEMPLATE = "answer_system.vi.md"
 USER_TEMPLATE = "answer_user.vi.md"
 
@@ -108,7 +109,7 @@ class Prompts:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Prompts:
-        """Read the templates from ``folder`` (default: the repository's prompts/) and
+        """Read the templates from ``folder`` (default: the package's prompts/) and
         check their placeholders now rather than at the first question."""
         folder = Path(folder) if folder is not None else DEFAULT_PROMPTS_DIR
         texts: dict[str, str] = {}
@@ -342,18 +343,8 @@ def ground(result: Validation, passages: Sequence[Passage]) -> tuple[str, list[C
             key = (passage.doc_id, passage.start + local_start, passage.start + local_end)
             if key not in numbered:
                 numbered[key] = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n=numbered[key],
-                        doc_id=passage.doc_id,
-                        title=passage.title,
-                        quote=passage.text[local_start:local_end],
-                        start=key[1],
-                        end=key[2],
-                        url=passage.url,
-                        published_at=passage.published_at,
-                    )
-                )
+                quote = passage.text[local_start:local_end]
+                citations.append(citation_for(numbered[key], passage, key[1], key[2], quote))
             new[n] = numbered[key]
         for marker in claim.markers:
             renumber.append(
@@ -469,14 +460,11 @@ class GenerativeComposer:
 
     def _refusal(self, extractive: Answer) -> Answer:
         """The model found no answer in the passages: a refusal, like the extractive one."""
-        return Answer(
-            answer=self.not_found,
-            answerable=False,
+        return refusal(
+            extractive.query,
+            extractive.passages,
+            self.not_found,
             mode="generative",
-            query=extractive.query,
-            passages=extractive.passages,
-            related=extractive.passages[:3],
-            message=self.not_found,
             support=extractive.support,
         )
 

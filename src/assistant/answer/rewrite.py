@@ -10,8 +10,9 @@ that answer selection weighs it above the borrowed words.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.text.vietnamese import fold
 
@@ -47,7 +48,7 @@ class Rewrite:
     parallel: bool = False  # "Còn X thì sao?": X replaced its parallel in the previous one
 
 
-def _last_user_question(history: Sequence[dict]) -> str | None:
+def _last_user_question(history: Sequence[Mapping[str, Any]]) -> str | None:
     for turn in reversed(history or []):
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
             return str(turn["content"]).strip()
@@ -75,7 +76,7 @@ def _replace_parallel(previous: str, phrase: str) -> str | None:
     return " ".join([*words[:i], phrase + suffix, *words[i + n :]])
 
 
-def rewrite_followup(question: str, history: Sequence[dict] | None) -> Rewrite:
+def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None) -> Rewrite:
     """The standalone form of ``question`` given the conversation so far."""
     previous = _last_user_question(history or [])
     if not previous:

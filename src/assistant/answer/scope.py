@@ -16,8 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.core.types import ArticleScope, Passage, Period
-from assistant.index.store import DocumentFilter
+from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
 from assistant.text.periods import periods_in
 from assistant.text.places import (
     NATIONAL,

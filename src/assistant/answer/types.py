@@ -4,17 +4,24 @@ HTTP API and ``assistant ask --json`` use."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
+
+from pydantic import TypeAdapter
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from assistant.core.types import Passage
 
 Mode = Literal["extractive", "generative"]
 
 
-@dataclass
+@pydantic_dataclass
 class Citation:
-    """One cited span: ``quote == document.text[start:end]``."""
+    """The source of the claim marked ``[n]`` in the answer: ``quote`` is exactly
+    ``document.text[start:end]`` of the document ``doc_id`` (see GET /api/documents/{id}).
+
+    The one citation model: built by the composers, serialised by pydantic in every
+    answer (``/api/ask``, the stream's ``citations`` event, chat completions, ``--json``)."""
 
     n: int
     doc_id: str
@@ -24,6 +31,24 @@ class Citation:
     end: int
     url: str | None = None
     published_at: str | None = None
+
+
+_CITATIONS = TypeAdapter(list[Citation])
+
+
+def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
+    """A citation of ``quote == document.text[start:end]`` from the passage's article
+    (the one place a citation is made from a span, whichever composer found it)."""
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        quote=quote,
+        start=start,
+        end=end,
+        url=passage.url,
+        published_at=passage.published_at,
+    )
 
 
 @dataclass
@@ -68,7 +93,7 @@ class Answer:
             "answerable": self.answerable,
             "mode": self.mode,
             "query": self.query,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": _CITATIONS.dump_python(self.citations),
             "passages": passages,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "support": self.support,
@@ -87,3 +112,25 @@ class Answer:
                 for p in self.related
             ],
         }
+
+
+def refusal(
+    query: str,
+    passages: list[Passage],
+    message: str,
+    *,
+    mode: Mode = "extractive",
+    support: dict[str, float] | None = None,
+) -> Answer:
+    """A refusal that still shows the closest passages as related reading (the one place
+    a refusal is made, whichever composer refused)."""
+    return Answer(
+        answer=message,
+        answerable=False,
+        mode=mode,
+        query=query,
+        passages=passages,
+        related=passages[:3],
+        message=message,
+        support=support or {},
+    )

@@ -59,7 +59,8 @@ def write_reference(root: Path, chunk_size: int = 600, overlap: int = 100) -> Pa
     reference = reference_from_corpus(
         [root / "corpus" / "sample", root / "corpus" / "synthetic"], chunk_size, overlap
     )
-    target = Path(str(resources.files("assistant.answer").joinpath("data", REFERENCE_FILE)))
+    data_dir = resources.files("assistant.answer").joinpath("data")
+    target = Path(str(data_dir.joinpath(REFERENCE_FILE)))
     target.write_text(json.dumps(reference, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
     _reference.cache_clear()
     return target
@@ -68,7 +69,10 @@ def write_reference(root: Path, chunk_size: int = 600, overlap: int = 100) -> Pa
 @lru_cache(maxsize=1)
 def _reference() -> tuple[int, dict[str, int]]:
     data = json.loads(
-        resources.files("assistant.answer").joinpath("data", REFERENCE_FILE).read_text("utf-8")
+        resources.files("assistant.answer")
+        .joinpath("data")
+        .joinpath(REFERENCE_FILE)
+        .read_text("utf-8")
     )
     return int(data["chunks"]), {str(k): int(v) for k, v in data["df"].items()}
 

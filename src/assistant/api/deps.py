@@ -11,8 +11,7 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -20,12 +19,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.answer.assistant import Assistant
-from assistant.answer.types import Answer
+from assistant.answer.events import AnswerSource
+from assistant.api.answering import Answering
 from assistant.api.batching import MicroBatchingEmbedder
 from assistant.api.errors import ApiError
 from assistant.api.metrics import Metrics
 from assistant.core.config import Settings
 from assistant.core.types import Document
+from assistant.feedback.suggestions import Suggester
 from assistant.ingest.pipeline import Ingestor, IngestSummary
 from assistant.sync.follow import Follower
 
@@ -50,7 +51,8 @@ class Services:
         self.started_at = time.time()
         self.write_lock = threading.Lock()  # one writer at a time inside this process
         self.follower: Follower | None = None
-        self._ask_limiter: anyio.CapacityLimiter | None = None
+        self.answering: Answering | None = None
+        self.suggester: Suggester | None = None
         self._write_limiter: anyio.CapacityLimiter | None = None
 
     # --- wiring ---------------------------------------------------------------------
@@ -80,6 +82,10 @@ class Services:
         self.follower = Follower(self.settings, self.ingestor, self.write_lock)
         self.batcher = batcher
         self._owns_batcher = owned
+        self.answering = Answering(
+            AnswerSource(assistant), self.metrics, self.settings.max_batch_size
+        )
+        self.suggester = Suggester(assistant.index)
         self.assistant = assistant
         self.load_error = None
 
@@ -104,13 +110,18 @@ class Services:
             raise ApiError(503, "not_ready", NOT_READY_VI, headers={"Retry-After": "5"})
         return self.assistant
 
+    def require_suggester(self) -> Suggester:
+        """The suggested questions of the loaded index, or 503 while loading."""
+        self.require_assistant()
+        assert self.suggester is not None
+        return self.suggester
+
     # --- work off the event loop ----------------------------------------------------
-    async def run_read(self, func: Callable[..., T], *args: Any) -> T:
-        """Run CPU-bound reading work (answering) in a worker thread. As many run at once
-        as one embedding batch holds, so concurrent questions can share model calls."""
-        if self._ask_limiter is None:
-            self._ask_limiter = anyio.CapacityLimiter(max(1, self.settings.max_batch_size))
-        return await anyio.to_thread.run_sync(partial(func, *args), limiter=self._ask_limiter)
+    def require_answering(self) -> Answering:
+        """The door to answers, or 503 while the model and index are loading."""
+        self.require_assistant()
+        assert self.answering is not None
+        return self.answering
 
     async def run_write(self, func: Callable[..., T], *args: Any) -> T:
         """Run an index change in a worker thread, one at a time (questions go on)."""
@@ -123,36 +134,6 @@ class Services:
 
         return await anyio.to_thread.run_sync(locked, limiter=self._write_limiter)
 
-    async def ask(
-        self,
-        question: str,
-        history: Sequence[Mapping[str, Any]],
-        filters: Mapping[str, Any] | None,
-    ) -> Answer:
-        assistant = self.require_assistant()
-        answer = await self.run_read(assistant.ask, question, history, filters)
-        self.record_answer(answer.answerable, len(answer.citations), answer.timings_ms)
-        return answer
-
-    def record_answer(
-        self, answerable: bool, citations: int, timings_ms: Mapping[str, float]
-    ) -> None:
-        """Metrics and one log line (with the per-stage timings) per answer."""
-        self.metrics.observe_answer(answerable, timings_ms)
-        logger.info(
-            "answered answerable=%s citations=%d total_ms=%.1f",
-            answerable,
-            citations,
-            timings_ms.get("total", 0.0),
-            extra={
-                "fields": {
-                    "answerable": answerable,
-                    "citations": citations,
-                    "timings_ms": {k: round(v, 1) for k, v in timings_ms.items()},
-                }
-            },
-        )
-
     async def ingest(self, documents: Sequence[Document]) -> IngestSummary:
         self.require_assistant()
         assert self.ingestor is not None
@@ -164,7 +145,9 @@ class Services:
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    services = request.app.state.services
+    assert isinstance(services, Services)
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -175,6 +158,14 @@ def get_settings(services: ServicesDep) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_answering(services: ServicesDep) -> Answering:
+    """The door to answers, or 503 while the model and index are still loading."""
+    return services.require_answering()
+
+
+AnsweringDep = Annotated[Answering, Depends(get_answering)]
 
 
 def get_assistant(services: ServicesDep) -> Assistant:

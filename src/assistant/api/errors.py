@@ -97,6 +97,16 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         self.details = details
 
+    def body(self) -> dict[str, Any]:
+        """``{"error": {"code", "message"}}``: the response body, and the data of the
+        ``error`` event when a stream fails after it started."""
+        return error_body(self.code, self.message, self.details)
+
+    def response(self) -> JSONResponse:
+        return error_response(
+            self.status, self.code, self.message, headers=self.headers, details=self.details
+        )
+
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     """The JSON body of an error."""
@@ -129,7 +139,9 @@ def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "nội dung"
 
 
-def describe_validation(errors: Sequence[Mapping[str, Any]]) -> tuple[int, str, str, list]:
+def describe_validation(
+    errors: Sequence[Mapping[str, Any]],
+) -> tuple[int, str, str, list[dict[str, Any]]]:
     """(status, code, Vietnamese message, details) for pydantic/FastAPI validation errors.
 
     Malformed JSON is a 400 (the request is not even readable); anything else is a 422
@@ -148,13 +160,6 @@ def describe_validation(errors: Sequence[Mapping[str, Any]]) -> tuple[int, str, 
     if len(errors) > 1:
         message += f" (và {len(errors) - 1} lỗi khác)"
     return 422, "validation_error", message, details
-
-
-async def _api_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
-    return error_response(
-        exc.status, exc.code, exc.message, headers=exc.headers, details=exc.details
-    )
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -183,28 +188,33 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(status, code, message, details=details)
 
 
-async def _invalid_question(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InvalidQuestionError)
-    return error_response(400, exc.code, exc.message_vi)
-
-
-async def _assistant_error(_: Request, exc: Exception) -> JSONResponse:
-    logger.error("Service unavailable: %s", exc)
-    code, message = default_error(503)
-    return error_response(503, code, message, headers={"Retry-After": "30"})
-
-
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+def failure(exc: BaseException) -> ApiError:
+    """The one reading of an exception as an API error, for the exception handlers and
+    for the ``error`` event of a stream that has already started. An invalid question is
+    a 400 with its own code; an operator-facing failure (index missing, model not
+    loaded) a 503; anything else is logged with its traceback and becomes a 500 that
+    reveals nothing internal."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, InvalidQuestionError):
+        return ApiError(400, exc.code, exc.message_vi)
+    if isinstance(exc, AssistantError):
+        logger.error("Service unavailable: %s", exc)
+        code, message = default_error(503)
+        return ApiError(503, code, message, headers={"Retry-After": "30"})
     logger.error("Unhandled error: %s", exc, exc_info=exc)
     code, message = default_error(500)
-    return error_response(500, code, message)
+    return ApiError(500, code, message)
+
+
+async def _failure(_: Request, exc: Exception) -> JSONResponse:
+    return failure(exc).response()
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Route every exception through the one error shape."""
-    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(ApiError, _failure)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(InvalidQuestionError, _invalid_question)
-    app.add_exception_handler(AssistantError, _assistant_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(AssistantError, _failure)  # InvalidQuestionError included
+    app.add_exception_handler(Exception, _failure)

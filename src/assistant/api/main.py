@@ -35,7 +35,7 @@ from assistant.api.ratelimit import (
 )
 from assistant.api.routes import ask, documents, feedback, health, openai, sync, web
 from assistant.core.config import Settings, get_settings
-from assistant.index.store import DB_NAME
+from assistant.index.index import Index
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def load_assistant(services: Services) -> None:
     settings = services.settings
     try:
         embedder = build_embedder(settings)
-        if not (settings.index_dir / DB_NAME).exists():
+        if not Index.exists(settings.index_dir):
             logger.warning(
                 "No index at %s: starting with an empty one. Push articles with "
                 "POST /api/documents or run `assistant ingest PATH...`.",
@@ -126,7 +126,7 @@ def load_assistant(services: Services) -> None:
         services.load_error = str(err)
         logger.error("The assistant could not be loaded: %s", err)
         return
-    logger.info("Ready: %s documents in %s", index.store.counts()["documents"], settings.index_dir)
+    logger.info("Ready: %s documents in %s", index.counts()["documents"], settings.index_dir)
 
 
 def _warm(assistant: Assistant) -> None:

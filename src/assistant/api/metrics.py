@@ -98,7 +98,7 @@ class Metrics:
 def _incoming_request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            text = value.decode("latin-1").strip()
+            text = str(value.decode("latin-1")).strip()
             if _REQUEST_ID.match(text):
                 return text
             break

@@ -190,7 +190,7 @@ class _BodyTooLarge(StarletteHTTPException):
     lets it through to the JSON error handler instead of turning it into a 400."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(413, detail={"code": "payload_too_large", "message": message})
+        super().__init__(413, detail=message)  # code: payload_too_large, 413's own
 
 
 class BodySizeLimitMiddleware:

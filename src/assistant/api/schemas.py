@@ -8,9 +8,15 @@ API from ``/docs`` alone, hence the descriptions and the Vietnamese examples.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Body
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+from assistant.answer.types import Citation
+from assistant.api.errors import ApiError
+from assistant.core.types import Document, DocumentFilter
+from assistant.ingest.loaders import document_from_record
 
 EXAMPLE_QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
 EXAMPLE_QUOTE = (
@@ -105,13 +111,14 @@ class Filters(BaseModel):
         default_factory=list, description="Only articles with one of these tags."
     )
 
-    def as_mapping(self) -> dict[str, Any]:
-        return {
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-            "doc_ids": self.doc_ids,
-            "tags": self.tags,
-        }
+    def to_filter(self) -> DocumentFilter:
+        """The index's filter type: the request's filters go to the store as they are."""
+        return DocumentFilter(
+            date_from=self.date_from.isoformat() if self.date_from else None,
+            date_to=self.date_to.isoformat() if self.date_to else None,
+            doc_ids=tuple(self.doc_ids),
+            tags=tuple(self.tags),
+        )
 
 
 class AskRequest(BaseModel):
@@ -147,19 +154,8 @@ class AskRequest(BaseModel):
     )
     filters: Filters | None = None
 
-
-class CitationOut(BaseModel):
-    """The source of the claim marked ``[n]`` in the answer: ``quote`` is exactly
-    ``document.text[start:end]`` of the document ``doc_id`` (see GET /api/documents/{id})."""
-
-    n: int
-    doc_id: str
-    title: str
-    quote: str
-    start: int
-    end: int
-    url: str | None = None
-    published_at: str | None = None
+    def document_filter(self) -> DocumentFilter | None:
+        return self.filters.to_filter() if self.filters else None
 
 
 class PassageOut(BaseModel):
@@ -261,7 +257,7 @@ class AskResponse(BaseModel):
     answerable: bool
     mode: Literal["extractive", "generative"]
     query: str = Field(description="The question as searched (follow-ups made standalone).")
-    citations: list[CitationOut]
+    citations: list[Citation]
     passages: list[PassageOut]
     timings_ms: dict[str, float]
     related: list[RelatedOut]
@@ -316,6 +312,73 @@ class DocumentBatch(BaseModel):
     documents: list[DocumentRecord] = Field(min_length=1, max_length=MAX_BATCH_DOCUMENTS)
 
 
+def _body_kind(value: Any) -> Literal["one", "batch", "list"]:
+    """Which body shape was sent (decided by structure, not by trial validation)."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, DocumentBatch) or (isinstance(value, dict) and "documents" in value):
+        return "batch"
+    return "one"
+
+
+PushBody = Annotated[
+    Annotated[DocumentRecord, Tag("one")]
+    | Annotated[DocumentBatch, Tag("batch")]
+    | Annotated[list[DocumentRecord], Tag("list")],
+    Discriminator(_body_kind),
+    Body(
+        description='One record, `{"documents": [...]}` or a JSON list of records.',
+        openapi_examples={
+            "one": {
+                "summary": "Một bài viết",
+                "value": DocumentRecord.model_config["json_schema_extra"]["examples"][0],
+            },
+            "batch": {
+                "summary": "Nhiều bài viết",
+                "value": {
+                    "documents": [
+                        {
+                            "id": "vi-du-bai-viet-2",
+                            "title": "Bài viết ví dụ gửi dạng HTML",
+                            "published_at": "12/03/2024",
+                            "html": "<article><h1>Bài viết ví dụ</h1><p>(Nội dung ví dụ, "
+                            "không phải tin thật.) Lễ hội ví dụ kéo dài ba ngày.</p></article>",
+                            "tags": "ví dụ, văn hóa",
+                        }
+                    ]
+                },
+            },
+        },
+    ),
+]
+
+
+def records_of(body: DocumentRecord | DocumentBatch | list[DocumentRecord]) -> list[DocumentRecord]:
+    if isinstance(body, DocumentBatch):
+        return body.documents
+    return body if isinstance(body, list) else [body]
+
+
+def documents_from(
+    records: list[DocumentRecord], source: str
+) -> tuple[list[Document], list[dict[str, Any]]]:
+    """Documents from the records (cleaned, HTML extracted) and the per-record errors."""
+    documents: list[Document] = []
+    errors: list[dict[str, Any]] = []
+    for number, record in enumerate(records, start=1):
+        raw = record.model_dump(exclude_none=True)
+        try:
+            documents.append(document_from_record(raw, source, number))
+        except ValueError as err:
+            errors.append({"record": number, "id": _id_of(raw), "message": str(err)})
+    return documents, errors
+
+
+def _id_of(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    return None if value is None else str(value)
+
+
 class RecordError(BaseModel):
     record: int = Field(description="Position of the record in the request, from 1.")
     id: str | None = None
@@ -353,6 +416,20 @@ class DocumentFull(DocumentSummary):
     text: str
 
 
+def document_summary(doc: Document) -> dict[str, Any]:
+    """The fields of DocumentSummary for an indexed document."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "published_at": doc.published_at,
+        "tags": doc.tags,
+        "source": doc.source,
+        "chars": len(doc.text),
+        "scope": doc.scope.to_dict() if doc.scope else None,
+    }
+
+
 class DocumentPage(BaseModel):
     total: int
     offset: int
@@ -363,6 +440,81 @@ class DocumentPage(BaseModel):
 class Deleted(BaseModel):
     id: str
     deleted: bool
+
+
+# --- feedback and suggestions -------------------------------------------------------------
+
+
+class CitationRef(BaseModel):
+    """The citation the answer showed (as sent by the chat; extra fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    n: int | None = Field(None, ge=0, le=1000)
+    doc_id: str = Field(max_length=512)
+    title: str | None = Field(None, max_length=1000)
+    start: int | None = Field(None, ge=0)
+    end: int | None = Field(None, ge=0)
+    quote: str | None = Field(None, max_length=5000)
+    url: str | None = Field(None, max_length=2000)
+    published_at: str | None = Field(None, max_length=40)
+
+
+class FeedbackIn(BaseModel):
+    """A reader's rating of one answer."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?",
+                    "answer": "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 "
+                    "đạt 14.081,67 triệu USD [1].",
+                    "rating": "down",
+                    "comment": "Nên nói rõ là của tỉnh Thanh Hóa.",
+                    "citations": [
+                        {"n": 1, "doc_id": "thanh-hoa-doi-ngoai", "start": 5230, "end": 5330}
+                    ],
+                }
+            ]
+        }
+    )
+
+    question: str = Field(min_length=1, max_length=4000, description="The question asked.")
+    answer: str = Field(max_length=50_000, description="The answer shown (with its [n]).")
+    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    comment: str | None = Field(None, max_length=4000, description="Optional comment.")
+    query: str | None = Field(None, max_length=4000, description="Standalone query answered.")
+    citations: list[CitationRef] = Field(default_factory=list, max_length=100)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("question is blank")
+        return value
+
+    @field_validator("comment", "query")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.strip() or None
+
+
+class FeedbackStored(BaseModel):
+    id: int = Field(description="Number of the stored record.")
+    stored: bool = True
+
+
+class Suggestions(BaseModel):
+    suggestions: list[str] = Field(
+        description="Up to six questions the indexed articles answer.",
+        examples=[
+            ["Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?"]
+        ],
+    )
 
 
 # --- following the portal (sync) ---------------------------------------------------------
@@ -475,6 +627,37 @@ class ChatCompletionRequest(BaseModel):
     stream_options: StreamOptions | None = None
     filters: Filters | None = None
 
+    def document_filter(self) -> DocumentFilter | None:
+        return self.filters.to_filter() if self.filters else None
+
+    def question_and_history(self) -> tuple[str, list[dict[str, str]]]:
+        """The last user message and the user/assistant turns before it; 400 without a
+        user message."""
+        messages = self.messages
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
+        if last_user is None:
+            raise ApiError(
+                400,
+                "no_user_message",
+                "Thiếu câu hỏi: cần ít nhất một tin nhắn có role “user”.",
+            )
+        history = [
+            {"role": m.role, "content": m.text()}
+            for m in messages[:last_user]
+            if m.role in ("user", "assistant")
+        ]
+        return messages[last_user].text(), history
+
+    def usage(self, answer: str) -> dict[str, int]:
+        """OpenAI's ``usage``, counted in words (no tokenizer is involved)."""
+        prompt = sum(len(m.text().split()) for m in self.messages)
+        completion = len(answer.split())
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
+
 
 class ChatChoiceMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
@@ -505,7 +688,7 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[ChatChoice]
     usage: Usage
-    citations: list[CitationOut]
+    citations: list[Citation]
     answerable: bool
 
 

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from assistant.core.config import get_settings
+from assistant.core.config import Settings, get_settings
 from assistant.core.errors import AssistantError
 from assistant.core.logging import setup_logging
 
@@ -25,16 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    import importlib
-
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"assistant.cli.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"assistant.cli.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        # imported here, not at the top: each module imports this one's helpers. A
+        # missing module is an error, never a command silently gone from the CLI.
+        importlib.import_module(f"assistant.cli.{name}").register(subparsers)
     return parser
 
 
@@ -43,7 +39,7 @@ def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", metavar="DIR", help="index directory (default: ./index)")
 
 
-def settings_from(args: argparse.Namespace, **extra: object):  # type: ignore[no-untyped-def]
+def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     """Settings with command-line values on top of the environment."""
     return get_settings(index_dir=getattr(args, "index", None), **extra)
 

@@ -1,18 +1,26 @@
-"""`assistant ask "câu hỏi"`: one answer with its sources, as text or JSON."""
+"""`assistant ask "câu hỏi"`: one answer with its sources, as text or JSON.
+
+The answer comes through the same :class:`~assistant.answer.events.AnswerSource` as the
+service's: the text is printed from its events (the answer, then the sources), ``--json``
+prints the whole answer with the API's field names.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 from assistant.answer.assistant import Assistant
+from assistant.answer.events import AnswerRequest, AnswerSource, Event
 from assistant.answer.question import InvalidQuestionError
-from assistant.answer.types import Answer
 from assistant.cli import add_index_option, settings_from
+from assistant.core.types import DocumentFilter
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask = subparsers.add_parser("ask", help="answer a question from the indexed articles")
     ask.add_argument("question")
     add_index_option(ask)
@@ -30,39 +38,53 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.set_defaults(handler=run_ask)
 
 
-def render_text(answer: Answer) -> str:
-    """The answer, then its numbered sources with the quoted passage."""
-    lines = [answer.answer, ""]
-    if answer.citations:
+def render_text(events: Iterable[Event]) -> str:
+    """The answer, then its numbered sources with the quoted passage (or, when the
+    articles do not answer, the passages that may be related)."""
+    text: list[str] = []
+    citations: list[dict[str, Any]] = []
+    related: list[dict[str, Any]] = []
+    for event in events:
+        if event.name == "delta":
+            text.append(event.data["text"])
+        elif event.name == "citations":
+            citations = event.data["citations"]
+        elif event.name == "done":
+            related = event.data["related"]
+    lines = ["".join(text), ""]
+    if citations:
         lines.append("Nguồn:")
-        for c in answer.citations:
-            meta = ", ".join(x for x in (c.published_at, c.url) if x)
-            lines.append(f"[{c.n}] {c.title}" + (f" ({meta})" if meta else ""))
-            lines.append(f"    “{c.quote}” [{c.doc_id}:{c.start}-{c.end}]")
-    elif answer.related:
+        for c in citations:
+            meta = ", ".join(x for x in (c["published_at"], c["url"]) if x)
+            lines.append(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else ""))
+            lines.append(f"    “{c['quote']}” [{c['doc_id']}:{c['start']}-{c['end']}]")
+    elif related:
         lines.append("Có thể liên quan:")
-        for p in answer.related:
-            lines.append(f"- {p.title}: “{p.text[:160]}…”")
+        for p in related:
+            lines.append(f"- {p['title']}: “{p['quote'][:160]}…”")
     return "\n".join(lines) + "\n"
 
 
 def run_ask(args: argparse.Namespace) -> int:
     settings = settings_from(args, answer_mode=args.mode)
-    assistant = Assistant.from_settings(settings)
-    filters = {
-        "date_from": args.date_from,
-        "date_to": args.date_to,
-        "tags": args.tag,
-        "doc_ids": args.doc,
-    }
-    history = json.loads(args.history) if args.history else None
+    source = AnswerSource(Assistant.from_settings(settings))
+    request = AnswerRequest(
+        args.question,
+        tuple(json.loads(args.history)) if args.history else (),
+        DocumentFilter(
+            date_from=args.date_from,
+            date_to=args.date_to,
+            doc_ids=tuple(args.doc),
+            tags=tuple(args.tag),
+        ),
+    )
     try:
-        answer = assistant.ask(args.question, history=history, filters=filters)
+        if args.json:
+            answer = source.answer(request)
+            sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(render_text(source.events(request)))
     except InvalidQuestionError as err:
         sys.stderr.write(err.message_vi + "\n")
         return 2
-    if args.json:
-        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write(render_text(answer))
     return 0

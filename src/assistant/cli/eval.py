@@ -83,7 +83,7 @@ GATE_METRICS = frozenset(
 _LATENCY_RE = re.compile(r"latency\.[\w.-]+\.p(?:50|95)")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "eval",
         help="score answers, retrieval and citations on a test set (.jsonl)",

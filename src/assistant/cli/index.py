@@ -11,7 +11,7 @@ from assistant.cli.ingest import make_ingestor
 from assistant.runtime import build_embedder, open_index
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     index = subparsers.add_parser("index", help="inspect or rebuild the index")
     actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
     stats = actions.add_parser("stats", help="documents, chunks, vectors, size on disk")

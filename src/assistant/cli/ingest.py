@@ -16,7 +16,7 @@ from assistant.runtime import build_embedder, open_index
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = subparsers.add_parser(
         "ingest", help="add or update articles (.txt .md .html .json .jsonl, files or folders)"
     )

@@ -9,7 +9,7 @@ from assistant.cli import settings_from
 from assistant.embed.provision import fetch_model, resolve_model_path, verify_model
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     models = subparsers.add_parser("models", help="get, check or locate the embedding model")
     actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
     fetch = actions.add_parser(

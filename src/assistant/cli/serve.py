@@ -15,7 +15,7 @@ from assistant.cli import add_index_option, settings_from
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = subparsers.add_parser("serve", help="run the HTTP API and the web chat")
     serve.add_argument("--host", help="address to listen on (ASSISTANT_HOST, else 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (ASSISTANT_PORT, else 8000)")

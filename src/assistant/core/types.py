@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def content_hash(text: str) -> str:
@@ -42,11 +44,15 @@ class ArticleScope:
     @classmethod
     def from_dict(cls, data: dict[str, object] | None) -> ArticleScope:
         data = data or {}
-        periods = data.get("periods") or []
+
+        def items(key: str) -> list[Any]:  # stored JSON: lists, or absent
+            value = data.get(key)
+            return list(value) if isinstance(value, (list, tuple)) else []
+
         return cls(
-            places=[str(p) for p in data.get("places") or []],  # type: ignore[attr-defined]
-            place_keys=[str(p) for p in data.get("place_keys") or []],  # type: ignore[attr-defined]
-            periods=[(int(a), int(b)) for a, b in periods],  # type: ignore[attr-defined]
+            places=[str(p) for p in items("places")],
+            place_keys=[str(p) for p in items("place_keys")],
+            periods=[(int(a), int(b)) for a, b in items("periods")],
             correction=bool(data.get("correction")),
         )
 
@@ -114,3 +120,31 @@ class Passage:
     lexical_score: float | None = None
     dense_rank: int | None = None
     lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Restricts the articles an answer may come from: published-date range (ISO strings,
+    inclusive), ids, tags, and the places asked about. The one filter type from a
+    request (API, command line, test set) to the store."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_ids: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # folded place keys: articles about one of these places
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.date_from or self.date_to or self.doc_ids or self.tags or self.places)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> DocumentFilter:
+        """The JSON form (``{date_from, date_to, doc_ids, tags}``) of a test set or a
+        request body."""
+        return cls(
+            date_from=data.get("date_from") or None,
+            date_to=data.get("date_to") or None,
+            doc_ids=tuple(data.get("doc_ids") or ()),
+            tags=tuple(data.get("tags") or ()),
+        )

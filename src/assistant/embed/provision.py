@@ -145,7 +145,9 @@ def _read_marker(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _quick_problem(folder: Path, model_id: str | None) -> tuple[str, str] | None:
+def _quick_problem(
+    folder: Path, model_id: str | None
+) -> tuple[Literal["missing", "corrupt"], str] | None:
     """Cheap completeness check: ``(problem, detail)`` or None when the copy is complete.
 
     Reads only the marker and the file sizes, so it can run on every start; contents are
@@ -186,7 +188,7 @@ def _check_local_folder(folder: Path, model: str) -> Path:
     if (folder / MARKER_NAME).exists():  # a copy made by fetch_model: sizes must still match
         problem = _quick_problem(folder, None)
         if problem is not None:
-            raise ModelNotAvailableError(model, *problem)  # type: ignore[arg-type]
+            raise ModelNotAvailableError(model, *problem)
     return folder
 
 
@@ -206,7 +208,7 @@ def resolve_model_path(settings: Settings) -> Path:
     folder = cache_path(settings)
     problem = _quick_problem(folder, settings.model)
     if problem is not None:
-        raise ModelNotAvailableError(settings.model, *problem)  # type: ignore[arg-type]
+        raise ModelNotAvailableError(settings.model, *problem)
     return folder
 
 

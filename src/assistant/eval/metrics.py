@@ -203,7 +203,8 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     result.timings_ms = {k: float(v) for k, v in answer.timings_ms.items()}
     result.wall_ms = wall_ms
     result.doc_id = item.doc_id
-    asked = set(answer.scope.get("place_keys") or []) if answer.scope else set()
+    keys = answer.scope.get("place_keys") if answer.scope else None
+    asked = {str(k) for k in keys} if isinstance(keys, (list, tuple)) else set()
     places = {p.doc_id: set(p.scope.place_keys) for p in answer.passages if p.scope}
     result.out_of_scope = sorted(
         {

@@ -25,7 +25,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from assistant.answer.types import Answer, Citation
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
-from assistant.core.types import ArticleScope, Passage
+from assistant.core.types import ArticleScope, DocumentFilter, Passage
 from assistant.eval.metrics import QuestionResult, error_result, score_answer
 from assistant.eval.testset import TestItem
 
@@ -52,7 +52,7 @@ class AskingAssistant(Protocol):
         self,
         question: str,
         history: list[dict[str, str]] | None = None,
-        filters: dict[str, Any] | None = None,
+        filters: DocumentFilter | None = None,
     ) -> Answer: ...
 
 
@@ -65,7 +65,9 @@ class InProcessBackend:
         self.assistant = assistant
 
     def ask(self, item: TestItem) -> Answer:
-        return self.assistant.ask(item.question, history=item.history or None, filters=item.filters)
+        return self.assistant.ask(
+            item.question, history=item.history or None, filters=item.document_filter()
+        )
 
 
 def _pick(cls: type, data: dict[str, Any]) -> dict[str, Any]:

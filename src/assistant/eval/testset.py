@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import AssistantError
+from assistant.core.types import DocumentFilter
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,11 @@ class TestItem:
     filters: dict[str, Any] | None = None
     doc_id: str | None = None  # the article holding the evidence
     line: int = 0
+
+    def document_filter(self) -> DocumentFilter | None:
+        """The item's filters as the assistant takes them (``filters`` stays the JSON
+        an HTTP backend sends)."""
+        return DocumentFilter.from_mapping(self.filters) if self.filters else None
 
     @property
     def expected(self) -> dict[str, Any]:

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.errors import IndexFormatError
-from assistant.core.types import Chunk, Document, Passage
+from assistant.core.types import Chunk, Document, DocumentFilter, Passage
 from assistant.index.lexical import index_terms, match_expression
-from assistant.index.store import DocumentFilter, Store
+from assistant.index.store import DB_NAME, Store
 from assistant.index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,16 @@ class Index:
         self._vectors_lock = threading.Lock()
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1
+
+    @staticmethod
+    def exists(index_dir: Path) -> bool:
+        """Is there an index in ``index_dir`` (possibly empty)?"""
+        return (Path(index_dir) / DB_NAME).exists()
+
+    def close(self) -> None:
+        """Close this thread's database connection (the index stays usable: a later
+        call opens a new one)."""
+        self.store.close()
 
     # --- consistency --------------------------------------------------------------
     def _check_embedder(self) -> None:
@@ -221,8 +231,11 @@ class Index:
 
     def chunk_ids(self, limit: int) -> list[int]:
         """The first ``limit`` chunk ids (for warming caches)."""
-        rows = self.store.conn.execute("SELECT id FROM chunks ORDER BY id LIMIT ?", (limit,))
-        return [row[0] for row in rows]
+        return self.store.chunk_ids(limit)
+
+    def text_chars(self) -> int:
+        """Characters of all chunks (overlaps counted twice): what embedding reads."""
+        return self.store.text_chars()
 
     def counts(self) -> dict[str, int]:
         return self.store.counts()
@@ -249,6 +262,12 @@ class Index:
 
     def documents(self) -> Iterator[Document]:
         return self.store.iter_documents()
+
+    def list_documents(
+        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Document], int]:
+        """A page of documents, newest first, and how many match in all."""
+        return self.store.list_documents(flt, offset=offset, limit=limit)
 
     def stats(self) -> dict[str, object]:
         vectors = self.vectors()

@@ -8,17 +8,8 @@ term that agrees exactly scores higher through the column weights.
 
 from __future__ import annotations
 
+from assistant.core.words import STOPWORDS
 from assistant.text.vietnamese import has_diacritics, lexical_terms
-
-# Very frequent Vietnamese function words (folded). They add noise to an OR query and
-# nothing to ranking; figures, names and content words carry the match.
-STOPWORDS = frozenset(
-    """
-    va la cua co cac nhung duoc trong voi cho de tu da den thi ma nay do khi nhu o ve
-    mot bao nhieu gi nao sao the ai dau ra vao con tai vi theo tren duoi
-    the what which who how many much is are was were of the a an in on to for and with by
-    """.split()
-)
 
 
 def index_terms(text: str) -> tuple[str, str]:

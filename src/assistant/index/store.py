@@ -15,14 +15,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
-from assistant.core.types import ArticleScope, Chunk, Document, Passage
+from assistant.core.types import ArticleScope, Chunk, Document, DocumentFilter, Passage
 from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
@@ -103,48 +102,55 @@ _TABLES = {
 }
 
 
-@dataclass(frozen=True)
-class DocumentFilter:
-    """Restricts retrieval: published-date range (ISO strings, inclusive), ids, tags."""
+def filter_sql(flt: DocumentFilter, alias: str = "d") -> tuple[str, list[object]]:
+    """SQL condition of a document filter over the documents table (aliased) and its
+    parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if flt.date_from:
+        clauses.append(f"{alias}.published_at >= ?")
+        params.append(flt.date_from)
+    if flt.date_to:
+        # a bare date as upper bound includes that whole day
+        clauses.append(f"substr({alias}.published_at, 1, {len(flt.date_to)}) <= ?")
+        params.append(flt.date_to)
+    if flt.doc_ids:
+        clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.doc_ids))})")
+        params.extend(flt.doc_ids)
+    if flt.tags:
+        marks = ",".join("?" * len(flt.tags))
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value IN ({marks}))")
+        params.extend(flt.tags)
+    if flt.places:
+        marks = ",".join("?" * len(flt.places))
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM document_places p WHERE p.doc_id = {alias}.id "
+            f"AND p.place IN ({marks}))"
+        )
+        params.extend(flt.places)
+    return (" AND ".join(clauses) or "1"), params
 
-    date_from: str | None = None
-    date_to: str | None = None
-    doc_ids: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()  # folded place keys: articles about one of these places
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.date_from or self.date_to or self.doc_ids or self.tags or self.places)
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection as every SQLite file of the project opens it: usable from any thread
+    that owns it, rows readable by column name, waiting up to 30 s for a busy writer.
+    The journal mode is the caller's (switching it does not wait for a busy file)."""
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
 
-    def where(self, alias: str = "d") -> tuple[str, list[object]]:
-        """SQL condition over the documents table (aliased) and its parameters."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.date_from:
-            clauses.append(f"{alias}.published_at >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            # a bare date as upper bound includes that whole day
-            clauses.append(f"substr({alias}.published_at, 1, {len(self.date_to)}) <= ?")
-            params.append(self.date_to)
-        if self.doc_ids:
-            clauses.append(f"{alias}.id IN ({','.join('?' * len(self.doc_ids))})")
-            params.extend(self.doc_ids)
-        if self.tags:
-            marks = ",".join("?" * len(self.tags))
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value IN ({marks}))"
-            )
-            params.extend(self.tags)
-        if self.places:
-            marks = ",".join("?" * len(self.places))
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM document_places p WHERE p.doc_id = {alias}.id "
-                f"AND p.place IN ({marks}))"
-            )
-            params.extend(self.places)
-        return (" AND ".join(clauses) or "1"), params
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (``BEGIN IMMEDIATE``: no deadlock between
+    two readers upgrading to writers); committed whole, or rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _missing_message(index_dir: Path) -> str:
@@ -208,8 +214,7 @@ class Store:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
+            conn = connect(self.path)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -224,18 +229,11 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: everything inside commits together or not at all, and the
         generation counter moves so readers know to refresh their vectors."""
-        with self._write_lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._write_lock, immediate(self._connection()) as conn:
+            yield conn
+            conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
+            )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -301,11 +299,19 @@ class Store:
         row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
         return _document_from_row(row) if row else None
 
+    def chunk_ids(self, limit: int) -> list[int]:
+        rows = self.conn.execute("SELECT id FROM chunks ORDER BY id LIMIT ?", (limit,))
+        return [row[0] for row in rows]
+
+    def text_chars(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM chunks").fetchone()
+        return int(row[0])
+
     def list_documents(
         self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
     ) -> tuple[list[Document], int]:
         """A page of documents (newest first) and the total count matching the filter."""
-        where, params = (flt or DocumentFilter()).where("d")
+        where, params = filter_sql(flt or DocumentFilter())
         total = self.conn.execute(
             f"SELECT COUNT(*) FROM documents d WHERE {where}", params
         ).fetchone()[0]
@@ -468,7 +474,7 @@ class Store:
         return out
 
     def chunk_ids_matching(self, flt: DocumentFilter) -> np.ndarray:
-        where, params = flt.where("d")
+        where, params = filter_sql(flt)
         rows = self.conn.execute(
             f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where}",
             params,
@@ -486,7 +492,7 @@ class Store:
         negated bm25 so that higher is better."""
         if not match:
             return []
-        where, params = (flt or DocumentFilter()).where("d")
+        where, params = filter_sql(flt or DocumentFilter())
         join = ""
         if flt is not None and not flt.is_empty:
             join = "JOIN chunks c ON c.id = t.rowid JOIN documents d ON d.id = c.doc_id"

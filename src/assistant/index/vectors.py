@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import faiss
@@ -27,7 +28,7 @@ VECTORS_FILE = "vectors.faiss"
 VECTORS_META = "vectors.json"
 
 
-def _atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+def _atomic_write(path: Path, write: Callable[[str], object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.close(fd)
     try:
@@ -53,6 +54,7 @@ class VectorIndex:
         self.index: faiss.Index = self._new_index(0)
 
     def _new_index(self, size: int) -> faiss.Index:
+        inner: faiss.Index
         if size > self.ann_threshold:
             inner = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = 80
@@ -67,7 +69,9 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        inner = faiss.downcast_index(self.index.index)
+        # an IndexIDMap2 around the searched index (see _new_index); clone_index and
+        # read_index are typed as returning the base Index, which has no .index
+        inner = faiss.downcast_index(self.index.index)  # type: ignore[attr-defined]
         return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
     def rebuild(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -89,7 +93,8 @@ class VectorIndex:
 
     def update(self, removed: np.ndarray, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(removed):
-            self.index.remove_ids(np.asarray(removed, dtype=np.int64))
+            # faiss's Python layer takes an id array (its stubs only know the C++ selector)
+            self.index.remove_ids(np.asarray(removed, dtype=np.int64))  # type: ignore[arg-type]
         if len(ids):
             self.index.add_with_ids(
                 np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
@@ -106,7 +111,9 @@ class VectorIndex:
             return np.zeros((n, 1), dtype=np.float32), -np.ones((n, 1), dtype=np.int64)
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+            selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+            # keyword arguments are set as attributes by faiss's Python layer (not in stubs)
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         return self.index.search(queries, k, params=params)
 
     # --- persistence --------------------------------------------------------------

@@ -303,10 +303,11 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     except Exception:  # lxml/trafilatura can fail on broken markup: keep the plain text
         logger.warning("trafilatura failed; using the page's plain text", exc_info=True)
         result = None
+    assert not isinstance(result, dict)  # as_dict=False: a trafilatura Document
     if result is None or not (result.text or "").strip():
         return Extracted(fallback.text, fallback.title)
     # trafilatura puts one block per line; blank lines make them paragraphs for cleaning
-    text = "\n\n".join(result.text.splitlines())
+    text = "\n\n".join((result.text or "").splitlines())
     return Extracted(text, result.title or fallback.title, result.date, result.url)
 
 

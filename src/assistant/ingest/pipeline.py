@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -128,7 +129,7 @@ class Ingestor:
         chunked = [(doc, chunk_document(doc, self.chunk_size, self.chunk_overlap)) for doc in todo]
         total = sum(len(chunks) for _, chunks in chunked)
         bar = tqdm(total=total, unit="chunk", desc="ingest", disable=not self.progress, leave=False)
-        batch: list[tuple[Document, list]] = []
+        batch: list[tuple[Document, list[Chunk]]] = []
         size = 0
         for doc, chunks in chunked:
             batch.append((doc, chunks))
@@ -158,7 +159,15 @@ class Ingestor:
         """The document with its scope (places, periods) read from it."""
         return replace(doc, scope=article_scope(doc, self.home_place))
 
-    def _commit(self, batch, status, summary, bar, *, rebuild=False) -> None:  # type: ignore[no-untyped-def]
+    def _commit(
+        self,
+        batch: list[tuple[Document, list[Chunk]]],
+        status: Mapping[str, str],
+        summary: IngestSummary,
+        bar: Any,  # a tqdm progress bar (tqdm has no type information)
+        *,
+        rebuild: bool = False,
+    ) -> None:
         if not batch and not rebuild:
             return
         hashes = [chunk.content_hash for _, chunks in batch for chunk in chunks]

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.core.types import Passage
+from assistant.core.types import DocumentFilter, Passage
 from assistant.index.index import Index
-from assistant.index.store import DocumentFilter
 
 
 @dataclass

@@ -209,9 +209,10 @@ class PoliteClient:
         except FetchError as err:
             if err.status is not None and err.status >= 500:
                 logger.warning("robots.txt of %s answered %s: not syncing it", origin, err.status)
-                parser.disallow_all = True
+                # the flags read() itself sets for 401/403 and 4xx; typeshed omits them
+                parser.disallow_all = True  # type: ignore[attr-defined]
             else:
-                parser.allow_all = True
+                parser.allow_all = True  # type: ignore[attr-defined]
             return parser
         if fetched.not_modified and kept:
             body = kept[1]

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.sync.fetch import Validators
 
@@ -163,7 +164,7 @@ class SyncState:
                 ),
             )
 
-    def save_run(self, root: str, status: str, error: str | None, report: dict) -> None:  # type: ignore[type-arg]
+    def save_run(self, root: str, status: str, error: str | None, report: dict[str, Any]) -> None:
         with self._tx() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?)",

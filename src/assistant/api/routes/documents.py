@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Body, Query
-from pydantic import Discriminator, Tag
+from fastapi import APIRouter, Query
 
 from assistant.api.deps import AssistantDep, ReadAccess, ServicesDep, WriteAccess
 from assistant.api.errors import ApiError
 from assistant.api.schemas import (
     Deleted,
-    DocumentBatch,
     DocumentFull,
     DocumentPage,
-    DocumentRecord,
     IngestResult,
+    PushBody,
+    document_summary,
+    documents_from,
     error_responses,
+    records_of,
 )
-from assistant.core.types import Document
-from assistant.index.store import DocumentFilter
-from assistant.ingest.loaders import document_from_record
+from assistant.core.types import DocumentFilter
 
 logger = logging.getLogger(__name__)
 
@@ -37,71 +36,6 @@ router = APIRouter(prefix="/api/documents", tags=["Bài viết"], dependencies=[
 
 MAX_OFFSET = 1_000_000_000
 SOURCE = "api"
-
-
-def _body_kind(value: Any) -> Literal["one", "batch", "list"]:
-    """Which body shape was sent (decided by structure, not by trial validation)."""
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, DocumentBatch) or (isinstance(value, dict) and "documents" in value):
-        return "batch"
-    return "one"
-
-
-PushBody = Annotated[
-    Annotated[DocumentRecord, Tag("one")]
-    | Annotated[DocumentBatch, Tag("batch")]
-    | Annotated[list[DocumentRecord], Tag("list")],
-    Discriminator(_body_kind),
-    Body(
-        description='One record, `{"documents": [...]}` or a JSON list of records.',
-        openapi_examples={
-            "one": {
-                "summary": "Một bài viết",
-                "value": DocumentRecord.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
-            },
-            "batch": {
-                "summary": "Nhiều bài viết",
-                "value": {
-                    "documents": [
-                        {
-                            "id": "vi-du-bai-viet-2",
-                            "title": "Bài viết ví dụ gửi dạng HTML",
-                            "published_at": "12/03/2024",
-                            "html": "<article><h1>Bài viết ví dụ</h1><p>(Nội dung ví dụ, "
-                            "không phải tin thật.) Lễ hội ví dụ kéo dài ba ngày.</p></article>",
-                            "tags": "ví dụ, văn hóa",
-                        }
-                    ]
-                },
-            },
-        },
-    ),
-]
-
-
-def _records(body: DocumentRecord | DocumentBatch | list[DocumentRecord]) -> list[DocumentRecord]:
-    if isinstance(body, DocumentBatch):
-        return body.documents
-    return body if isinstance(body, list) else [body]
-
-
-def _parse(records: list[DocumentRecord]) -> tuple[list[Document], list[dict[str, Any]]]:
-    """Documents from the records (cleaned, HTML extracted) and the per-record errors."""
-    documents: list[Document] = []
-    errors: list[dict[str, Any]] = []
-    for number, record in enumerate(records, start=1):
-        raw = record.model_dump(exclude_none=True)
-        try:
-            documents.append(document_from_record(raw, SOURCE, number))
-        except ValueError as err:
-            errors.append({"record": number, "id": _id_of(raw), "message": str(err)})
-    return documents, errors
-
-
-def _id_of(raw: dict[str, Any]) -> str | None:
-    value = raw.get("id")
-    return None if value is None else str(value)
 
 
 @router.post(
@@ -116,8 +50,8 @@ async def push_documents(body: PushBody, services: ServicesDep) -> dict[str, Any
     Invalid records are reported in `errors` and the others are still indexed; when no
     record is valid the answer is a 422."""
     services.require_assistant()
-    records = _records(body)
-    documents, errors = await anyio.to_thread.run_sync(_parse, records)
+    records = records_of(body)
+    documents, errors = await anyio.to_thread.run_sync(documents_from, records, SOURCE)
     if not documents:
         raise ApiError(
             422,
@@ -144,19 +78,6 @@ async def push_documents(body: PushBody, services: ServicesDep) -> dict[str, Any
     }
 
 
-def _summary(doc: Document) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "url": doc.url,
-        "published_at": doc.published_at,
-        "tags": doc.tags,
-        "source": doc.source,
-        "chars": len(doc.text),
-        "scope": doc.scope.to_dict() if doc.scope else None,
-    }
-
-
 @router.get(
     "",
     response_model=DocumentPage,
@@ -176,12 +97,12 @@ def list_documents(
         date_to=date_to.isoformat() if date_to else None,
         tags=tuple(tag),
     )
-    documents, total = assistant.index.store.list_documents(flt, offset=offset, limit=limit)
+    documents, total = assistant.index.list_documents(flt, offset=offset, limit=limit)
     return {
         "total": total,
         "offset": offset,
         "limit": limit,
-        "documents": [_summary(doc) for doc in documents],
+        "documents": [document_summary(doc) for doc in documents],
     }
 
 
@@ -200,7 +121,7 @@ def get_document(doc_id: str, assistant: AssistantDep) -> dict[str, Any]:
     doc = assistant.index.get_document(doc_id)
     if doc is None:
         raise _not_found(doc_id)
-    return {**_summary(doc), "text": doc.text}
+    return {**document_summary(doc), "text": doc.text}
 
 
 @router.delete(

@@ -39,7 +39,7 @@ def ready(services: ServicesDep) -> dict[str, Any]:
     if services.load_error is not None:
         raise ApiError(503, "load_failed", LOAD_FAILED_VI)
     assistant = services.require_assistant()
-    counts = assistant.index.store.counts()
+    counts = assistant.index.counts()
     return {"status": "ready", "documents": counts["documents"], "chunks": counts["chunks"]}
 
 

@@ -1,9 +1,9 @@
 """The web chat: GET / (the chat page), GET /widget.js and the page's static assets.
 
-The files live in the repository's ``web/`` folder (plain HTML, CSS and JavaScript, no
-build step). The folder is the ``web_dir`` setting when the configuration has one, else
-``web/`` next to the source tree (``src/assistant/../../web``). Only the files listed in
-:data:`ASSETS` are served, so no request path ever reaches the file system.
+The files are the package's ``web/`` folder (plain HTML, CSS and JavaScript, no build
+step; package data, so an installed package serves them too), or the ``web_dir`` setting
+when the configuration has one. Only the files listed in :data:`ASSETS` are served, so
+no request path ever reaches the file system.
 
 The page is sent with a Content-Security-Policy that allows scripts, styles and requests
 from this origin only (no inline script, no ``eval``), so even a rendering bug could not
@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse
 from assistant.api.deps import SettingsDep
 from assistant.api.errors import ApiError
 from assistant.core.config import Settings
+from assistant.core.resources import packaged
 
 router = APIRouter(tags=["Giao diện web"])
 
@@ -40,16 +41,14 @@ COMMON_HEADERS: dict[str, str] = {
     "Cache-Control": "no-cache",
 }
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[2]
-
 
 def web_dir(settings: Settings) -> Path:
     """The folder of the web files: the ``web_dir`` setting if the configuration has one,
-    else ``web/`` at the root of the source checkout."""
+    else the package's ``web/``."""
     configured = settings.web_dir
     if configured:
         return Path(configured)
-    return (_PACKAGE_DIR / ".." / ".." / "web").resolve()
+    return packaged("web")
 
 
 def content_security_policy(settings: Settings) -> str:
