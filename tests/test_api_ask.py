@@ -34,6 +34,9 @@ def test_ask_answers_with_a_citation_that_quotes_the_article(model_client: TestC
     assert document["text"][citation["start"] : citation["end"]] == citation["quote"]
     assert {"embed", "retrieve", "compose", "total"} <= body["timings_ms"].keys()
     assert body["passages"] and "text" in body["passages"][0]
+    # the figure itself leads the answer, as a span of the quote it cites
+    assert body["lead"]["citation"] == 1 and body["lead"]["text"] in citation["quote"]
+    assert EXPORT_FIGURE in body["lead"]["text"] and body["answer"].startswith(body["lead"]["text"])
 
 
 @model
