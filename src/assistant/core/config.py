@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         "other, and of a question that names none.",
     )
     answer_mode: Literal["extractive", "generative"] = "extractive"
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="Answers remembered (least recently used dropped first), keyed by "
+        "question, history, filters, mode and index generation; any index change empties "
+        "it; 0 = off.",
+    )
     max_question_chars: int = 2000
     prompts_dir: Path | None = Field(
         None, description="Folder of prompt templates; defaults to the packaged prompts/."
