@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     model_dtype: Literal["auto", "bf16", "fp32"] = Field(
         "auto", description="auto = bf16 where the CPU supports it, else fp32."
     )
+    model_backend: Literal["torch", "openvino", "openvino-int8"] = Field(
+        "torch",
+        description="What encodes questions: the PyTorch model, or its OpenVINO export "
+        "(fp32 or int8 weights) made once by `assistant models prepare`; documents always "
+        "use the PyTorch model.",
+    )
     embedding_dim: int | None = Field(
         None, description="Matryoshka truncation (768, 512, 256 or 128); None keeps all."
     )
