@@ -303,6 +303,9 @@ def prepare_encoder(
         if not force and _stale_reason(dest, backend, fingerprint) is None:
             least = load_query_encoder(settings, backend).check()
             return Prepared(dest, backend, least, time.monotonic() - started, True)
+        for leftover in dest.parent.glob(f".{dest.name}.partial-*"):  # of a killed export
+            log.info("Removing leftover of an interrupted export: %s", leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
         model = load_fp32_model(model_folder, settings.torch_threads)
         prompt = str((getattr(model, "prompts", None) or {}).get("query", ""))
         reference = model.encode(
