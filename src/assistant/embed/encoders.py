@@ -46,7 +46,7 @@ from filelock import FileLock
 
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError
-from assistant.embed.provision import model_fingerprint, resolve_model_path
+from assistant.embed.provision import model_fingerprint, read_json_object, resolve_model_path
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -167,11 +167,7 @@ class OpenVinoQueryEncoder:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return read_json_object(folder / MANIFEST_NAME)
 
 
 def _stale_reason(folder: Path, backend: str, fingerprint: str) -> str | None:
