@@ -2,7 +2,8 @@
 """Set up and run the assistant with nothing but ``python3`` on the machine.
 
     python3 dev.py run    # venv + dependencies + model + sample index, then serve :8000
-    python3 dev.py test   # venv + dependencies + model, then the whole test suite
+    python3 dev.py test   # venv + dependencies + model (+ its int8 question encoder),
+                          # then the whole test suite
 
 Both are idempotent: the virtual environment is re-installed only when pyproject.toml
 changes, the model is fetched once into the user's cache, and re-ingesting the unchanged
@@ -54,6 +55,12 @@ def ensure_model() -> None:
     _run(_bin("assistant"), "models", "fetch")
 
 
+def ensure_int8_encoder() -> None:
+    """The OpenVINO int8 question encoder, exported once beside the model: its tests
+    check it against the fp32 model (a few minutes the first time, then a quick check)."""
+    _run(_bin("assistant"), "models", "prepare", "--backend", "openvino-int8")
+
+
 def ensure_sample_index() -> None:
     _run(_bin("assistant"), "ingest", str(ROOT / "corpus" / "sample"))
 
@@ -66,6 +73,7 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     ensure_model()
     if command == "test":
+        ensure_int8_encoder()
         done = subprocess.run([_bin("python"), "-m", "pytest", *rest], cwd=ROOT)
         return done.returncode
     ensure_sample_index()

@@ -1,6 +1,7 @@
 """HTTP API throughput and latency at 1, 8 and 32 concurrent clients.
 
-Starts `assistant serve` in a subprocess (127.0.0.1, free port, rate limit off), waits
+Starts `assistant serve` in a subprocess (127.0.0.1, free port, rate limit and answer
+cache off: every request is answered by the whole pipeline), waits
 until it is ready, warms it up with every benchmark question once (so sentence vectors
 are cached, as they are in a running service), then sends questions from this process
 at each concurrency level: a bounded number of requests, stopped early after a time
@@ -85,7 +86,8 @@ def build_index(folder: Path) -> None:
 
 
 def start_server(index: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASSISTANT_RATE_LIMIT": "0"}
+    # the answer cache off: this measures answering under concurrency, not cache lookups
+    env = {**os.environ, "ASSISTANT_RATE_LIMIT": "0", "ASSISTANT_ANSWER_CACHE_SIZE": "0"}
     command = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--index", str(index)]
     with log.open("wb") as out:

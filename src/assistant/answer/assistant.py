@@ -15,6 +15,10 @@ A short orchestrator over stage objects, each built once and configured from
 
 Each stage is timed into ``Answer.timings_ms``. The service and ``assistant ask`` read answers
 through :class:`~assistant.answer.events.AnswerSource` (one event stream for both).
+Whole answers are remembered by an
+:class:`~assistant.answer.cache.AnswerCache` (keyed by the question, history, filters,
+mode and index generation): a repeated question is answered from it, and its timings
+then show ``cache.hit`` and the lookup time only.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.cache import AnswerCache, answer_key
 from assistant.answer.compose import ExtractiveComposer
 from assistant.answer.generative import GenerativeComposer
 from assistant.answer.types import Answer
@@ -76,6 +81,7 @@ class Assistant:
         self.composer = ExtractiveComposer(index, embedder, tuning)
         # None unless answer_mode is "generative" with an endpoint: extractive only
         self.generator = GenerativeComposer.from_settings(self.settings)
+        self.answers = AnswerCache(self.settings.answer_cache_size)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
@@ -99,7 +105,35 @@ class Assistant:
         input that is not a question.
 
         In generative mode an extractive answer that did not refuse is handed to the
-        language model (read as a stream when ``stream_llm``); a refusal never is."""
+        language model (read as a stream when ``stream_llm``); a refusal never is.
+        A question already answered on this generation of the index is answered from the
+        answer cache (a copy: callers may change what they get)."""
+        if not self.answers.enabled:
+            return self._answer(question, history, filters, query_vector, stream_llm)
+        started = time.perf_counter()
+        key = answer_key(
+            question, history, filters, self.settings.answer_mode, self.index.generation
+        )
+        cached = self.answers.get(key)
+        lookup_ms = (time.perf_counter() - started) * 1000
+        if cached is not None:
+            cached.timings_ms = {"cache.hit": lookup_ms, "total": lookup_ms}
+            logger.info("ask answered from the answer cache in %.2f ms", lookup_ms)
+            return cached
+        answer = self._answer(question, history, filters, query_vector, stream_llm)
+        self.answers.put(key, answer)
+        answer.timings_ms = {"cache.miss": lookup_ms, **answer.timings_ms}
+        return answer
+
+    def _answer(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any]] | None,
+        filters: DocumentFilter | None,
+        query_vector: np.ndarray | None,
+        stream_llm: bool,
+    ) -> Answer:
+        """The answering pipeline itself (what :meth:`ask` caches)."""
         tuning = self.settings.tuning
         clock = _Clock()
         understood = self.understanding.run(question, history)

@@ -70,6 +70,12 @@ class Metrics:
             ["answerable"],
             registry=self.registry,
         )
+        self.answer_cache = Counter(
+            "assistant_answer_cache",
+            "Answer-cache lookups by result (hit: answered without the pipeline).",
+            ["result"],
+            registry=self.registry,
+        )
         self.batch_size = Histogram(
             "assistant_embed_batch_size",
             "Questions encoded together in one model call.",
@@ -84,6 +90,9 @@ class Metrics:
 
     def observe_answer(self, answerable: bool, timings_ms: Mapping[str, float]) -> None:
         self.answers.labels(answerable=str(answerable).lower()).inc()
+        for result in ("hit", "miss"):
+            if f"cache.{result}" in timings_ms:
+                self.answer_cache.labels(result=result).inc()
         for stage in ("rewrite", "embed", "retrieve", "compose", "generate", "total"):
             if stage in timings_ms:
                 self.ask_stage.labels(stage=stage).observe(timings_ms[stage] / 1000.0)

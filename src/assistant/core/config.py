@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     model_dtype: Literal["auto", "bf16", "fp32"] = Field(
         "auto", description="auto = bf16 where the CPU supports it, else fp32."
     )
+    model_backend: Literal["torch", "openvino", "openvino-int8"] = Field(
+        "torch",
+        description="What encodes questions: the PyTorch model, or its OpenVINO export "
+        "(fp32 or int8 weights) made once by `assistant models prepare`; documents always "
+        "use the PyTorch model.",
+    )
     embedding_dim: int | None = Field(
         None, description="Matryoshka truncation (768, 512, 256 or 128); None keeps all."
     )
@@ -78,6 +84,13 @@ class Settings(BaseSettings):
         "other, and of a question that names none.",
     )
     answer_mode: Literal["extractive", "generative"] = "extractive"
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="Answers remembered (least recently used dropped first), keyed by "
+        "question, history, filters, mode and index generation; any index change empties "
+        "it; 0 = off.",
+    )
     max_question_chars: int = 2000
     prompts_dir: Path | None = Field(
         None, description="Folder of prompt templates; defaults to the packaged prompts/."

@@ -137,12 +137,18 @@ def _local_folder(model: str) -> Path | None:
     return path if path.is_dir() else None
 
 
-def _read_marker(folder: Path) -> dict[str, Any] | None:
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path``, or None when it is missing, unreadable or no object
+    (markers and manifests: their absence means 'not complete')."""
     try:
-        data = json.loads((folder / MARKER_NAME).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _read_marker(folder: Path) -> dict[str, Any] | None:
+    return read_json_object(folder / MARKER_NAME)
 
 
 def _quick_problem(

@@ -25,6 +25,10 @@ Design notes (the *why*):
   mixing them moves scores by noise only. Including it would force re-embedding the whole
   corpus when an index moves between a machine with bf16 and one without, for no
   retrieval benefit.
+* **Question encoder backend.** With ``model_backend`` other than ``torch``, questions are
+  encoded by an OpenVINO export of the same model (:mod:`assistant.embed.encoders`,
+  prepared once by ``assistant models prepare``); documents always go through the
+  PyTorch model, so the index and the cache key do not depend on the backend.
 * **Matryoshka.** With ``embedding_dim`` set, the model's (normalised) output is cut to
   the first ``embedding_dim`` components and normalised again, as Matryoshka training
   intends.
@@ -188,6 +192,12 @@ def _load_model(folder: Path, dtype: Dtype, threads: int | None) -> _Loaded:
         return loaded
 
 
+def load_fp32_model(folder: Path, threads: int | None) -> SentenceTransformer:
+    """The fp32 model of ``folder`` (shared, loaded once): the reference that exported
+    question encoders are made from and checked against."""
+    return _load_model(folder, "fp32", threads).model
+
+
 class SentenceTransformerEmbedder:
     """:class:`~assistant.embed.base.Embedder` backed by a local sentence-transformers model.
 
@@ -197,6 +207,8 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.backend = settings.model_backend
         self.path: Path = resolve_model_path(settings)
         self.dtype: Dtype = resolve_dtype(settings.model_dtype)
         self.batch_size = max(1, int(settings.embed_batch_size))
@@ -215,7 +227,10 @@ class SentenceTransformerEmbedder:
         self.key: str = f"{self.label}@{self.fingerprint[:12]}:{self.dim}"
 
     def __repr__(self) -> str:
-        return f"SentenceTransformerEmbedder(key={self.key!r}, dtype={self.dtype!r})"
+        return (
+            f"SentenceTransformerEmbedder(key={self.key!r}, dtype={self.dtype!r}, "
+            f"backend={self.backend!r})"
+        )
 
     def _loaded(self) -> _Loaded:
         return _load_model(self.path, self.dtype, self.threads)
@@ -246,6 +261,10 @@ class SentenceTransformerEmbedder:
                 normalize_embeddings=False,
                 show_progress_bar=False,
             )
+        return self._finish(raw)
+
+    def _finish(self, raw: Any) -> np.ndarray:
+        """Model output → float32 rows cut to ``dim`` (Matryoshka) and normalised."""
         vectors = np.asarray(raw, dtype=np.float32)[:, : self.dim]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
@@ -256,8 +275,13 @@ class SentenceTransformerEmbedder:
         return self._embed(texts, "document", titles)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Question vectors (``query`` prompt when the model defines one)."""
-        return self._embed(texts, "query")
+        """Question vectors (``query`` prompt when the model defines one), from the
+        configured question encoder."""
+        if self.backend == "torch" or not texts:
+            return self._embed(texts, "query")
+        from assistant.embed.encoders import load_query_encoder
+
+        return self._finish(load_query_encoder(self.settings, self.backend).encode(list(texts)))
 
 
 def load_embedder(settings: Settings) -> Embedder:
