@@ -81,10 +81,10 @@ def test_history_filters_and_mode_make_other_entries(index_template: Path, tmp_p
     assistant, embedder = make_assistant(index_template, tmp_path, 8)
     assistant.ask(QUESTION)
     assistant.ask(QUESTION, history=HISTORY)
-    assistant.ask(QUESTION, filters={"date_from": "2020-01-01"})
+    assistant.ask(QUESTION, filters=DocumentFilter(date_from="2020-01-01"))
     assert embedder.queries == 3 and len(assistant.answers) == 3
     assistant.ask(QUESTION, history=HISTORY)
-    assistant.ask(QUESTION, filters={"date_from": "2020-01-01"})
+    assistant.ask(QUESTION, filters=DocumentFilter(date_from="2020-01-01"))
     assert embedder.queries == 3 and assistant.answers.hits == 2
     base = answer_key(QUESTION, None, None, "extractive", 1)
     assert answer_key(QUESTION, None, None, "generative", 1) != base
