@@ -201,8 +201,8 @@ class ExtractiveComposer:
         eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         if not eligible:
             found = set().union(*(s.passage_terms for s in segments))
-            asked = {**subject, **required.words}
-            missing = [word for term, word in asked.items() if term not in found]
+            wanted = {**subject, **required.words}
+            missing = [word for term, word in wanted.items() if term not in found]
             words = list(dict.fromkeys(missing))  # name only what the passages lack
             message = missing_message(words) if words else _not_found(scope)
             return refusal(query, passages, message)

@@ -139,8 +139,17 @@ _SUBJECT_ASKED = re.compile(r"\b(?:la|dat|duoc|khoang|chiem)\s+(?:bao nhieu|may)
 # "… có X bao nhiêu?": X is the measure ("có tổng mức đầu tư bao nhiêu").
 _HAS_HOW_MANY = re.compile(r"\bcó\s+((?:\w+\s+){1,4}?)bao nhiêu\s*\??\s*$", re.IGNORECASE)
 # Words that open a subject without saying which measure ("Tổng giá trị xuất khẩu").
-_GENERIC_OPENINGS = ("tong gia tri", "tong so", "so luong", "con so", "tong", "so", "luong")
-_GENERIC_OPENINGS += ("gia tri", "muc")
+_GENERIC_OPENINGS: tuple[str, ...] = (
+    "tong gia tri",
+    "tong so",
+    "so luong",
+    "con so",
+    "tong",
+    "so",
+    "luong",
+    "gia tri",
+    "muc",
+)
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(
     "là đạt được có của các những và với ở tại trong từ đến cho về theo bao nhiêu mấy "
