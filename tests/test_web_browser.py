@@ -413,11 +413,11 @@ def test_keyboard_only(session: Session) -> None:
     expect(answer).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#messages")).to_have_attribute("aria-live", "polite")
 
-    for _ in range(12):  # back from the question box to the answer's first citation
-        page.keyboard.press("Shift+Tab")
+    for _ in range(12):  # back from the question box to the answer's last citation marker
+        page.keyboard.press("Shift+Tab")  # (the lead line and the quote each carry one)
         if page.evaluate("document.activeElement.matches('.msg__text .cite')"):
             break
-    cite = answer.locator(".msg__text .cite").first
+    cite = answer.locator(".msg__text .cite").last
     expect(cite).to_be_focused()
     outline = page.evaluate(
         "(() => { const s = getComputedStyle(document.activeElement);"
