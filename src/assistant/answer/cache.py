@@ -30,12 +30,12 @@ import copy
 import json
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
 
 from assistant.answer.types import Answer
+from assistant.core.cache import BoundedCache
 from assistant.core.types import DocumentFilter
 
 
@@ -82,13 +82,15 @@ def answer_key(
 
 
 class AnswerCache:
-    """Least-recently-used answers, at most ``size`` of them (0 disables the cache)."""
+    """Least-recently-used answers, at most ``size`` of them (0 disables the cache): a
+    :class:`~assistant.core.cache.BoundedCache` that is emptied when the index moves on,
+    and counts its hits and misses."""
 
     def __init__(self, size: int) -> None:
         self.size = max(0, int(size))
-        self._entries: OrderedDict[AnswerKey, Answer] = OrderedDict()
+        self._entries: BoundedCache[AnswerKey, Answer] = BoundedCache(self.size)
         self._generation: int | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the generation and the counters
         self.hits = 0
         self.misses = 0
 
@@ -115,7 +117,6 @@ class AnswerCache:
             if found is None:
                 self.misses += 1
                 return None
-            self._entries.move_to_end(key)
             self.hits += 1
             return copy.deepcopy(found)
 
@@ -131,11 +132,7 @@ class AnswerCache:
             self._see_generation(key.generation)
             if key.generation != self._generation:
                 return
-            self._entries[key] = stored
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._entries.put(key, stored)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()

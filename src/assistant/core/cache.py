@@ -38,3 +38,7 @@ class BoundedCache(Generic[K, V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
