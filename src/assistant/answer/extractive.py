@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answer.kinds import (
+    RANK,
     asked_unit,
     asks_for_a_role,
     asks_for_rank,
@@ -43,7 +44,6 @@ _LEADING_CONNECTOR = re.compile(
 _CLAUSE_BREAK = re.compile(r";\s+")
 _DATE = re.compile(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b|\bnăm \d{4}\b|\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d")
-_RANK = re.compile(r"\bthứ\s+\d+")
 # A date as a lexical term: "21_9_2023" (day, month, year), "9_2023" (month, year).
 _DATE_TERM = re.compile(r"^(?:\d{1,2}_)?\d{1,2}_(?:19|20)\d\d$")
 # A sentence that opens with its date ("Ngày 20-9-2023, …", "Sáng 27-10-2022, …").
@@ -317,7 +317,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         )
         if not states_unit(seg.text, forms):
             return False
-        if asks_for_rank(question.text) and not _RANK.search(seg.text):
+        if asks_for_rank(question.text) and not RANK.search(seg.text):
             return False
     if not question.wants_person:
         return True

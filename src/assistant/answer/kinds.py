@@ -97,6 +97,10 @@ _CHANGE_CUES = ("tang bao nhieu", "giam bao nhieu", "tang them", "giam di", "chi
 RANK_CUES = ("thu may", "thu bao nhieu", "xep thu", "dung thu", "hang may", "hang bao nhieu")
 
 
+# A rank as written: "đứng thứ 8", "xếp thứ 12/63".
+RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
+
+
 def asks_for_change(question: str) -> bool:
     return any(cue in fold(question) for cue in _CHANGE_CUES)
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.kinds import (
+    RANK,
     UNITS,
     asked_subject,
     asked_unit,
@@ -49,8 +50,6 @@ _ORDINAL_BEFORE = re.compile(r"(?:\bsố|vòng|tháng|quý|khóa|khoá|thứ|ng�
 _CHANGE_BEFORE = re.compile(
     r"(?:tăng|giảm|bằng|vượt|đạt tỷ lệ|chiếm|gấp|hơn|so với)\s*$", re.IGNORECASE
 )
-# An ordinal rank: "đứng thứ 8", "xếp thứ 12/63".
-_RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
 
 _DATE = re.compile(
     r"(?<![\d-])\d{1,2}[-/]\d{1,2}[-/]\d{4}|tháng\s+\d{1,2}[-/]\d{4}|quý\s+[IV]+[-/]\d{4}|"
@@ -132,7 +131,7 @@ def _single(found: list[re.Match[str]]) -> Lead | None:
 def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     given = set(question.numbers)
     if asks_for_rank(question.text) or "rank" in folded:
-        return _single(list(_RANK.finditer(clause)))
+        return _single(list(RANK.finditer(clause)))
     found = [m for m in _FIGURE.finditer(clause) if _is_figure(m, clause, given)]
     forms = (
         asked_unit(question.text)
