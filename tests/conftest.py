@@ -4,6 +4,7 @@ reason, when the model has not been fetched)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,29 @@ def make_index(tmp_path: Path, hashing_embedder: HashingEmbedder):  # type: igno
         return Index(folder or tmp_path / "index", hashing_embedder.key, hashing_embedder.dim)
 
     return _make
+
+
+def copy_index(template: Path, folder: Path) -> Path:
+    """A private copy of an index built once (without its writer's lock file)."""
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".write.lock"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hashing_sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hashing-embedder index of corpus/sample, built once: tests of mechanics that
+    need a whole assistant copy it (:func:`copy_index`) rather than ingest again."""
+    from assistant.ingest.pipeline import Ingestor
+
+    folder = tmp_path_factory.mktemp("hashing-sample") / "index"
+    embedder = HashingEmbedder(dim=32)
+    index = Index(folder, embedder.key, embedder.dim)
+    summary = Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_paths(
+        [SAMPLE_DIR]
+    )
+    assert summary.failed == 0 and summary.added >= 1, summary.errors
+    index.store.close()
+    return folder
 
 
 def _real_settings(index_dir: Path) -> Settings:

@@ -5,11 +5,9 @@ of corpus/sample (index mechanics only, not answer quality)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-from conftest import SAMPLE_DIR
+from conftest import copy_index
 
 from assistant.answer.assistant import Assistant
 from assistant.answer.cache import AnswerCache, answer_key
@@ -38,31 +36,18 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed_queries(texts)
 
 
-@pytest.fixture(scope="module")
-def index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("answer-cache") / "index"
-    embedder = HashingEmbedder(dim=32)
-    index = Index(folder, embedder.key, embedder.dim)
-    summary = Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_paths(
-        [SAMPLE_DIR]
-    )
-    assert summary.failed == 0 and summary.added >= 1, summary.errors
-    index.store.close()
-    return folder
-
-
 def make_assistant(template: Path, tmp_path: Path, size: int) -> tuple[Assistant, CountingEmbedder]:
     folder = tmp_path / "index"
     if not folder.exists():
-        shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".write.lock"))
+        copy_index(template, folder)
     embedder = CountingEmbedder()
     settings = get_settings(index_dir=folder, answer_cache_size=size)
     index = Index(folder, embedder.key, embedder.dim, create=False)
     return Assistant(index, embedder, settings), embedder
 
 
-def test_repeated_question_is_a_hit_with_a_copy(index_template: Path, tmp_path: Path) -> None:
-    assistant, embedder = make_assistant(index_template, tmp_path, 8)
+def test_repeated_question_is_a_hit_with_a_copy(hashing_sample_index: Path, tmp_path: Path) -> None:
+    assistant, embedder = make_assistant(hashing_sample_index, tmp_path, 8)
     first = assistant.ask(QUESTION)
     assert "cache.miss" in first.timings_ms and "embed" in first.timings_ms
     first.answer, first.citations = "changed by a caller", []
@@ -77,8 +62,10 @@ def test_repeated_question_is_a_hit_with_a_copy(index_template: Path, tmp_path: 
     assert (assistant.answers.hits, assistant.answers.misses) == (2, 1)
 
 
-def test_history_filters_and_mode_make_other_entries(index_template: Path, tmp_path: Path) -> None:
-    assistant, embedder = make_assistant(index_template, tmp_path, 8)
+def test_history_filters_and_mode_make_other_entries(
+    hashing_sample_index: Path, tmp_path: Path
+) -> None:
+    assistant, embedder = make_assistant(hashing_sample_index, tmp_path, 8)
     assistant.ask(QUESTION)
     assistant.ask(QUESTION, history=HISTORY)
     assistant.ask(QUESTION, filters=DocumentFilter(date_from="2020-01-01"))
@@ -92,8 +79,8 @@ def test_history_filters_and_mode_make_other_entries(index_template: Path, tmp_p
     assert answer_key(QUESTION, None, DocumentFilter(tags=("x",)), "extractive", 1) != base
 
 
-def test_an_index_change_empties_the_cache(index_template: Path, tmp_path: Path) -> None:
-    assistant, embedder = make_assistant(index_template, tmp_path, 8)
+def test_an_index_change_empties_the_cache(hashing_sample_index: Path, tmp_path: Path) -> None:
+    assistant, embedder = make_assistant(hashing_sample_index, tmp_path, 8)
     assistant.ask(QUESTION)
     generation = assistant.index.generation
     ingestor = Ingestor.from_settings(assistant.index, HashingEmbedder(dim=32), assistant.settings)
@@ -120,8 +107,8 @@ def test_size_bounds_the_entries_least_recently_used_first() -> None:
     assert cache.get(stale) is None  # composed against an older index: not stored
 
 
-def test_size_zero_disables_it(index_template: Path, tmp_path: Path) -> None:
-    assistant, embedder = make_assistant(index_template, tmp_path, 0)
+def test_size_zero_disables_it(hashing_sample_index: Path, tmp_path: Path) -> None:
+    assistant, embedder = make_assistant(hashing_sample_index, tmp_path, 0)
     for _ in range(2):
         answer = assistant.ask(QUESTION)
         assert not any(k.startswith("cache.") for k in answer.timings_ms)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_index
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -60,11 +61,6 @@ def build_index(folder: Path, embedder: Embedder, settings: Settings) -> None:
     ).ingest_paths([corpus])
     assert summary.failed == 0 and summary.added >= 1, summary.errors
     index.close()
-
-
-def copy_index(template: Path, folder: Path) -> Path:
-    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".write.lock"))
-    return folder
 
 
 # --- the real model -----------------------------------------------------------------------

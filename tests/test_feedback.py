@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_index
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -32,7 +33,6 @@ from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DIR = ROOT / "corpus" / "sample"
 WEB_DIR = ROOT / "src" / "assistant" / "web"
 KEY = "feedback-export-key"
 QUESTION = "Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?"
@@ -62,29 +62,14 @@ def _settings(index_dir: Path, **overrides: Any) -> Settings:
     return get_settings(index_dir=index_dir, **values)
 
 
-@pytest.fixture(scope="module")
-def index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A hashing-embedder index of corpus/sample (built once, copied by each test)."""
-    folder = tmp_path_factory.mktemp("feedback") / "index"
-    embedder = HashingEmbedder(dim=32)
-    index = Index(folder, embedder.key, embedder.dim)
-    summary = Ingestor(index, embedder, chunk_size=600, chunk_overlap=100).ingest_paths(
-        [SAMPLE_DIR]
-    )
-    assert summary.failed == 0 and summary.added >= 1, summary.errors
-    index.store.close()
-    return folder
-
-
 @pytest.fixture
-def make_app(tmp_path: Path, index_template: Path) -> Callable[..., FastAPI]:
+def make_app(tmp_path: Path, hashing_sample_index: Path) -> Callable[..., FastAPI]:
     """Factory: an app with a loaded (hashing) assistant on a private copy of the index."""
-    import shutil
 
     def make(**overrides: Any) -> FastAPI:
         folder = tmp_path / "index"
         if not folder.exists():
-            shutil.copytree(index_template, folder, ignore=shutil.ignore_patterns(".write.lock"))
+            copy_index(hashing_sample_index, folder)
         settings = _settings(folder, **overrides)
         embedder = HashingEmbedder(dim=32)
         index = Index(folder, embedder.key, embedder.dim, create=False)
@@ -295,10 +280,10 @@ def test_suggestions_wait_for_the_index(tmp_path: Path) -> None:
     assert response.headers["retry-after"]
 
 
-def test_suggestions_follow_the_index_generation(tmp_path: Path, index_template: Path) -> None:
-    import shutil
-
-    folder = shutil.copytree(index_template, tmp_path / "index")
+def test_suggestions_follow_the_index_generation(
+    tmp_path: Path, hashing_sample_index: Path
+) -> None:
+    folder = copy_index(hashing_sample_index, tmp_path / "index")
     embedder = HashingEmbedder(dim=32)
     index = Index(folder, embedder.key, embedder.dim, create=False)
     suggester = Suggester(index)
