@@ -102,11 +102,13 @@ RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
 
 
 def asks_for_change(question: str) -> bool:
-    return any(cue in fold(question) for cue in _CHANGE_CUES)
+    folded = fold(question)
+    return any(cue in folded for cue in _CHANGE_CUES)
 
 
 def asks_for_rank(question: str) -> bool:
-    return any(cue in fold(question) for cue in RANK_CUES)
+    folded = fold(question)
+    return any(cue in folded for cue in RANK_CUES)
 
 
 def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:

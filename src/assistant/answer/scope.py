@@ -203,10 +203,10 @@ def _asked_periods(text: str) -> list[Period]:
     """The periods a question asks about: not a year it compares with ("so với năm
     2021, … năm 2022 tăng bao nhiêu?" asks about 2022), nor, asking when, the years
     that name a plan ("ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?")."""
-    if not any(cue in fold(text) for cue in _WHEN):
-        return own_periods(text) or periods_in(text)
-    for match in _PLAN_PERIOD.finditer(fold(text)):
-        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    folded = fold(text)  # the same length as the text: its offsets are the text's
+    if any(cue in folded for cue in _WHEN):
+        for match in _PLAN_PERIOD.finditer(folded):
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return own_periods(text) or periods_in(text)
 
 
