@@ -375,7 +375,10 @@ def _chunks_of(doc: Document) -> list[Chunk]:
 
 
 def build_lexical(folder: Path, n: int, seed: int, batch_docs: int = 250) -> tuple[Store, float]:
-    """An index store of ``n`` generated chunks (no vectors); returns it and build seconds."""
+    """An index store of ``n`` generated chunks (no vectors); returns it and build seconds.
+
+    The one place outside ``Index`` that opens a ``Store``: this row measures SQLite FTS5
+    alone, without the vectors an ``Index`` write requires."""
     store = Store(folder)
     started = time.perf_counter()
     pending: list[Document] = []

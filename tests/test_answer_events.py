@@ -39,7 +39,7 @@ def test_the_deltas_join_to_the_answer_exactly(text: str) -> None:
 
 
 def test_events_come_in_order_and_citations_always_precede_done() -> None:
-    citation = Citation(1, "doc", "Tiêu đề", "trích", 3, 8)
+    citation = Citation(n=1, doc_id="doc", title="Tiêu đề", quote="trích", start=3, end=8)
     for answer in (made_answer("Không có."), made_answer("Một hai ba [1].", [citation])):
         events = list(answer_events(answer))
         names = [e.name for e in events]

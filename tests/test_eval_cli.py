@@ -81,7 +81,7 @@ class FakeAssistant:
         ]
         timings = {"embed": 5.0, "retrieve": 2.0, "total": 10.0}
         if "Xuất khẩu" in question:
-            cite = Citation(1, "d", "T", EXPORTS, 0, len(EXPORTS))
+            cite = Citation(n=1, doc_id="d", title="T", quote=EXPORTS, start=0, end=len(EXPORTS))
             return Answer(
                 "Đạt 14.081,67 triệu USD [1].",
                 True,

@@ -52,7 +52,13 @@ def _answer(text: str, answerable: bool = True, total: float = 100.0) -> Answer:
         answerable=answerable,
         mode="extractive",
         query=text,
-        citations=[Citation(1, "doc<1>", "Xuất & nhập", quote, 0, len(quote))] if quote else [],
+        citations=[
+            Citation(
+                n=1, doc_id="doc<1>", title="Xuất & nhập", quote=quote, start=0, end=len(quote)
+            )
+        ]
+        if quote
+        else [],
         passages=[passage],
         timings_ms={"embed": total / 4, "retrieve": total / 4, "total": total},
     )

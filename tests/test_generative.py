@@ -218,7 +218,9 @@ def extractive_answer() -> Answer:
         answerable=True,
         mode="extractive",
         query=QUESTION,
-        citations=[Citation(1, "xk", "Xuất khẩu", quote, start, quote_end)],
+        citations=[
+            Citation(n=1, doc_id="xk", title="Xuất khẩu", quote=quote, start=start, end=quote_end)
+        ],
         passages=[passage],
     )
 

@@ -5,9 +5,9 @@ HTTP API and ``assistant ask --json`` use."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from assistant.core.types import Passage
@@ -15,15 +15,11 @@ from assistant.core.types import Passage
 Mode = Literal["extractive", "generative"]
 
 
-@pydantic_dataclass
-class Citation:
-    """The source of the claim marked ``[n]`` in the answer: ``quote`` is exactly
-    ``document.text[start:end]`` of the document ``doc_id`` (see GET /api/documents/{id}).
+@pydantic_dataclass(kw_only=True)
+class Source:
+    """A span of an article: ``quote`` is exactly ``document.text[start:end]`` of the
+    document ``doc_id`` (see GET /api/documents/{id}). Related reading is a source."""
 
-    The one citation model: built by the composers, serialised by pydantic in every
-    answer (``/api/ask``, the stream's ``citations`` event, chat completions, ``--json``)."""
-
-    n: int
     doc_id: str
     title: str
     quote: str
@@ -32,8 +28,75 @@ class Citation:
     url: str | None = None
     published_at: str | None = None
 
+    @classmethod
+    def of(cls, passage: Passage) -> Source:
+        """The whole passage as a source (related reading when the articles do not answer)."""
+        return cls(
+            doc_id=passage.doc_id,
+            title=passage.title,
+            quote=passage.text,
+            start=passage.start,
+            end=passage.end,
+            url=passage.url,
+            published_at=passage.published_at,
+        )
+
+
+@pydantic_dataclass(kw_only=True)
+class Citation(Source):
+    """The source of the claim marked ``[n]`` in the answer.
+
+    The one citation model: built by the composers, serialised by pydantic in every
+    answer (``/api/ask``, the stream's ``citations`` event, chat completions, ``--json``)."""
+
+    n: int
+
+
+@pydantic_dataclass(kw_only=True)
+class PassageView:
+    """A retrieved passage as answers show it: where it is, how it scored, its article's
+    places (rounded scores keep answers byte-identical across runs of the same index)."""
+
+    chunk_id: int
+    doc_id: str
+    title: str
+    url: str | None
+    published_at: str | None
+    start: int
+    end: int
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    text: str | None = None
+    places: Annotated[
+        list[str], Field(description="Place keys of the passage's article (its scope).")
+    ]
+
+    @classmethod
+    def of(cls, passage: Passage, *, with_text: bool = True) -> PassageView:
+        return cls(
+            chunk_id=passage.chunk_id,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            url=passage.url,
+            published_at=passage.published_at,
+            start=passage.start,
+            end=passage.end,
+            score=round(passage.score, 6),
+            dense_score=_rounded(passage.dense_score),
+            lexical_score=_rounded(passage.lexical_score),
+            text=passage.text if with_text else None,
+            places=list(passage.scope.place_keys) if passage.scope else [],
+        )
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 6)
+
 
 _CITATIONS = TypeAdapter(list[Citation])
+_SOURCES = TypeAdapter(list[Source])
+_PASSAGES = TypeAdapter(list[PassageView])
 
 
 def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
@@ -69,48 +132,21 @@ class Answer:
     lead_citation: int | None = None
 
     def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
-        """JSON-ready dict with the public field names."""
-        passages = []
-        for p in self.passages:
-            item = {
-                "chunk_id": p.chunk_id,
-                "doc_id": p.doc_id,
-                "title": p.title,
-                "url": p.url,
-                "published_at": p.published_at,
-                "start": p.start,
-                "end": p.end,
-                "score": round(p.score, 6),
-                "dense_score": None if p.dense_score is None else round(p.dense_score, 6),
-                "lexical_score": None if p.lexical_score is None else round(p.lexical_score, 6),
-                "places": list(p.scope.place_keys) if p.scope else [],
-            }
-            if passage_text:
-                item["text"] = p.text
-            passages.append(item)
+        """JSON-ready dict with the public field names (``passage_text=False`` leaves the
+        passages' text out, for clients that only show citations)."""
+        passages = [PassageView.of(p, with_text=passage_text) for p in self.passages]
         return {
             "answer": self.answer,
             "answerable": self.answerable,
             "mode": self.mode,
             "query": self.query,
             "citations": _CITATIONS.dump_python(self.citations),
-            "passages": passages,
+            "passages": _PASSAGES.dump_python(passages),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "support": self.support,
             "scope": self.scope or None,
             "lead": ({"text": self.lead, "citation": self.lead_citation} if self.lead else None),
-            "related": [
-                {
-                    "doc_id": p.doc_id,
-                    "title": p.title,
-                    "quote": p.text,
-                    "start": p.start,
-                    "end": p.end,
-                    "url": p.url,
-                    "published_at": p.published_at,
-                }
-                for p in self.related
-            ],
+            "related": _SOURCES.dump_python([Source.of(p) for p in self.related]),
         }
 
 

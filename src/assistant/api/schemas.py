@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Body
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
-from assistant.answer.types import Citation
+from assistant.answer.types import Citation, PassageView, Source
 from assistant.api.errors import ApiError
 from assistant.core.types import Document, DocumentFilter
 from assistant.ingest.loaders import document_from_record
@@ -158,37 +158,6 @@ class AskRequest(BaseModel):
         return self.filters.to_filter() if self.filters else None
 
 
-class PassageOut(BaseModel):
-    """A retrieved passage (chunk of an article), with its retrieval scores."""
-
-    chunk_id: int
-    doc_id: str
-    title: str
-    url: str | None = None
-    published_at: str | None = None
-    start: int
-    end: int
-    score: float
-    dense_score: float | None = None
-    lexical_score: float | None = None
-    text: str | None = None
-    places: list[str] = Field(
-        default_factory=list, description="Place keys of the passage's article (its scope)."
-    )
-
-
-class RelatedOut(BaseModel):
-    """A passage that may interest the reader when the articles do not answer."""
-
-    doc_id: str
-    title: str
-    quote: str
-    start: int
-    end: int
-    url: str | None = None
-    published_at: str | None = None
-
-
 class ScopeOut(BaseModel):
     """The question's scope: the answer comes only from articles about these places."""
 
@@ -258,9 +227,11 @@ class AskResponse(BaseModel):
     mode: Literal["extractive", "generative"]
     query: str = Field(description="The question as searched (follow-ups made standalone).")
     citations: list[Citation]
-    passages: list[PassageOut]
+    passages: list[PassageView]
     timings_ms: dict[str, float]
-    related: list[RelatedOut]
+    related: list[Source] = Field(
+        description="When the articles do not answer: the closest passages, as reading."
+    )
     scope: ScopeOut | None = Field(
         None, description="What the question was read to be about: place(s), period(s)."
     )
@@ -446,7 +417,10 @@ class Deleted(BaseModel):
 
 
 class CitationRef(BaseModel):
-    """The citation the answer showed (as sent by the chat; extra fields are ignored)."""
+    """A reader's reference to a citation the answer showed: an answer's
+    :class:`~assistant.answer.types.Citation` as the chat sends it back, every field but
+    ``doc_id`` optional and bounded (it is untrusted input to be stored, not an answer's
+    citation; extra fields are ignored)."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -79,7 +79,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
     """Rebuild an :class:`Answer` from the API's JSON (``Answer.to_dict()``)."""
     passages = [
         Passage(
-            **_pick(Passage, {"text": "", "chunk_id": -1, **p}),
+            **_pick(Passage, {"chunk_id": -1, **p, "text": p.get("text") or ""}),
             scope=ArticleScope(place_keys=list(p.get("places") or [])),
         )
         for p in data.get("passages") or []
