@@ -34,6 +34,17 @@ def test_a_province_is_answered_from_its_own_articles(assistant) -> None:  # typ
     assert other.scope["places"] == ["Nghệ An"]
 
 
+def test_a_part_of_a_measure_the_articles_do_not_give_is_refused_and_named(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the review gives all workers abroad in 2022 (and their rise in %), not the women
+    answer = assistant.ask(
+        "Năm 2022, lao động nữ chiếm bao nhiêu phần trăm số người Thanh Hóa "
+        "đi làm việc ở nước ngoài?"
+    )
+    assert not answer.answerable and "“lao động nữ”" in answer.answer
+    whole = assistant.ask("Năm 2022, Thanh Hóa có bao nhiêu người đi làm việc ở nước ngoài?")
+    assert whole.answerable and whole.lead == "9.865 người"
+
+
 def test_a_thanh_hoa_question_is_not_answered_from_a_neighbour(assistant) -> None:  # type: ignore[no-untyped-def]
     # only Sơn La's article (same Lao partner) names such a school
     answer = assistant.ask("Thanh Hóa hỗ trợ xây dựng trường học nào cho tỉnh Hủa Phăn năm 2022?")

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer.scope import (
+    asked_parts,
     choose_article,
     own_periods,
     part_of_the_place,
@@ -246,3 +247,33 @@ def test_a_sentence_on_the_province_itself_stands_in_an_article_on_a_part_of_it(
     assert speaks_of_the_province("Năm 2023, hai tỉnh đã tổ chức 38 lượt trao đổi đoàn")
     assert speaks_of_the_province("Toàn tỉnh có 9.865 người đi làm việc ở nước ngoài")
     assert not speaks_of_the_province("Năm 2023, giá trị xuất khẩu đạt 45,18 triệu USD")
+
+
+def test_a_part_of_a_measure_asked_for_must_be_stated() -> None:
+    """ "lao động nữ", "khách quốc tế", "thu hồi": the whole measure's figure is no answer."""
+    q = question_scope("Năm 2022, lao động nữ chiếm bao nhiêu phần trăm?", set(), HOME)
+    assert q.measure_terms == ("nu|nu gioi",)
+    assert not states_measure("năm 2022, toàn tỉnh có 9.865 người, tăng 85,5%", q.measure_terms)
+    assert states_measure("trong đó lao động nữ chiếm 31,2%", q.measure_terms)
+    q = question_scope("Trong số đó có bao nhiêu khach quoc te?", set(), HOME)
+    assert states_measure("đón 5.840 lượt khách nước ngoài", q.measure_terms)
+    assert not states_measure("đón 112.600 lượt khách", q.measure_terms)
+    q = question_scope("Tỉnh thu hồi giấy chứng nhận của bao nhiêu dự án FDI?", set(), HOME)
+    assert not states_measure("tỉnh đã thu hút 79 dự án FDI", q.measure_terms)
+    # only a figure question is held to it: "hội nhập quốc tế" names no part of a measure
+    assert question_scope("Ai tốt nghiệp thủ khoa?", set(), HOME).measure_terms == ()
+    assert asked_parts("Bao nhiêu lao động nữ đi làm việc ở nước ngoài?") == ["lao động nữ"]
+
+
+def test_a_sentence_opening_with_its_year_is_not_about_the_span_it_is_set_in() -> None:
+    scope = question_scope("Tổng vốn FDI cả giai đoạn 2021-2025 là bao nhiêu?", set(), HOME)
+    plan = ArticleScope(periods=[(2021, 2025)])
+    one_year = "Năm 2025, tỉnh thu hút 2,06 tỷ USD, mức cao nhất trong giai đoạn 2021-2025."
+    assert own_periods(one_year) == [(2025, 2025)]
+    assert not period_covered(scope, plan, one_year)
+    assert period_covered(scope, plan, "Giai đoạn 2021-2025, tổng vốn đạt 6 tỷ USD.")
+    # a span that opens the sentence keeps the years inside it ("riêng năm 2025")
+    assert own_periods("Giai đoạn 2021-2025 đạt 6 tỷ USD, riêng năm 2025 đạt 2 tỷ USD") == [
+        (2021, 2025),
+        (2025, 2025),
+    ]

@@ -39,6 +39,7 @@ from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
 from assistant.answer.scope import (
     QuestionScope,
+    asked_parts,
     choose_article,
     part_of_the_place,
     part_of_year,
@@ -204,7 +205,7 @@ class ExtractiveComposer:
             wanted = {**subject, **required.words}
             missing = [word for term, word in wanted.items() if term not in found]
             words = list(dict.fromkeys(missing))  # name only what the passages lack
-            message = missing_message(words) if words else _not_found(scope)
+            message = missing_message(words) if words else _not_found(scope, q.text)
             return refusal(query, passages, message)
         if q.wants_number:
             # the province's own figure before a border gate's or a district's
@@ -349,9 +350,15 @@ def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list
     return out
 
 
-def _not_found(scope: QuestionScope) -> str:
+def _not_found(scope: QuestionScope, question: str) -> str:
+    """Why no clause answers: the asked part of a measure is not given separately
+    ("lao động nữ"), or nothing about the asked place states it."""
+    parts = ", ".join(f"“{part}”" for part in asked_parts(question))
+    places = ", ".join(f"“{name}”" for name in scope.place_names)
+    if parts:
+        about = f" về {places}" if scope.explicit else ""
+        return f"{NOT_FOUND_VI} Các bài viết{about} không nêu số liệu riêng về {parts}."
     if scope.explicit:
-        places = ", ".join(f"“{name}”" for name in scope.place_names)
         return f"{NOT_FOUND_VI} Không có bài viết nào về {places} nêu thông tin này."
     return NOT_FOUND_VI
 

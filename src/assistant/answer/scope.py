@@ -91,6 +91,23 @@ _MEASURE_TERMS = {
     "import": ("nhap_khau",),
     "export": ("xuat_khau",),
 }
+# Words that narrow a measure to a part of it ("lao động nữ", "khách quốc tế", "vốn giải
+# ngân", "thu hồi … dự án"). A figure question that names the part is answered by a
+# clause stating that part: the whole's figure ("9.865 người", "112.600 lượt khách") is
+# a wrong answer, and no clause stating the part is a reason to refuse. Each entry: the
+# question's wording (folded regex) → the clause's wordings (folded, one of them).
+MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh) nu\b|\bnu gioi\b", "nu|nu gioi"),
+    (r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b", "quoc te|nuoc ngoai"),
+    (r"\bkhach(?: du lich)? (?:noi dia|trong nuoc)\b", "noi dia|trong nuoc"),
+    (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
+    (r"\bthu hoi\b", "thu hoi"),
+    (r"\btot nghiep\b", "tot nghiep"),
+    (r"\btang von\b|\bdieu chinh (?:tang )?von\b", "tang von|dieu chinh"),
+    (r"\b(?:binh quan|trung binh)\b", "binh quan|trung binh"),
+)
+# A question asking for a figure (folded): only these are held to the qualifiers.
+_ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram)\b")
 _TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
 # Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
 # exports nor imports.
@@ -181,7 +198,7 @@ def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
     khẩu đạt Y": only the second clause answers for imports), and not as total trade
     ("xuất, nhập khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither)?"""
     folded = _TOTAL_TRADE_WRITTEN.sub(" ", fold(clause))
-    return all(re.search(rf"\b{term.replace('_', ' ')}\b", folded) for term in measure_terms)
+    return all(re.search(rf"\b(?:{term.replace('_', ' ')})\b", folded) for term in measure_terms)
 
 
 # A plan named by its period: "Kế hoạch hợp tác giai đoạn 2023-2025", "Chương trình hội
@@ -211,12 +228,30 @@ def _asked_periods(text: str) -> list[Period]:
 
 
 def _measure_terms(folded: str) -> tuple[str, ...]:
-    if any(total in folded for total in _TOTAL_TRADE):
-        return ()
-    for measure, others in MEASURE_CONTRASTS:
-        if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
-            return _MEASURE_TERMS[measure]
-    return ()
+    """Folded terms (``a|b``: one of them) the answering clause must contain: the asked
+    one of two look-alike measures, and the part of a measure a figure question names."""
+    terms: list[str] = []
+    if not any(total in folded for total in _TOTAL_TRADE):
+        for measure, others in MEASURE_CONTRASTS:
+            if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
+                terms.extend(_MEASURE_TERMS[measure])
+                break
+    terms.extend(part for _, part in _asked_parts(folded))
+    return tuple(terms)
+
+
+def _asked_parts(folded: str) -> list[tuple[re.Match[str], str]]:
+    """The parts of a measure a figure question names: where, and the clause's words."""
+    if not _ASKS_FIGURE.search(folded):
+        return []
+    found = ((re.search(asked, folded), part) for asked, part in MEASURE_QUALIFIERS)
+    return [(match, part) for match, part in found if match]
+
+
+def asked_parts(text: str) -> list[str]:
+    """The parts of a measure the question names, as the reader wrote them ("lao động
+    nữ"): what a refusal says the articles do not give separately."""
+    return [text[m.start() : m.end()] for m, _ in _asked_parts(fold(text))]
 
 
 # A year compared with: "so với năm 2022", "so với vụ chiêm xuân năm 2023", "cùng kỳ 2022".
@@ -225,11 +260,22 @@ _COMPARED = re.compile(
 )
 
 
+# A sentence that opens with its year: "Năm 2025, …", "Trong năm 2023, …".
+_OPENING_YEAR = re.compile(r"^\s*(?:(?:trong|riêng|tính riêng)\s+)?năm\s+((?:19|20)\d\d)\s*,", re.I)
+
+
 def own_periods(text: str) -> list[Period]:
     """The periods a text states as its own: not the years it compares with ("tăng 8%
-    so với năm 2022" is not about 2022)."""
+    so với năm 2022" is not about 2022), nor, in a sentence that opens with its year, a
+    span framing that year ("Năm 2025, … 2,06 tỷ USD, mức cao nhất trong giai đoạn
+    2021-2025" gives 2025's figure, not the span's)."""
     compared = {int(m.group(1)) for m in _COMPARED.finditer(text)}
-    return [p for p in periods_in(text) if not (p[0] == p[1] and p[0] in compared)]
+    periods = [p for p in periods_in(text) if not (p[0] == p[1] and p[0] in compared)]
+    opening = _OPENING_YEAR.match(text)
+    if opening:
+        year = int(opening.group(1))
+        periods = [p for p in periods if p[0] == p[1] or not p[0] <= year <= p[1]]
+    return periods
 
 
 def period_covered(
