@@ -167,7 +167,7 @@ class ExtractiveComposer:
         question that wants the newest figure); they always compete."""
         retrieved, passages = passages, [*passages, *newer]
         if not passages:
-            return refusal(query, passages, _not_found(scope))
+            return refusal(query, passages, _not_found(scope, query))
         tuning = self.tuning
         # the words a clause should share ("mới nhất" is no article's word)
         asked, own = (
