@@ -352,6 +352,30 @@ def test_a_why_question_quotes_the_fact_and_its_cause() -> None:
     assert len(select(segments, q, Tuning()).segments) == 3
 
 
+def test_the_cause_or_the_way_joins_the_fact_though_it_is_not_eligible_alone() -> None:
+    """The way ("theo hình thức …") does not repeat the question's names: it is no answer
+    alone, but the article's best such clause joins the fact on a lower floor."""
+    text = (
+        "Trung tâm Lam Sơn là đơn vị tích cực đưa lao động đi làm việc ở nước ngoài. "
+        "Các lớp học được tổ chức theo hình thức vừa học vừa thực hành. "
+        "Năm 2024 có 1.200 học viên."
+    )
+    segments = segments_of([_passage(text)])
+    fact, way, count = segments
+    q = analyse("Trung tâm Lam Sơn tổ chức lớp học thế nào?")
+    assert q.wants_manner and q.wants_explanation and not q.broad
+    for seg, score in ((fact, 1.0), (way, 0.5), (count, 0.6)):
+        seg.score = score
+    chosen = select([fact], q, Tuning(), segments).segments
+    assert chosen == [fact, way]
+    too_weak = Tuning(floor_reason=0.55)
+    assert select([fact], q, too_weak, segments).segments == [fact]
+    # a factual question takes no such companion
+    assert select([fact], analyse("Trung tâm Lam Sơn ở đâu?"), Tuning(), segments).segments == [
+        fact
+    ]
+
+
 def test_a_small_number_naming_a_document_is_required() -> None:
     q = analyse("Nghị quyết nào của Chính phủ thực hiện Chỉ thị 15 của Ban Bí thư?")
     required = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))

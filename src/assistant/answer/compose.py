@@ -241,7 +241,12 @@ class ExtractiveComposer:
             else frozenset(),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
-        selection = select(chosen_article, q, tuning)
+        selection = select(
+            chosen_article,
+            q,
+            tuning,
+            [s for s in segments if s.passage.doc_id == choice.doc_id],
+        )
         best = selection.candidates[0]
         # a date found in the sentence before the event's: quote the event too
         told = event_sentence(best, segments, q.events) if q.wants_date else None

@@ -52,8 +52,22 @@ _OPENING_DATE = re.compile(
 )
 # A clause that gives a cause (as written: folded, "do" would also be "đó", "độ").
 _REASON = re.compile(
-    r"(?<!\w)(?:do|vì|bởi|nhờ|nguyên nhân|lý do|trong bối cảnh|khiến|dẫn đến|thiếu hụt)(?!\w)"
+    r"(?<!\w)(?:do|vì|bởi|nhờ|nguyên nhân|lý do|trong bối cảnh|khiến|dẫn đến|thiếu hụt|"
+    r"vì vậy|do đó|bởi vậy)(?!\w)|, nên(?!\w)"
 )
+# A clause that says how, or what will be done: "theo hình thức", "bằng cách", "sẽ".
+_MANNER = re.compile(
+    r"(?<!\w)(?:theo hình thức|bằng hình thức|bằng cách|bằng việc|thông qua|theo phương thức|"
+    r"theo mô hình|phương châm|kết hợp|vừa \w+ vừa|sẽ|dự kiến)(?!\w)"
+)
+
+
+def explains(seg: Segment, question: Question) -> bool:
+    """Does the clause give what a "vì sao" (a cause) or "thế nào" (a way) asks for?"""
+    cue = _REASON if question.wants_reason else _MANNER if question.wants_manner else None
+    return bool(cue and cue.search(unify_tones(seg.text.lower())))
+
+
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
 _FIGURE = re.compile(
     r"(?<![\d.,/-])(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
@@ -271,7 +285,7 @@ def score_segments(
             cue += tuning.figure_bonus if _FIGURE.search(seg.text) else -tuning.figure_penalty
         if question.wants_date:
             cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
-        if question.wants_reason and _REASON.search(unify_tones(seg.text.lower())):
+        if explains(seg, question):
             cue += tuning.reason_bonus
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
 
@@ -368,10 +382,19 @@ def name_terms(question: Question) -> list[str]:
     return [t for name in question.names for t in lexical_terms(name)[1]]
 
 
-def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selection:
+def select(
+    segments: list[Segment],
+    question: Question,
+    tuning: Tuning,
+    article: Sequence[Segment] = (),
+) -> Selection:
     """The segments that answer (all from one article, chosen before): the best one for
     a factual question, several diverse ones for a list or a broad question, a few for
-    "vì sao" (the fact and its cause are often two sentences), in document order."""
+    "vì sao" (the fact and its cause are often two sentences), in document order.
+
+    ``article``: all the scored segments of that article. The cause or the way that a
+    "vì sao" or "thế nào" asks for may be one of them though it is not eligible alone:
+    it need not repeat the names or the year the fact beside it states."""
     ranked = sorted(segments, key=lambda s: (-s.score, s.order))
     if not ranked:
         return Selection([], [])
@@ -380,7 +403,7 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
         tuning.max_answer_sentences
         if (question.broad or question.wants_list)
         else tuning.reason_sentences
-        if question.wants_reason
+        if question.wants_explanation
         else 2
     )
     floor = best.score * (
@@ -395,9 +418,19 @@ def select(segments: list[Segment], question: Question, tuning: Tuning) -> Selec
         top = {id(seg.passage) for seg in ranked[:2]}
         pool = [seg for seg in pool if id(seg.passage) in top]
     chosen = [best]
+    if question.wants_explanation and not explains(best, question):
+        # the cause or the way is often a sentence of its own that does not repeat the
+        # question's words: the article's best one joins the fact, on a lower floor
+        reason_floor = best.score * tuning.floor_reason
+        others = sorted((s for s in article or pool if s is not best), key=lambda s: -s.score)
+        because = next((s for s in others if explains(s, question)), None)
+        if because is not None and because.score >= reason_floor:
+            chosen.append(because)
     for seg in pool:
         if len(chosen) >= limit or seg.score < floor:
             break
+        if any(seg is other for other in chosen):
+            continue
         if any(_overlap(seg, other) > 0.6 for other in chosen):
             continue
         if limit == 2 and not (seg.terms - best.terms) & set(_weighted_terms(question)):

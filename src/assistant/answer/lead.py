@@ -104,7 +104,7 @@ class Lead:
 def answer_lead(question: Question, clause: str) -> Lead | None:
     """The span of ``clause`` that answers ``question`` (a figure, a date, a name), or
     None when the question wants no single item or the clause does not single one out."""
-    if question.broad or question.wants_reason:
+    if question.broad or question.wants_explanation:
         return None
     folded = fold(question.text)
     if any(cue in folded for cue in _CODE_CUES):

@@ -78,14 +78,28 @@ _LIST_CUES = (
 )
 # Asking for a cause ("vì sao", "nguyên nhân"): a clause that gives one is preferred.
 _REASON_CUES = ("vi sao", "tai sao", "nguyen nhan", "ly do", "vi dau", "do dau", "why")
+# Asking how something is done ("thế nào", "bằng cách nào", "sẽ làm gì để"): a clause
+# that says how (or what will be done) is preferred, as a cause is for "vì sao".
+_MANNER_CUES = (
+    "the nao",
+    "bang cach nao",
+    "ra sao",
+    "lam gi de",
+    "se lam gi",
+    "how do",
+    "how did",
+    "how does",
+    "how will",
+    "how is",
+    "how are",
+    "in what way",
+)
 _BROAD_CUES = (
     "tom tat",
     "tong quan",
     "khai quat",
     "trinh bay",
     "neu ro",
-    "the nao",
-    "nhu the nao",
     "summar",
     "overview",
     "describe",
@@ -113,9 +127,16 @@ class Question:
     broad: bool
     wants_person: bool = False
     wants_reason: bool = False
+    wants_manner: bool = False
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
+
+    @property
+    def wants_explanation(self) -> bool:
+        """ "Vì sao" or "thế nào": answered by the fact and what explains it, often in
+        sentences that do not repeat the question's words ("do già hóa dân số, …")."""
+        return self.wants_reason or self.wants_manner
 
 
 # The fields that say what kind of answer is wanted (as opposed to what it is about).
@@ -126,6 +147,7 @@ KIND_FIELDS = (
     "broad",
     "wants_person",
     "wants_reason",
+    "wants_manner",
     "events",
 )
 
@@ -223,6 +245,7 @@ def analyse(text: str) -> Question:
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=_has_cue(folded, _PERSON_CUES),
         wants_reason=_has_cue(folded, _REASON_CUES),
+        wants_manner=_has_cue(folded, _MANNER_CUES),
         events=events_in(text),
         numbers=numbers,
         names=names,

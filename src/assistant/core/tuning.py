@@ -63,9 +63,14 @@ class Tuning(BaseModel):
     floor_factual: float = Field(0.9, description="Second clause of a factual answer: share.")
     floor_list: float = Field(0.75, description="Further items of a list answer: share.")
     floor_broad: float = Field(0.55, description="Further sentences of a summary: share.")
+    floor_reason: float = Field(
+        0.45,
+        description="The best clause giving a cause ('vì sao') or a way ('thế nào'), when the "
+        "best one does not: share of the best score it needs to join the answer.",
+    )
     max_answer_sentences: int = Field(6, description="At most this many quoted segments.")
     reason_sentences: int = Field(
-        3, description="At most this many quoted segments for a 'vì sao' question."
+        3, description="At most this many quoted segments for a 'vì sao' or 'thế nào' question."
     )
 
     # --- scoping ---------------------------------------------------------------------
