@@ -81,6 +81,7 @@ def test_question_scope_place_period_latest_measure() -> None:
     assert q.places == ("viet nam",)
     q = question_scope("Tổng kim ngạch xuất nhập khẩu của tỉnh Lạc Dương?", known, HOME)
     assert q.places == ("lac duong",) and q.measure_terms == ()
+    assert q.place_names == ("Lạc Dương",), "a portal's own place, as the reader wrote it"
 
 
 def test_a_sentence_is_about_the_years_it_states_not_those_it_compares_with() -> None:
@@ -277,3 +278,20 @@ def test_a_sentence_opening_with_its_year_is_not_about_the_span_it_is_set_in() -
         (2021, 2025),
         (2025, 2025),
     ]
+
+
+def test_a_mid_term_review_covers_the_programmes_years_so_far() -> None:
+    doc = _doc(
+        "Sơ kết 3 năm thực hiện Chương trình hội nhập quốc tế giai đoạn 2021-2025",
+        "Ngày 18-12-2023, UBND tỉnh tổ chức hội nghị sơ kết.",
+        day="2023-12-19",
+    )
+    periods = article_scope(doc, HOME).periods
+    assert (2021, 2025) in periods and (2021, 2023) in periods
+    # a plan published as its span begins, or a review after it ends: the span alone
+    assert article_scope(
+        _doc("Kế hoạch giai đoạn 2023-2025", "…", day="2023-02-01"), HOME
+    ).periods == [(2023, 2025)]
+    assert article_scope(
+        _doc("Tổng kết giai đoạn 2016-2020", "…", day="2021-01-05"), HOME
+    ).periods == [(2016, 2020)]

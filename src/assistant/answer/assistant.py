@@ -35,6 +35,7 @@ import numpy as np
 from assistant.answer.cache import AnswerCache, answer_key
 from assistant.answer.compose import ExtractiveComposer
 from assistant.answer.generative import GenerativeComposer
+from assistant.answer.scope import QuestionScope, SpanArticles
 from assistant.answer.types import Answer
 from assistant.answer.understand import QuestionUnderstanding
 from assistant.core.config import Settings, get_settings
@@ -79,6 +80,7 @@ class Assistant:
             candidate_k=tuning.candidate_k,
         )
         self.composer = ExtractiveComposer(index, embedder, tuning)
+        self.span_articles = SpanArticles(index)
         # None unless answer_mode is "generative" with an endpoint: extractive only
         self.generator = GenerativeComposer.from_settings(self.settings)
         self.answers = AnswerCache(self.settings.answer_cache_size)
@@ -150,9 +152,13 @@ class Assistant:
             flt,
             dense_weight=tuning.english_dense_weight if q.english else None,
         )
-        newer = []
+        probed = []
         if understood.scope.wants_recent:
-            newer = self._newer(understood.lexical_query, query_vector, flt, retrieval.passages)
+            probed = self._newer(understood.lexical_query, query_vector, flt, retrieval.passages)
+        else:
+            probed = self._span_reports(
+                understood.scope, understood.lexical_query, query_vector, flt, retrieval.passages
+            )
         clock.lap("retrieve")
         answer = self.composer.run(
             q,
@@ -161,7 +167,7 @@ class Assistant:
             understood.focus,
             retrieval.passages,
             query_vector,
-            newer=newer,
+            probed=probed,
             expansions=understood.expansions,
         )
         clock.lap("compose")
@@ -206,6 +212,33 @@ class Assistant:
             if not newer:
                 break
             found.extend(newer)
+        return found
+
+    def _span_reports(
+        self,
+        scope: QuestionScope,
+        query: str,
+        query_vector: np.ndarray,
+        flt: DocumentFilter,
+        passages: list[Passage],
+    ) -> list[Passage]:
+        """Passages of the articles that report on the asked span of years as a whole
+        ("trong 3 năm 2021-2023"), when none was retrieved: the yearly reviews state the
+        same measures and outrank them."""
+        found: list[Passage] = []
+        for span in scope.periods:
+            if any(p.scope and span in p.scope.periods for p in passages):
+                continue
+            ids = set(self.span_articles.run(span))
+            if flt.doc_ids:  # the reader's own choice of articles still holds
+                ids &= set(flt.doc_ids)
+            if ids:  # (an empty doc_ids would mean every article)
+                found += self.retriever.retrieve(
+                    query,
+                    query_vector,
+                    self.settings.tuning.passages_per_article,
+                    replace(flt, doc_ids=tuple(sorted(ids))),
+                ).passages
         return found
 
     def warm(self, max_chunks: int = 20_000, batch: int = 8) -> int:

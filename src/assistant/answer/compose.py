@@ -160,12 +160,13 @@ class ExtractiveComposer:
         passages: list[Passage],
         query_vector: np.ndarray,
         *,
-        newer: Sequence[Passage] = (),
+        probed: Sequence[Passage] = (),
         expansions: Sequence[str] = (),
     ) -> Answer:
-        """``newer``: passages of articles newer than all of ``passages`` (probed for a
-        question that wants the newest figure); they always compete."""
-        retrieved, passages = passages, [*passages, *newer]
+        """``probed``: passages that a targeted probe found beyond ``passages`` (articles
+        newer than all of them, for a question that wants the newest figure; articles on
+        the asked span of years as a whole); they always compete."""
+        retrieved, passages = passages, [*passages, *probed]
         if not passages:
             return refusal(query, passages, _not_found(scope, query))
         tuning = self.tuning
@@ -188,10 +189,10 @@ class ExtractiveComposer:
             if expansions
             else None
         )
-        # yearly articles compete: a few passages from each, and the newer ones probed
+        # yearly articles compete: a few passages from each, and the probed ones
         competing = _per_article(
             retrieved, tuning.segment_passages, tuning.passages_per_article
-        ) + list(newer)
+        ) + list(probed)
         segments = segments_of(competing, self._segments)
         vectors = self.vectors.of(segments)
         score_segments(segments, q, weights, query_vector, vectors, tuning, alternative)

@@ -222,15 +222,19 @@ def _function(word: str) -> bool:
 
 
 def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
-    """Does the clause state a figure in one of the forms ("9.865 người", "75,8%")?
-    Compared as written (lower case, one tone placement), never folded."""
+    """Does the clause state a figure in one of the forms ("9.865 người", "75,8%", "38
+    lượt trao đổi đoàn")? The form follows the figure within a few words ("đồng thời" is
+    no amount of money). Compared as written (lower case, one tone placement), never
+    folded."""
     if not forms:
         return True
     written = unify_tones(clause.lower())
     return any(
-        f in written
-        if not f[0].isalnum()
-        else re.search(rf"(?<!\w){re.escape(unify_tones(f))}(?!\w)", written)
+        re.search(
+            rf"\d(?:[\d.,]*\d)?\s*(?:[^\W\d]+\s+){{0,4}}?{re.escape(unify_tones(f))}"
+            + (r"(?!\w)" if f[-1].isalnum() else ""),
+            written,
+        )
         for f in forms
     )
 

@@ -13,8 +13,10 @@ says which article it follows. Nothing here depends on how many articles are ind
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
 from assistant.text.periods import periods_in
@@ -29,6 +31,9 @@ from assistant.text.places import (
     place_key,
 )
 from assistant.text.vietnamese import fold, unify_tones
+
+if TYPE_CHECKING:
+    from assistant.index.index import Index
 
 # Asking for the newest figure ("mới nhất", "gần đây nhất", "hiện nay", "latest").
 _LATEST = re.compile(
@@ -162,7 +167,7 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
     names: dict[str, str] = {}
     for key in named:
         if key in VIETNAM_PROVINCES or key in known:
-            names.setdefault(key, VIETNAM_PROVINCES.get(key, key))
+            names.setdefault(key, VIETNAM_PROVINCES.get(key) or _as_written(text, key))
     if not names and (is_national(text) or _ENGLISH_NATIONAL.search(folded)):
         names[NATIONAL_KEY] = NATIONAL
     explicit = bool(names)
@@ -177,6 +182,14 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
         measure_terms=_measure_terms(folded),
         part=part_of_year(text),
     )
+
+
+def _as_written(text: str, key: str) -> str:
+    """A place the portal's articles name (not in the list of provinces) as the reader
+    wrote it ("Lạc Dương"), for messages; the key itself if it is not found."""
+    match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", fold(text))
+    written = text[match.start() : match.end()] if match else ""
+    return written if fold(written) == key else key
 
 
 def without_recency(text: str) -> str:
@@ -300,6 +313,37 @@ def period_covered(
         elif article is None or not article.covers(period):
             return False
     return True
+
+
+class SpanArticles:
+    """Which articles report on a span of years as a whole ("Sơ kết 3 năm 2021-2023"),
+    read from their ingest-time scope and kept until the index changes.
+
+    A question about a span is drowned out by the yearly reviews, which name the same
+    measures every year: these are the articles to probe for it. One read of the
+    documents per index generation; the map holds one entry per span, a handful."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._generation = -1
+        self._by_span: dict[Period, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+
+    def run(self, span: Period) -> tuple[str, ...]:
+        """Ids of the articles whose own period is ``span`` (several years)."""
+        if span[0] == span[1]:
+            return ()
+        with self._lock:
+            generation = self.index.generation
+            if generation != self._generation:
+                by_span: dict[Period, list[str]] = {}
+                for doc in self.index.documents():
+                    for period in doc.scope.periods if doc.scope else ():
+                        if period[0] != period[1]:
+                            by_span.setdefault(period, []).append(doc.id)
+                self._by_span = {k: tuple(v) for k, v in by_span.items()}
+                self._generation = generation
+            return self._by_span.get(span, ())
 
 
 @dataclass

@@ -23,7 +23,7 @@ class Tuning(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # --- retrieval -------------------------------------------------------------------
-    top_k: int = Field(8, description="Passages handed to answer composition.")
+    top_k: int = Field(12, description="Passages handed to answer composition.")
     candidate_k: int = Field(40, description="Candidates taken from each retriever.")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(0.6, description="Share of the dense ranking in the fusion.")
@@ -31,7 +31,7 @@ class Tuning(BaseModel):
         0.9, description="Dense share for English questions (no Vietnamese words to match)."
     )
     segment_passages: int = Field(
-        8,
+        12,
         description="Passages whose sentences compete (at most passages_per_article from "
         "one article: the same measure may be stated by many yearly articles).",
     )

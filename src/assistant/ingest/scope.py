@@ -55,6 +55,13 @@ def _places(doc: Document, lead: str, home_place: str) -> list[str]:
     return [NATIONAL] if is_national(lead) else [home_place]
 
 
+def _year(published_at: str | None) -> int | None:
+    try:
+        return date.fromisoformat(published_at[:10]).year if published_at else None
+    except ValueError:
+        return None
+
+
 def article_scope(doc: Document, home_place: str) -> ArticleScope:
     """The scope of one article (pure function of its text, title, tags and date)."""
     lead = lead_of(doc)
@@ -66,12 +73,16 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
     # comparisons: "tăng 8% so với năm 2022"); failing those, the year published
     periods: list[Period] = periods_in("\n".join([doc.title, *doc.tags]))
     periods += [p for p in periods_in(lead)[:1] if p not in periods]
-    if not periods and doc.published_at:
-        try:
-            year = date.fromisoformat(doc.published_at[:10]).year
-            periods = [(year, year)]
-        except ValueError:
-            pass
+    published = _year(doc.published_at)
+    if not periods and published:
+        periods = [(published, published)]
+    # a programme's span that runs past the publication ("Sơ kết 3 năm thực hiện Chương
+    # trình … giai đoạn 2021-2025", published in 2023): its figures cover the years so far
+    periods += [
+        (first, published)
+        for first, last in list(periods)
+        if published and first < published < last and (first, published) not in periods
+    ]
     return ArticleScope(
         places=list(places.values()),
         place_keys=list(places),
