@@ -295,3 +295,5 @@ def test_a_mid_term_review_covers_the_programmes_years_so_far() -> None:
     assert article_scope(
         _doc("Tổng kết giai đoạn 2016-2020", "…", day="2021-01-05"), HOME
     ).periods == [(2016, 2020)]
+    plan = _doc("Thanh Hóa - Hủa Phăn ký kế hoạch hợp tác năm 2024", "…", day="2023-12-16")
+    assert article_scope(plan, HOME).periods == [(2024, 2024), (2023, 2023)]

@@ -83,6 +83,10 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
         for first, last in list(periods)
         if published and first < published < last and (first, published) not in periods
     ]
+    # a plan for a coming year ("ký kế hoạch hợp tác năm 2024", published in December
+    # 2023) reports on the year it is published in: its "Trong năm, …" is that year
+    if published and any(first > published for first, _ in periods):
+        periods += [(published, published)] if (published, published) not in periods else []
     return ArticleScope(
         places=list(places.values()),
         place_keys=list(places),
