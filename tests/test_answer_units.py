@@ -382,3 +382,13 @@ def test_a_small_number_naming_a_document_is_required() -> None:
     assert required.figures == {"15": "Chỉ thị 15"}
     q = analyse("Trong 5 năm, tỉnh đón bao nhiêu đoàn?")  # a small count may be paraphrased
     assert requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1)).figures == {}
+
+
+def test_the_question_in_the_articles_words_replaces_the_readers_phrase() -> None:
+    from assistant.answer.lexicon import in_articles_words
+
+    assert (
+        in_articles_words("Tỉnh mua hàng từ nước ngoài về hết bao nhiêu tiền?")
+        == "Tỉnh nhập khẩu về hết bao nhiêu tiền?"
+    )
+    assert in_articles_words("Không có gì để thay.") == "Không có gì để thay."

@@ -297,3 +297,10 @@ def test_a_mid_term_review_covers_the_programmes_years_so_far() -> None:
     ).periods == [(2016, 2020)]
     plan = _doc("Thanh Hóa - Hủa Phăn ký kế hoạch hợp tác năm 2024", "…", day="2023-12-16")
     assert article_scope(plan, HOME).periods == [(2024, 2024), (2023, 2023)]
+
+
+def test_a_sentence_about_the_year_does_not_answer_for_a_span() -> None:
+    scope = question_scope("Cả 5 năm 2021-2025, tỉnh đưa bao nhiêu người đi làm việc?", set(), HOME)
+    both = ArticleScope(periods=[(2025, 2025), (2021, 2025)])
+    assert not period_covered(scope, both, "Cũng trong năm, toàn tỉnh có 13.215 người đi làm việc.")
+    assert period_covered(scope, both, "Toàn tỉnh có 53.068 người đi làm việc ở nước ngoài.")

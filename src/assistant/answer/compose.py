@@ -35,6 +35,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.kinds import asked_subject
 from assistant.answer.lead import answer_lead
+from assistant.answer.lexicon import in_articles_words
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
 from assistant.answer.scope import (
@@ -180,7 +181,7 @@ class ExtractiveComposer:
             query_weights(asked, own, reference_frequencies, reference_chunks(), tuning), place
         )
         # the question in the articles' words: a clause may cover either wording
-        expanded = " ".join([asked, *expansions])
+        expanded = " ".join([asked, *expansions]) if q.english else in_articles_words(asked)
         alternative = (
             _without(
                 query_weights(expanded, own, reference_frequencies, reference_chunks(), tuning),

@@ -150,6 +150,27 @@ def expansions(text: str, english: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def in_articles_words(text: str) -> str:
+    """A Vietnamese question with each reader's phrase replaced by the articles' wording
+    ("cử người sang thăm" → "cử người trao đổi đoàn thăm và làm việc"): what a clause
+    stating it in the articles' words should cover, without the reader's words that it
+    cannot contain. (Matched folded; the rest of the text is kept as written.)"""
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length: nothing to align
+        return " ".join([text, *expansions(text, english=False)])
+    spans = sorted(
+        (m.start(), m.end(), VIETNAMESE[key])
+        for key in VIETNAMESE
+        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded)
+    )
+    out, at = [], 0
+    for start, end, words in spans:
+        if start >= at:  # the first of overlapping phrases wins
+            out += [text[at:start], words]
+            at = end
+    return "".join([*out, text[at:]])
+
+
 def english_country(name: str) -> str | None:
     """The Vietnamese name of the country an English name refers to ("South Korean" →
     "Hàn Quốc"), if any."""

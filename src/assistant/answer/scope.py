@@ -291,6 +291,10 @@ def own_periods(text: str) -> list[Period]:
     return periods
 
 
+# A sentence about one year without naming it: "Trong năm, …", "Cũng trong năm", "cả năm".
+_ONE_YEAR = re.compile(r"(?<!\w)(?:trong|cả|cùng) năm(?!\s*\d)(?!\w)", re.IGNORECASE)
+
+
 def period_covered(
     scope: QuestionScope,
     article: ArticleScope | None,
@@ -306,12 +310,15 @@ def period_covered(
         if stated:
             break
         stated = own_periods(before)
+    one_year = bool(_ONE_YEAR.search(sentence))
     for period in scope.periods:
         if stated:
             if period not in stated:
                 return False
         elif article is None or not article.covers(period):
             return False
+        elif one_year and period[0] != period[1]:
+            return False  # "Cũng trong năm, …" in a review of 2025 and of 2021-2025
     return True
 
 
