@@ -76,7 +76,7 @@ PERCENT: tuple[str, ...] = ("%", "phần trăm")
 # "tiền" (folded, also "tiến", "tiên"): "bao nhiêu tiền" is a unit already.
 _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?:gap|bao nhieu|may) lan\b", ("lần",)),
-    (r"\b(?:ty le|phan tram)\b", PERCENT),
+    (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
 )
 # The same for English questions (the lead only: an English question's wording is too

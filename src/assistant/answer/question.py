@@ -38,6 +38,9 @@ _NUMERIC_CUES = (
     "tong von",
     "ty le",
     "phan tram",
+    "toi dau",  # "hoàn thành tới đâu": how far, a share of the plan
+    "den dau",
+    "muc nao",
     "how many",
     "how much",
     "what was the value",
