@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.core.config import Settings
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
@@ -22,13 +24,59 @@ def open_index(
     adopt_embedder: bool = False,
     upgrade: bool = False,
 ) -> Index:
-    """Open (or create) the index directory of the settings for this embedder."""
-    return Index(
-        settings.index_dir,
+    """Open (or create) the configured index for this embedder: the PostgreSQL database
+    of ``database_url`` when it is set, else the directory ``index_dir``."""
+    return open_location(
+        settings.database_url or settings.index_dir,
+        settings,
         embedder.key,
         embedder.dim,
+        create=create,
+        adopt_embedder=adopt_embedder,
+        upgrade=upgrade,
+    )
+
+
+def open_location(
+    location: str | Path,
+    settings: Settings,
+    embedder_key: str,
+    dim: int,
+    *,
+    create: bool = True,
+    adopt_embedder: bool = False,
+    upgrade: bool = False,
+) -> Index:
+    """The index at ``location``: a ``postgresql://`` URL or a directory."""
+    if is_database_url(location):
+        from assistant.index.postgres import PostgresIndex
+
+        return PostgresIndex(
+            str(location),
+            embedder_key,
+            dim,
+            index_dir=settings.index_dir,
+            ann_threshold=settings.ann_threshold,
+            create=create,
+            adopt_embedder=adopt_embedder,
+            pool_size=settings.database_pool_size,
+        )
+    return Index(
+        Path(location),
+        embedder_key,
+        dim,
         ann_threshold=settings.ann_threshold,
         create=create,
         adopt_embedder=adopt_embedder,
         upgrade=upgrade,
     )
+
+
+def is_database_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def index_exists(settings: Settings) -> bool:
+    """Is there an index where the settings point? (A database is created on first use,
+    so it always counts as there.)"""
+    return bool(settings.database_url) or Index.exists(settings.index_dir)

@@ -38,6 +38,19 @@ class Settings(BaseSettings):
 
     # --- storage -------------------------------------------------------------------
     index_dir: Path = Field(Path("index"), description="Where the index lives.")
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user:password@host/db: keep the index in PostgreSQL "
+        "(with pgvector), shared by every service process that names the same database; "
+        "unset = the embedded index in index_dir. index_dir still holds what is local to "
+        "one process (sync state, feedback).",
+    )
+    database_pool_size: int = Field(
+        8, ge=1, description="Connections each process keeps open to the database at most."
+    )
+    copy_batch_docs: int = Field(
+        64, ge=1, description="Articles per commit when `assistant index migrate` copies."
+    )
 
     # --- embedding model -----------------------------------------------------------
     model: str = Field(
@@ -174,6 +187,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "ASSISTANT_DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://user:password@host:5432/assistant (or unset for the embedded index)"
+            )
+        return value or None
 
     @field_validator("trusted_proxies")
     @classmethod

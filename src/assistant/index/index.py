@@ -20,8 +20,8 @@ import numpy as np
 
 from assistant.core.errors import IndexFormatError
 from assistant.core.types import Chunk, Document, DocumentFilter, Passage
-from assistant.index.lexical import index_terms, match_expression
-from assistant.index.store import DB_NAME, Store
+from assistant.index.lexical import index_terms
+from assistant.index.store import DB_NAME, SqlStore, Store
 from assistant.index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -53,11 +53,23 @@ class Index:
         upgrade: bool = False,
     ) -> None:
         self.index_dir = Path(index_dir)
-        self.store = Store(self.index_dir, create=create, upgrade=upgrade)
+        self._open(
+            Store(self.index_dir, create=create, upgrade=upgrade),
+            embedder_key,
+            dim,
+            ann_threshold,
+            adopt_embedder,
+        )
+
+    def _open(
+        self, store: SqlStore, embedder_key: str, dim: int, ann_threshold: int, adopt: bool
+    ) -> None:
+        """What every backend's constructor does once it has its store."""
+        self.store = store
         self.embedder_key = embedder_key
         self.dim = dim
         self.ann_threshold = ann_threshold
-        if not adopt_embedder:
+        if not adopt:
             self._check_embedder()
         self._vectors_lock = threading.Lock()
         self._vectors: VectorIndex | None = None
@@ -229,7 +241,7 @@ class Index:
     def lexical_search(
         self, query: str, k: int, flt: DocumentFilter | None = None
     ) -> list[tuple[int, float]]:
-        return self.store.lexical_search(match_expression(query), k, flt)
+        return self.store.lexical_query(query, k, flt)
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
         return self.store.passages(chunk_ids)

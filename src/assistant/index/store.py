@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import ArticleScope, Chunk, Document, DocumentFilter, Passage
+from assistant.index.lexical import match_expression
 from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,21 @@ class SqlStore:
     def document_frequencies(self, terms: Sequence[str], column: str = "folded") -> dict[str, int]:
         """How many chunks contain each (folded) term: the rarity that tells a name or a
         figure from a common word, and whether the corpus knows a word at all."""
+        raise NotImplementedError
+
+    def lexical_query(
+        self, query: str, k: int, flt: DocumentFilter | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score) best first for a question's terms (see
+        :mod:`assistant.index.lexical`)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the connections (a later call opens new ones)."""
+        raise NotImplementedError
+
+    def check_format(self) -> None:
+        """Raise :class:`IndexFormatError` unless this version can read the index."""
         raise NotImplementedError
 
     # --- transactions and metadata -----------------------------------------------------
@@ -664,6 +680,11 @@ class Store(SqlStore):
 
     def _delete_terms(self, conn: Any, chunk_ids: Sequence[int]) -> None:
         conn.executemany("DELETE FROM chunk_terms WHERE rowid=?", [(i,) for i in chunk_ids])
+
+    def lexical_query(
+        self, query: str, k: int, flt: DocumentFilter | None = None
+    ) -> list[tuple[int, float]]:
+        return self.lexical_search(match_expression(query), k, flt)
 
     def lexical_search(
         self,
