@@ -35,7 +35,6 @@ from assistant.api.ratelimit import (
 )
 from assistant.api.routes import ask, documents, feedback, health, openai, sync, web
 from assistant.core.config import Settings, get_settings
-from assistant.index.index import Index
 
 logger = logging.getLogger(__name__)
 
