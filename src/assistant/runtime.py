@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.core.config import Settings
+from assistant.core.errors import IndexNotFoundError
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 
@@ -70,6 +71,17 @@ def open_location(
         adopt_embedder=adopt_embedder,
         upgrade=upgrade,
     )
+
+
+def open_existing(location: str | Path, settings: Settings) -> Index:
+    """The index at ``location`` with the embedder it was built with (no model needed:
+    for copying it, never for answering)."""
+    probe = open_location(location, settings, "", 0, create=False, adopt_embedder=True)
+    key, dim = probe.store.get_meta("embedder"), probe.store.get_meta("dim")
+    probe.close()
+    if key is None or dim is None:
+        raise IndexNotFoundError(f"The index at {probe.store.location} has no articles yet.")
+    return open_location(location, settings, key, int(dim), create=False)
 
 
 def is_database_url(location: str | Path) -> bool:

@@ -550,6 +550,22 @@ class SqlStore:
         """Every place some article reports on (folded keys)."""
         return {row[0] for row in self._read("SELECT DISTINCT place FROM document_places")}
 
+    def word_tables(self) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
+        """The name-pair counts and the written forms, as counted so far."""
+        pairs = self._read("SELECT folded, n FROM name_pairs ORDER BY folded")
+        forms = self._read("SELECT folded, exact FROM term_forms ORDER BY folded, exact")
+        return [(row[0], int(row[1])) for row in pairs], [(row[0], row[1]) for row in forms]
+
+    def replace_word_tables(
+        self, pairs: Sequence[tuple[str, int]], forms: Sequence[tuple[str, str]]
+    ) -> None:
+        """Make the name-pair counts and the written forms those of another index."""
+        with self.transaction() as conn:
+            self._run(conn, "DELETE FROM name_pairs")
+            self._run(conn, "DELETE FROM term_forms")
+            self._run_many(conn, "INSERT INTO name_pairs (folded, n) VALUES (?, ?)", pairs)
+            self._run_many(conn, "INSERT INTO term_forms (folded, exact) VALUES (?, ?)", forms)
+
     # --- statistics ---------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         def count(table: str) -> int:
