@@ -77,7 +77,11 @@ def run_migrate(args: argparse.Namespace) -> int:
         origin.dim,
         create=True,
     )
-    counts = copy_index(origin, target, batch_docs=settings.copy_batch_docs)
+    try:
+        counts = copy_index(origin, target, batch_docs=settings.copy_batch_docs)
+    finally:
+        origin.close()
+        target.close()
     sys.stdout.write(
         f"copied {counts['documents']} articles, {counts['chunks']} chunks, "
         f"{counts['cached_embeddings']} cached vectors to {target.store.location}\n"

@@ -153,7 +153,11 @@ class PgStore(SqlStore):
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self._lexical: tuple[int, tuple[int, float]] = (-1, (0, 0.0))
         self._prepare_schema(create)
-        self.check_format()
+        try:
+            self.check_format()
+        except IndexFormatError:
+            self.close()
+            raise
 
     # --- connections -----------------------------------------------------------------
     def _connect_once(self) -> psycopg.Connection[Any]:
@@ -423,13 +427,12 @@ class PostgresIndex(Index):
         pool_size: int = 8,
     ) -> None:
         self.index_dir = Path(index_dir)
-        self._open(
-            PgStore(url, create=create, pool_size=pool_size),
-            embedder_key,
-            dim,
-            ann_threshold,
-            adopt_embedder,
-        )
+        store = PgStore(url, create=create, pool_size=pool_size)
+        try:
+            self._open(store, embedder_key, dim, ann_threshold, adopt_embedder)
+        except BaseException:
+            store.close()  # a refused index leaves no pool behind
+            raise
         self._chunks: tuple[int, int] = (-1, 0)
         if self.store.get_meta("dim") == str(dim):
             self.store.ensure_vector_index(dim)
