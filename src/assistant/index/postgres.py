@@ -37,7 +37,7 @@ from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import Chunk, DocumentFilter
 from assistant.index.index import Index, PreparedDocument
 from assistant.index.lexical import query_terms
-from assistant.index.store import FORMAT_VERSION, SqlStore
+from assistant.index.store import DOCUMENTS_TABLE, FORMAT_VERSION, META_TABLE, SqlStore
 from assistant.index.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
 logger = logging.getLogger(__name__)
@@ -58,19 +58,8 @@ SCHEMA_LOCK = 0x61737369  # "assi"
 MIGRATIONS: dict[int, list[str]] = {
     1: [
         "CREATE EXTENSION IF NOT EXISTS vector",
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE documents (
-            id TEXT PRIMARY KEY,
-            title TEXT NOT NULL,
-            url TEXT,
-            published_at TEXT,
-            source TEXT,
-            tags TEXT NOT NULL DEFAULT '[]',
-            text TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            ingested_at TEXT NOT NULL,
-            scope TEXT NOT NULL DEFAULT '{}'
-        )""",
+        META_TABLE,
+        DOCUMENTS_TABLE,
         "CREATE INDEX documents_published ON documents (published_at)",
         """CREATE TABLE document_places (
             doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
@@ -89,6 +78,8 @@ MIGRATIONS: dict[int, list[str]] = {
             n_terms INTEGER NOT NULL,
             embedding vector
         )""",
+        # vectors inline (not in TOAST, which costs a lookup per row in an exact scan)
+        "ALTER TABLE chunks ALTER COLUMN embedding SET STORAGE MAIN",
         "CREATE INDEX chunks_doc ON chunks (doc_id)",
         "CREATE INDEX chunks_hash ON chunks (content_hash)",
         """CREATE TABLE embeddings (

@@ -42,9 +42,10 @@ _UPGRADES = {
 }
 DB_NAME = "assistant.sqlite3"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+# The tables both engines declare alike (see :mod:`assistant.index.postgres`): a change
+# to one of them is a new format version here and a new schema migration there.
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+DOCUMENTS_TABLE = """CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     url TEXT,
@@ -55,7 +56,11 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
     scope TEXT NOT NULL DEFAULT '{}'
-);
+)"""
+
+_SCHEMA = f"""
+{META_TABLE};
+{DOCUMENTS_TABLE};
 CREATE TABLE IF NOT EXISTS document_places (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     place TEXT NOT NULL,
