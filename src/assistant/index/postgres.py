@@ -286,9 +286,12 @@ class PgStore(SqlStore):
         join, where, params = self._filtered(flt)
         distance = f"c.embedding::vector({int(dim)}) <=> ?"
         vector = np.asarray(query, dtype=np.float32)
+        # ties by id in a scan, as FAISS's flat index breaks them; the graph's own order
+        # otherwise (a second sort key would keep the planner from the HNSW index)
+        tie = ", c.id" if exact else ""
         sql = (
             f"SELECT c.id, 1 - ({distance}) FROM chunks c {join} "
-            f"WHERE c.embedding IS NOT NULL AND {where} ORDER BY {distance}, c.id LIMIT ?"
+            f"WHERE c.embedding IS NOT NULL AND {where} ORDER BY {distance}{tie} LIMIT ?"
         )
         with self.pool.connection() as conn, conn.transaction():
             if exact:
