@@ -216,3 +216,19 @@ def test_migrate_round_trip_keeps_answers_identical(pg_url: str, tmp_path: Path)
         assert len(texts) == 1, (item.id, texts)
     assert main(["-q", "index", "migrate", "--index", str(folder), "--to", pg_url]) == 2
     copies[1].close()
+
+
+def test_a_write_of_many_articles_takes_the_index_lock(
+    pg_url: str, tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    """More documents than per-document locks fit in PostgreSQL's lock table (a rebuild):
+    the commit takes the index's lock alone, and still commits whole."""
+    from assistant.index.postgres import MAX_DOCUMENT_LOCKS
+
+    index = _pg(pg_url, hashing_embedder, tmp_path)
+    docs = [_doc(f"d{n}", f"Bài {n}. Tin ngắn số {n}.") for n in range(MAX_DOCUMENT_LOCKS + 1)]
+    index.write([_prepare(doc, hashing_embedder) for doc in docs])
+    assert index.counts()["documents"] == len(docs)
+    index.write([_prepare(EXPORTS, hashing_embedder)])  # the lock was released
+    assert index.counts()["documents"] == len(docs) + 1
+    index.close()

@@ -4,6 +4,9 @@ Writers (``assistant ingest``, the documents API) are serialised across processe
 lock file; each change is one SQLite transaction followed by an atomic rewrite of the
 vector file. Readers search an in-memory vector index that is swapped, never mutated,
 and refreshed when the store's generation moves.
+
+:class:`~assistant.index.postgres.PostgresIndex` is the same API over a PostgreSQL
+database; :func:`assistant.runtime.open_index` picks one from the settings.
 """
 
 from __future__ import annotations

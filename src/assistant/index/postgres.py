@@ -52,6 +52,10 @@ EXACT, FOLDED = 0, 1
 WRITE_ATTEMPTS = 3
 # Two processes creating or upgrading the schema at once wait for each other on this key.
 SCHEMA_LOCK = 0x61737369  # "assi"
+# Every writer shares this lock; one writing more documents than MAX_DOCUMENT_LOCKS takes
+# it alone (the server's lock table holds max_locks_per_transaction x connections).
+INDEX_LOCK = 0x61737370
+MAX_DOCUMENT_LOCKS = 256
 
 # Each schema version: the statements that bring the previous one to it. A database is
 # brought to the last version when opened (under SCHEMA_LOCK); never edit a shipped one.
@@ -227,9 +231,18 @@ class PgStore(SqlStore):
     @contextmanager
     def _begin(self, keys: Sequence[str]) -> Iterator[psycopg.Connection[Any]]:
         """A transaction holding the advisory lock of each document it writes, taken in
-        one order (sorted) so that two writers never wait for each other in a circle."""
+        one order (sorted) so that two writers never wait for each other in a circle.
+        Every such writer shares the index's lock; a write of more than
+        :data:`MAX_DOCUMENT_LOCKS` documents (a rebuild, a large batch) takes that lock
+        alone instead, since PostgreSQL's lock table is small."""
+        wanted = sorted(set(keys))
         with self.pool.connection() as conn, conn.transaction():
-            for key in sorted(set(keys)):
+            if len(wanted) > MAX_DOCUMENT_LOCKS:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (INDEX_LOCK,))
+                wanted = []
+            elif wanted:
+                conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (INDEX_LOCK,))
+            for key in wanted:
                 conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
             yield conn
 

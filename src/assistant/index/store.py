@@ -5,6 +5,9 @@ Documents (cleaned text + metadata), chunks (offsets into that text), the embedd
 index (FTS5 over Vietnamese terms and their diacritic-folded forms) all live here. One
 SQLite transaction is the commit point of every change: a process killed at any moment
 leaves the previous state intact, and readers in WAL mode never see half a write.
+
+The statements both engines speak are in :class:`SqlStore`, shared with the PostgreSQL
+store (:mod:`assistant.index.postgres`).
 """
 
 from __future__ import annotations
