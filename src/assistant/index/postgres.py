@@ -187,13 +187,24 @@ class PgStore(SqlStore):
                 )
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[step]:
-                    conn.execute(statement)
+                    self._migrate(conn, statement)
                 conn.execute(
                     "INSERT INTO meta VALUES ('schema_version', %s) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (str(step),),
                 )
                 logger.info("Index database %s at schema version %d", self.location, step)
+
+    def _migrate(self, conn: psycopg.Connection[Any], statement: str) -> None:
+        try:
+            conn.execute(statement)
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFile) as err:
+            raise IndexNotFoundError(
+                f"Cannot prepare the index database {self.location}: {err}. The pgvector "
+                "extension must be installed on the server, and created once by a "
+                "superuser (`CREATE EXTENSION vector;` in that database) if this user may "
+                "not; the user also needs CREATE on the database's public schema."
+            ) from err
 
     @property
     def pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
