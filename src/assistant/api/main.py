@@ -125,7 +125,7 @@ def load_assistant(services: Services) -> None:
         services.load_error = str(err)
         logger.error("The assistant could not be loaded: %s", err)
         return
-    logger.info("Ready: %s documents in %s", index.counts()["documents"], settings.index_dir)
+    logger.info("Ready: %s documents in %s", index.counts()["documents"], index.store.location)
 
 
 def _warm(assistant: Assistant) -> None:
