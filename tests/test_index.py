@@ -5,6 +5,7 @@ tests taking ``make_backend_index`` run on both backends (a folder, PostgreSQL).
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -211,11 +212,16 @@ def test_approximate_search_keeps_filters_replacements_and_deletions(
 
 def test_reopened_index_sees_what_another_wrote(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
     """Two handles on one index (two processes, or two service replicas): a write through
-    one moves the generation the other reads, and the other finds the new document."""
+    one moves the generation the other reads (within a few seconds: a database replica
+    trusts the generation it read for ``database_generation_ttl_s``), and the other finds
+    the new document."""
     first: Index = make_backend_index()
     second: Index = make_backend_index()
     before = second.generation
     first.write([_prepare(LAOS, hashing_embedder)])
+    deadline = time.monotonic() + 5
+    while second.generation == before and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert second.generation > before
     assert second.get_document("laos") is not None
     hits = second.dense_search(hashing_embedder.embed_queries(["Hủa Phăn"]), 3)[0]

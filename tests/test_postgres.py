@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,8 @@ def test_a_replica_answers_a_write_made_through_another(
     pg_url: str, tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
     """Two service replicas on one database: the second one's answer cache drops its
-    answers when the first one commits, and it answers from the new article."""
+    answers when the first one commits (within ``database_generation_ttl_s``), and it
+    answers from the new article."""
     settings = get_settings(index_dir=tmp_path, database_url=pg_url, answer_cache_size=8)
     first = Assistant(_pg(pg_url, hashing_embedder, tmp_path), hashing_embedder, settings)
     second = Assistant(_pg(pg_url, hashing_embedder, tmp_path), hashing_embedder, settings)
@@ -97,7 +99,11 @@ def test_a_replica_answers_a_write_made_through_another(
         id="moi", title="Hủa Phăn", text="Năm 2024 xuất khẩu của Hủa Phăn đạt 5 tỷ USD."
     )
     Ingestor.from_settings(first.index, hashing_embedder, settings).ingest_documents([news])
+    deadline = time.monotonic() + 5
     after = second.ask(question)
+    while "cache.hit" in after.timings_ms and time.monotonic() < deadline:
+        time.sleep(0.1)
+        after = second.ask(question)
     assert "cache.miss" in after.timings_ms
     assert any(p.doc_id == "moi" for p in after.passages)
     for assistant in (first, second):

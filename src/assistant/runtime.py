@@ -61,6 +61,7 @@ def open_location(
             create=create,
             adopt_embedder=adopt_embedder,
             pool_size=settings.database_pool_size,
+            generation_ttl_s=settings.database_generation_ttl_s,
         )
     return Index(
         Path(location),

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(
         8, ge=1, description="Connections each process keeps open to the database at most."
     )
+    database_generation_ttl_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds a process trusts the database's generation counter it read "
+        "(a question reads it many times): a write through another process is answered "
+        "after at most this long; a process's own writes at once.",
+    )
     copy_batch_docs: int = Field(
         64, ge=1, description="Articles per commit when `assistant index migrate` copies."
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -141,10 +142,19 @@ class PgStore(SqlStore):
 
     tags_sql = "jsonb_array_elements_text({alias}.tags::jsonb) AS tag(value)"
 
-    def __init__(self, url: str, *, create: bool = True, pool_size: int = 8) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = True,
+        pool_size: int = 8,
+        generation_ttl_s: float = 1.0,
+    ) -> None:
         self.url = url
         self.location = redacted(url)
         self.pool_size = pool_size
+        self.generation_ttl_s = generation_ttl_s
+        self._generation = (0, -math.inf)  # (value, monotonic time it was read)
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self._lexical: tuple[int, tuple[int, float]] = (-1, (0, 0.0))
         self._prepare_schema(create)
@@ -256,6 +266,26 @@ class PgStore(SqlStore):
             for key in wanted:
                 conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
             yield conn
+
+    @property
+    def generation(self) -> int:
+        """The database's generation counter, read again once it is older than
+        ``generation_ttl_s`` (answering a question asks for it many times)."""
+        value, read_at = self._generation
+        now = time.monotonic()
+        if now - read_at >= self.generation_ttl_s:
+            value = int(self.get_meta("generation") or 0)
+            self._generation = (value, now)
+        return value
+
+    @contextmanager
+    def transaction(self, keys: Sequence[str] = ()) -> Iterator[Any]:
+        """:meth:`SqlStore.transaction`; this process sees its own commit at once."""
+        try:
+            with super().transaction(keys) as conn:
+                yield conn
+        finally:
+            self._generation = (0, -math.inf)
 
     def check_format(self) -> None:
         found = self.get_meta("format_version")
@@ -443,9 +473,10 @@ class PostgresIndex(Index):
         create: bool = True,
         adopt_embedder: bool = False,
         pool_size: int = 8,
+        generation_ttl_s: float = 1.0,
     ) -> None:
         self.index_dir = Path(index_dir)
-        store = PgStore(url, create=create, pool_size=pool_size)
+        store = PgStore(url, create=create, pool_size=pool_size, generation_ttl_s=generation_ttl_s)
         try:
             self._open(store, embedder_key, dim, ann_threshold, adopt_embedder)
         except BaseException:
