@@ -157,8 +157,14 @@ class Index:
         embedder becomes the index's one, unused cached vectors are dropped and the
         vector index is rebuilt from scratch.
         """
-        if not prepared and not deletions and not rebuild:
-            return
+        if prepared or deletions or rebuild:
+            self._write(prepared, deletions, rebuild)
+
+    def _write(
+        self, prepared: Sequence[PreparedDocument], deletions: Sequence[str], rebuild: bool
+    ) -> None:
+        """:meth:`write` of something: the store's commit, then the FAISS index and its
+        file, under the cross-process writer lock."""
         with self._writer():
             current = (
                 VectorIndex(self.dim, self.ann_threshold) if rebuild else self.vectors().copy()

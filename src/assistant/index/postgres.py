@@ -486,17 +486,11 @@ class PostgresIndex(Index):
         if self.store.get_meta("dim") == str(dim):
             self.store.ensure_vector_index(dim)
 
-    def write(
-        self,
-        prepared: Sequence[PreparedDocument],
-        deletions: Sequence[str] = (),
-        *,
-        rebuild: bool = False,
+    def _write(
+        self, prepared: Sequence[PreparedDocument], deletions: Sequence[str], rebuild: bool
     ) -> None:
-        """Commit documents and deletions in one transaction (see :meth:`Index.write`);
-        a commit chosen as a deadlock victim is tried again."""
-        if not prepared and not deletions and not rebuild:
-            return
+        """The store's commit, nothing else (the vectors are in it); a commit chosen as a
+        deadlock victim is tried again."""
         if rebuild and self.store.get_meta("vector_index_dim") not in (None, str(self.dim)):
             with self.store.transaction() as conn:
                 self.store.drop_vector_index(conn)
