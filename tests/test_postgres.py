@@ -2,7 +2,7 @@
 embedded index's, a write through one replica is answered by the others, concurrent
 ingests of one article leave one copy, a killed writer leaves nothing half-written, and
 `assistant index migrate` copies an index both ways with identical answers (hashing
-embedder: mechanics only; the server is the session's own, see tests/pg.py)."""
+embedder: mechanics only; the server is the test run's own, see tests/pg.py)."""
 
 from __future__ import annotations
 
