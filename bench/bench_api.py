@@ -85,9 +85,12 @@ def build_index(folder: Path) -> None:
     subprocess.run([*command, "--index", str(folder), "--no-progress"], check=True)
 
 
-def start_server(index: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    index: Path, port: int, log: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     # the answer cache off: this measures answering under concurrency, not cache lookups
     env = {**os.environ, "ASSISTANT_RATE_LIMIT": "0", "ASSISTANT_ANSWER_CACHE_SIZE": "0"}
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--index", str(index)]
     with log.open("wb") as out:
@@ -127,16 +130,18 @@ def mean_between(
     return total / count if count else 0.0
 
 
-def run_level(base: str, clients: int, requests: int, seconds: float) -> Level:
+def run_level(base: str | list[str], clients: int, requests: int, seconds: float) -> Level:
     """``requests`` questions from ``clients`` threads (own connection each), or fewer
-    if ``seconds`` run out first."""
+    if ``seconds`` run out first. With several base URLs (replicas), client i talks to
+    replica i modulo their number, as a round-robin balancer would spread them."""
     level = Level(clients)
     lock = threading.Lock()
     counter = iter(range(requests))
     deadline = time.monotonic() + seconds
+    bases = [base] if isinstance(base, str) else base
 
-    def client_loop() -> None:
-        with httpx.Client(base_url=base, timeout=120) as client:
+    def client_loop(i: int) -> None:
+        with httpx.Client(base_url=bases[i % len(bases)], timeout=120) as client:
             while time.monotonic() < deadline:
                 with lock:
                     n = next(counter, None)
@@ -157,7 +162,7 @@ def run_level(base: str, clients: int, requests: int, seconds: float) -> Level:
                     else:
                         level.errors += 1
 
-    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

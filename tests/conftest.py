@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from needs import missing
+from pg import pg_server, pg_url
 
 from assistant.core.config import Settings, get_settings
 from assistant.embed.hashing import HashingEmbedder
 from assistant.index.index import Index
+from assistant.runtime import open_location
+
+__all__ = ["pg_server", "pg_url"]  # fixtures of tests/pg.py, for every test module
+
+BACKENDS = ("sqlite", "postgresql")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
@@ -40,6 +47,37 @@ def make_index(tmp_path: Path, hashing_embedder: HashingEmbedder):  # type: igno
         return Index(folder or tmp_path / "index", hashing_embedder.key, hashing_embedder.dim)
 
     return _make
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where an index lives, for the tests that run on both backends: a folder, or a
+    fresh database of the test run's PostgreSQL (started only when a test asks)."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "index")
+
+
+@pytest.fixture
+def make_backend_index(backend: str, tmp_path: Path, hashing_embedder: HashingEmbedder):  # type: ignore[no-untyped-def]
+    """Factory: the hashing-embedder Index of the test's backend (each call opens it
+    again, as another process would); all closed after the test."""
+    opened: list[Index] = []
+
+    def _make(
+        key: str = hashing_embedder.key,
+        dim: int = hashing_embedder.dim,
+        ann_threshold: int | None = None,
+        **options: Any,
+    ) -> Index:
+        settings = get_settings(index_dir=tmp_path / "index", ann_threshold=ann_threshold)
+        location = backend if backend.startswith("postgresql") else Path(backend)
+        opened.append(open_location(location, settings, key, dim, **options))
+        return opened[-1]
+
+    yield _make
+    for index in opened:
+        index.close()
 
 
 def copy_index(template: Path, folder: Path) -> Path:

@@ -1,9 +1,11 @@
 """Index mechanics: store + vectors + lexical terms stay consistent through writes,
-replacements, deletions, filters and reopening (hashing embedder: mechanics only)."""
+replacements, deletions, filters and reopening (hashing embedder: mechanics only). The
+tests taking ``make_backend_index`` run on both backends (a folder, PostgreSQL)."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +44,8 @@ LAOS = _doc(
 )
 
 
-def test_write_then_search_both_ways(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    index: Index = make_index()
+def test_write_then_search_both_ways(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(LAOS, hashing_embedder)])
     hits = index.lexical_search("xuat khau 2016-2020", 5)
     assert hits, "a query without diacritics must match the folded terms"
@@ -53,8 +55,8 @@ def test_write_then_search_both_ways(make_index, hashing_embedder) -> None:  # t
     assert index.passages([dense[0][0]])[dense[0][0]].doc_id == "laos"
 
 
-def test_replacing_a_document_leaves_no_duplicates(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    index: Index = make_index()
+def test_replacing_a_document_leaves_no_duplicates(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
     index.write([_prepare(EXPORTS, hashing_embedder)])
     changed = _doc("exports", EXPORTS.text.replace("14.081,67", "15.000"))
     index.write([_prepare(changed, hashing_embedder)])
@@ -62,13 +64,13 @@ def test_replacing_a_document_leaves_no_duplicates(make_index, hashing_embedder)
     chunk_count = len(chunk_document(changed, 120, 20))
     assert counts["documents"] == 1
     assert counts["chunks"] == chunk_count
-    assert index.vectors().size == chunk_count
+    assert index.stats()["vectors"] == chunk_count
     assert not index.lexical_search("14.081,67", 5)
     assert index.lexical_search("15.000", 5)
 
 
-def test_delete_removes_chunks_vectors_and_terms(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    index: Index = make_index()
+def test_delete_removes_chunks_vectors_and_terms(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(LAOS, hashing_embedder)])
     assert index.delete("laos") is True
     assert index.delete("laos") is False
@@ -121,8 +123,8 @@ def test_stale_vector_file_is_rebuilt_from_the_store(make_index, hashing_embedde
     assert reader.vectors().size == reader.counts()["chunks"]
 
 
-def test_filters_by_date_tag_and_id(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    index: Index = make_index()
+def test_filters_by_date_tag_and_id(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(LAOS, hashing_embedder)])
     query = hashing_embedder.embed_queries(["hợp tác"])
 
@@ -139,10 +141,10 @@ def test_filters_by_date_tag_and_id(make_index, hashing_embedder) -> None:  # ty
     assert lexical == []
 
 
-def test_other_embedder_is_reported(tmp_path: Path, make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    make_index().write([_prepare(EXPORTS, hashing_embedder)])
+def test_other_embedder_is_reported(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    make_backend_index().write([_prepare(EXPORTS, hashing_embedder)])
     with pytest.raises(IndexFormatError, match="index rebuild"):
-        Index(tmp_path / "index", "another-model:768", 768)
+        make_backend_index(key="another-model:768", dim=768)
 
 
 def test_format_version_change_is_reported(tmp_path: Path, make_index) -> None:  # type: ignore[no-untyped-def]
@@ -160,8 +162,8 @@ def test_missing_index_names_the_fix(tmp_path: Path) -> None:
         Store(tmp_path / "nowhere", create=False)
 
 
-def test_vectors_are_stored_once_per_text(make_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
-    index: Index = make_index()
+def test_vectors_are_stored_once_per_text(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
     twin = _doc("twin", EXPORTS.text)
     index.write([_prepare(EXPORTS, hashing_embedder), _prepare(twin, hashing_embedder)])
     counts = index.counts()
@@ -185,3 +187,43 @@ def test_approximate_index_survives_replace_and_delete(tmp_path: Path, hashing_e
     assert index.delete("laos")
     assert index.vectors().size == index.counts()["chunks"]
     assert index.lexical_search("15.000", 3)
+
+
+def test_approximate_search_keeps_filters_replacements_and_deletions(
+    make_backend_index, hashing_embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """Above ann_threshold both backends search an HNSW graph; a filter still finds the
+    allowed chunks, and replaced or deleted chunks are never found."""
+    index: Index = make_backend_index(ann_threshold=1)
+    index.write([_prepare(EXPORTS, hashing_embedder), _prepare(LAOS, hashing_embedder)])
+    assert index.stats()["vector_index"] == "hnsw"
+    changed = _doc("exports", EXPORTS.text.replace("14.081,67", "15.000"), tags=["kinh-te"])
+    index.write([_prepare(changed, hashing_embedder)])
+    query = hashing_embedder.embed_queries(["hợp tác trao đổi đoàn"])
+    hits = index.dense_search(query, 5, DocumentFilter(tags=("kinh-te",)))[0]
+    assert {p.doc_id for p in index.passages([i for i, _ in hits]).values()} == {"exports"}
+    assert index.delete("laos")
+    assert index.stats()["vectors"] == index.counts()["chunks"]
+    assert {
+        p.doc_id for p in index.passages([i for i, _ in index.dense_search(query, 5)[0]]).values()
+    } == {"exports"}
+    assert index.lexical_search("15.000", 3)
+
+
+def test_reopened_index_sees_what_another_wrote(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Two handles on one index (two processes, or two service replicas): a write through
+    one moves the generation the other reads (within a few seconds: a database replica
+    trusts the generation it read for ``database_generation_ttl_s``), and the other finds
+    the new document."""
+    first: Index = make_backend_index()
+    second: Index = make_backend_index()
+    before = second.generation
+    first.write([_prepare(LAOS, hashing_embedder)])
+    deadline = time.monotonic() + 5
+    while second.generation == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert second.generation > before
+    assert second.get_document("laos") is not None
+    hits = second.dense_search(hashing_embedder.embed_queries(["Hủa Phăn"]), 3)[0]
+    assert second.passages([hits[0][0]])[hits[0][0]].doc_id == "laos"
+    assert second.lexical_search("Hủa Phăn", 3)

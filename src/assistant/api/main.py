@@ -35,7 +35,6 @@ from assistant.api.ratelimit import (
 )
 from assistant.api.routes import ask, documents, feedback, health, openai, sync, web
 from assistant.core.config import Settings, get_settings
-from assistant.index.index import Index
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +96,12 @@ def _version() -> str:
 
 def load_assistant(services: Services) -> None:
     """Load the model and the index (blocking; run in a worker thread at start-up)."""
-    from assistant.runtime import build_embedder, open_index
+    from assistant.runtime import build_embedder, index_exists, open_index
 
     settings = services.settings
     try:
         embedder = build_embedder(settings)
-        if not Index.exists(settings.index_dir):
+        if not index_exists(settings):
             logger.warning(
                 "No index at %s: starting with an empty one. Push articles with "
                 "POST /api/documents or run `assistant ingest PATH...`.",
@@ -117,7 +116,7 @@ def load_assistant(services: Services) -> None:
         )
         assistant = Assistant(index, batcher, settings)
         embedder.embed_queries(["khởi động"])  # load the weights now, not at the first question
-        index.vectors()
+        index.load()
         services.attach(assistant, batcher, owned=True)
         assert services.follower is not None
         services.follower.start()  # follow the portal's feeds, when configured
@@ -126,7 +125,7 @@ def load_assistant(services: Services) -> None:
         services.load_error = str(err)
         logger.error("The assistant could not be loaded: %s", err)
         return
-    logger.info("Ready: %s documents in %s", index.counts()["documents"], settings.index_dir)
+    logger.info("Ready: %s documents in %s", index.counts()["documents"], index.store.location)
 
 
 def _warm(assistant: Assistant) -> None:

@@ -1,14 +1,22 @@
-"""`assistant index stats` and `assistant index rebuild`."""
+"""`assistant index stats`, `assistant index rebuild` and `assistant index migrate`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from assistant.cli import add_index_option, settings_from
 from assistant.cli.ingest import make_ingestor
-from assistant.runtime import build_embedder, open_index
+from assistant.index.migrate import MigrationError, copy_index
+from assistant.runtime import (
+    build_embedder,
+    is_database_url,
+    open_existing,
+    open_index,
+    open_location,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +30,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_index_option(rebuild)
     rebuild.set_defaults(handler=run_rebuild)
+    migrate = actions.add_parser(
+        "migrate",
+        help="copy the index to a PostgreSQL database or a folder (nothing re-embedded)",
+    )
+    migrate.add_argument(
+        "--to", required=True, metavar="URL|DIR", help="postgresql://… or an index folder"
+    )
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL|DIR",
+        help="postgresql://… or an index folder (default: the configured index)",
+    )
+    add_index_option(migrate)
+    migrate.set_defaults(handler=run_migrate)
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -38,4 +61,29 @@ def run_rebuild(args: argparse.Namespace) -> int:
     )
     summary = ingestor.rebuild()
     sys.stdout.write(f"rebuilt: {summary.line()}\n")
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    source = args.source or settings.database_url or str(settings.index_dir)
+    if str(source).rstrip("/") == str(args.to).rstrip("/"):
+        raise MigrationError(f"--from and --to both name {args.to}: copy into another one.")
+    origin = open_existing(source if is_database_url(source) else Path(source), settings)
+    target = open_location(
+        args.to if is_database_url(args.to) else Path(args.to),
+        settings,
+        origin.embedder_key,
+        origin.dim,
+        create=True,
+    )
+    try:
+        counts = copy_index(origin, target, batch_docs=settings.copy_batch_docs)
+    finally:
+        origin.close()
+        target.close()
+    sys.stdout.write(
+        f"copied {counts['documents']} articles, {counts['chunks']} chunks, "
+        f"{counts['cached_embeddings']} cached vectors to {target.store.location}\n"
+    )
     return 0

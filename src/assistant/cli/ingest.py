@@ -67,5 +67,5 @@ def run_delete(args: argparse.Namespace) -> int:
     if index.delete(args.doc_id):
         sys.stdout.write(f"deleted {args.doc_id}\n")
         return 0
-    logger.error("No document with id %r in %s", args.doc_id, settings.index_dir)
+    logger.error("No document with id %r in %s", args.doc_id, index.store.location)
     return 1

@@ -38,6 +38,26 @@ class Settings(BaseSettings):
 
     # --- storage -------------------------------------------------------------------
     index_dir: Path = Field(Path("index"), description="Where the index lives.")
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user:password@host/db: keep the index in PostgreSQL "
+        "(with pgvector), shared by every service process that names the same database; "
+        "unset = the embedded index in index_dir. index_dir still holds what is local to "
+        "one process (sync state, feedback).",
+    )
+    database_pool_size: int = Field(
+        8, ge=1, description="Connections each process keeps open to the database at most."
+    )
+    database_generation_ttl_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds a process trusts the database's generation counter it read "
+        "(a question reads it many times): a write through another process is answered "
+        "after at most this long; a process's own writes at once.",
+    )
+    copy_batch_docs: int = Field(
+        64, ge=1, description="Articles per commit when `assistant index migrate` copies."
+    )
 
     # --- embedding model -----------------------------------------------------------
     model: str = Field(
@@ -73,6 +93,12 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = "rrf"
     ann_threshold: int = Field(
         200_000, description="Chunk count above which an approximate (HNSW) index is used."
+    )
+    database_ann_threshold: int = Field(
+        10_000,
+        description="The same for the PostgreSQL backend (the lower of the two applies): "
+        "an exact scan in the database costs far more per chunk than FAISS's (see "
+        "docs/scaling.md), its HNSW index the same recall.",
     )
     tuning: Tuning = Field(
         default_factory=Tuning,
@@ -174,6 +200,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "ASSISTANT_DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://user:password@host:5432/assistant (or unset for the embedded index)"
+            )
+        return value or None
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -4,6 +4,9 @@ Writers (``assistant ingest``, the documents API) are serialised across processe
 lock file; each change is one SQLite transaction followed by an atomic rewrite of the
 vector file. Readers search an in-memory vector index that is swapped, never mutated,
 and refreshed when the store's generation moves.
+
+:class:`~assistant.index.postgres.PostgresIndex` is the same API over a PostgreSQL
+database; :func:`assistant.runtime.open_index` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import numpy as np
 
 from assistant.core.errors import IndexFormatError
 from assistant.core.types import Chunk, Document, DocumentFilter, Passage
-from assistant.index.lexical import index_terms, match_expression
-from assistant.index.store import DB_NAME, Store
+from assistant.index.lexical import index_terms
+from assistant.index.store import DB_NAME, SqlStore, Store
 from assistant.index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -53,11 +56,23 @@ class Index:
         upgrade: bool = False,
     ) -> None:
         self.index_dir = Path(index_dir)
-        self.store = Store(self.index_dir, create=create, upgrade=upgrade)
+        self._open(
+            Store(self.index_dir, create=create, upgrade=upgrade),
+            embedder_key,
+            dim,
+            ann_threshold,
+            adopt_embedder,
+        )
+
+    def _open(
+        self, store: SqlStore, embedder_key: str, dim: int, ann_threshold: int, adopt: bool
+    ) -> None:
+        """What every backend's constructor does once it has its store."""
+        self.store = store
         self.embedder_key = embedder_key
         self.dim = dim
         self.ann_threshold = ann_threshold
-        if not adopt_embedder:
+        if not adopt:
             self._check_embedder()
         self._vectors_lock = threading.Lock()
         self._vectors: VectorIndex | None = None
@@ -82,7 +97,7 @@ class Index:
                 self.store.set_meta(conn, "dim", str(self.dim))
         elif stored != self.embedder_key:
             raise IndexFormatError(
-                f"Index at {self.index_dir} was built with embedder '{stored}', but the "
+                f"Index at {self.store.location} was built with embedder '{stored}', but the "
                 f"configured one is '{self.embedder_key}'. Run `assistant index rebuild` "
                 "to re-embed it with the configured model, or set ASSISTANT_MODEL back."
             )
@@ -142,39 +157,19 @@ class Index:
         embedder becomes the index's one, unused cached vectors are dropped and the
         vector index is rebuilt from scratch.
         """
-        if not prepared and not deletions and not rebuild:
-            return
+        if prepared or deletions or rebuild:
+            self._write(prepared, deletions, rebuild)
+
+    def _write(
+        self, prepared: Sequence[PreparedDocument], deletions: Sequence[str], rebuild: bool
+    ) -> None:
+        """:meth:`write` of something: the store's commit, then the FAISS index and its
+        file, under the cross-process writer lock."""
         with self._writer():
             current = (
                 VectorIndex(self.dim, self.ann_threshold) if rebuild else self.vectors().copy()
             )
-            removed: list[int] = []
-            added_ids: list[int] = []
-            added_vectors: list[np.ndarray] = []
-            with self.store.transaction() as conn:
-                if rebuild:
-                    self.store.set_meta(conn, "embedder", self.embedder_key)
-                    self.store.set_meta(conn, "dim", str(self.dim))
-                for doc_id in deletions:
-                    removed.extend(self.store.delete_document(conn, doc_id))
-                for item in prepared:
-                    # the lexical side sees the title too, as the vectors do
-                    terms = [
-                        index_terms(f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text)
-                        for chunk in item.chunks
-                    ]
-                    self.store.put_vectors(
-                        conn,
-                        self.embedder_key,
-                        {c.content_hash: v for c, v in zip(item.chunks, item.vectors, strict=True)},
-                    )
-                    gone, new = self.store.put_document(conn, item.document, item.chunks, terms)
-                    removed.extend(gone)
-                    added_ids.extend(new)
-                    if len(new):
-                        added_vectors.append(item.vectors)
-                if rebuild:
-                    self.store.prune_embeddings(conn)
+            removed, added_ids, added_vectors = self._commit(prepared, deletions, rebuild)
             generation = self.store.generation
             vectors = np.vstack(added_vectors) if added_vectors else np.zeros((0, self.dim))
             if rebuild:
@@ -189,6 +184,43 @@ class Index:
             current.save(self.index_dir, generation, self.embedder_key)
             with self._vectors_lock:
                 self._vectors, self._vectors_generation = current, generation
+
+    def _commit(
+        self, prepared: Sequence[PreparedDocument], deletions: Sequence[str], rebuild: bool
+    ) -> tuple[list[int], list[int], list[np.ndarray]]:
+        """The store's side of :meth:`write`, in one transaction: (removed chunk ids,
+        added chunk ids, the added chunks' vectors)."""
+        removed: list[int] = []
+        added_ids: list[int] = []
+        added_vectors: list[np.ndarray] = []
+        keys = sorted({*deletions, *(item.document.id for item in prepared)})
+        with self.store.transaction(keys) as conn:
+            if rebuild:
+                self.store.set_meta(conn, "embedder", self.embedder_key)
+                self.store.set_meta(conn, "dim", str(self.dim))
+            for doc_id in deletions:
+                removed.extend(self.store.delete_document(conn, doc_id))
+            for item in prepared:
+                # the lexical side sees the title too, as the vectors do
+                terms = [
+                    index_terms(f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text)
+                    for chunk in item.chunks
+                ]
+                self.store.put_vectors(
+                    conn,
+                    self.embedder_key,
+                    {c.content_hash: v for c, v in zip(item.chunks, item.vectors, strict=True)},
+                )
+                gone, new = self.store.put_document(
+                    conn, item.document, item.chunks, terms, item.vectors
+                )
+                removed.extend(gone)
+                added_ids.extend(new)
+                if len(new):
+                    added_vectors.append(item.vectors)
+            if rebuild:
+                self.store.prune_embeddings(conn)
+        return removed, added_ids, added_vectors
 
     def delete(self, doc_id: str) -> bool:
         if self.store.get_document(doc_id) is None:
@@ -218,7 +250,7 @@ class Index:
     def lexical_search(
         self, query: str, k: int, flt: DocumentFilter | None = None
     ) -> list[tuple[int, float]]:
-        return self.store.lexical_search(match_expression(query), k, flt)
+        return self.store.lexical_query(query, k, flt)
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
         return self.store.passages(chunk_ids)
@@ -269,17 +301,39 @@ class Index:
         """A page of documents, newest first, and how many match in all."""
         return self.store.list_documents(flt, offset=offset, limit=limit)
 
+    def exported(self) -> Iterator[PreparedDocument]:
+        """Every document as it is stored (its chunks and their vectors, nothing
+        re-embedded), in the order its chunks were written: what a copy of the index
+        (``assistant index migrate``) writes into another one."""
+        for doc in self.store.iter_documents(written_order=True):
+            chunks = self.store.document_chunks(doc.id)
+            found = self.store.cached_vectors([c.content_hash for c in chunks], self.embedder_key)
+            vectors = (
+                np.vstack([found[c.content_hash] for c in chunks])
+                if chunks
+                else np.zeros((0, self.dim), dtype=np.float32)
+            )
+            yield PreparedDocument(doc, chunks, vectors)
+
+    def load(self) -> None:
+        """Load what searching needs (the vector index) now, not at the first question."""
+        self.vectors()
+
     def stats(self) -> dict[str, object]:
-        vectors = self.vectors()
-        files = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
         return {
             **self.store.counts(),
-            "vectors": vectors.size,
-            "vector_index": vectors.kind,
+            **self._vector_stats(),
             "embedder": self.store.get_meta("embedder"),
             "dim": self.dim,
             "generation": self.store.generation,
             "format_version": int(self.store.get_meta("format_version") or 0),
-            "bytes_on_disk": files,
-            "index_dir": str(self.index_dir),
+            **self._storage_stats(),
         }
+
+    def _vector_stats(self) -> dict[str, object]:
+        vectors = self.vectors()
+        return {"vectors": vectors.size, "vector_index": vectors.kind}
+
+    def _storage_stats(self) -> dict[str, object]:
+        files = sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+        return {"bytes_on_disk": files, "index_dir": str(self.index_dir)}

@@ -22,20 +22,26 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', "") + '"'
 
 
-def match_expression(query: str) -> str:
-    """FTS5 MATCH expression for a question: any query term, in either column.
-
-    When the question has no diacritics at all, its terms can only be trusted folded,
-    so they are looked up in the folded column only.
-    """
+def query_terms(query: str) -> tuple[list[str], list[str]]:
+    """The terms a question is looked up by: (exact terms, folded terms), stopwords
+    removed, each once. When the question has no diacritics at all, its terms can only
+    be trusted folded, so the exact list is empty."""
     exact, folded = lexical_terms(query)
     keep = [i for i, term in enumerate(folded) if term not in STOPWORDS]
-    exact = list(dict.fromkeys(exact[i] for i in keep))
     folded = list(dict.fromkeys(folded[i] for i in keep))
+    if not folded or not has_diacritics(query):
+        return [], folded
+    return list(dict.fromkeys(exact[i] for i in keep)), folded
+
+
+def match_expression(query: str) -> str:
+    """FTS5 MATCH expression for a question: any query term (:func:`query_terms`), in
+    its column."""
+    exact, folded = query_terms(query)
     if not folded:
         return ""
     parts = []
-    if has_diacritics(query):
+    if exact:
         parts.append("exact : (" + " OR ".join(_quote(t) for t in exact) + ")")
     parts.append("folded : (" + " OR ".join(_quote(t) for t in folded) + ")")
     return " OR ".join(parts)

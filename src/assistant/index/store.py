@@ -5,6 +5,9 @@ Documents (cleaned text + metadata), chunks (offsets into that text), the embedd
 index (FTS5 over Vietnamese terms and their diacritic-folded forms) all live here. One
 SQLite transaction is the commit point of every change: a process killed at any moment
 leaves the previous state intact, and readers in WAL mode never see half a write.
+
+The statements both engines speak are in :class:`SqlStore`, shared with the PostgreSQL
+store (:mod:`assistant.index.postgres`).
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import ArticleScope, Chunk, Document, DocumentFilter, Passage
+from assistant.index.lexical import match_expression
 from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
@@ -40,9 +45,10 @@ _UPGRADES = {
 }
 DB_NAME = "assistant.sqlite3"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+# The tables both engines declare alike (see :mod:`assistant.index.postgres`): a change
+# to one of them is a new format version here and a new schema migration there.
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+DOCUMENTS_TABLE = """CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     url TEXT,
@@ -53,7 +59,11 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
     scope TEXT NOT NULL DEFAULT '{}'
-);
+)"""
+
+_SCHEMA = f"""
+{META_TABLE};
+{DOCUMENTS_TABLE};
 CREATE TABLE IF NOT EXISTS document_places (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     place TEXT NOT NULL,
@@ -102,9 +112,16 @@ _TABLES = {
 }
 
 
-def filter_sql(flt: DocumentFilter, alias: str = "d") -> tuple[str, list[object]]:
+# How each engine lists the elements of a document's JSON tag array (as rows of ``value``).
+SQLITE_TAGS = "json_each({alias}.tags)"
+
+
+def filter_sql(
+    flt: DocumentFilter, alias: str = "d", tags: str = SQLITE_TAGS
+) -> tuple[str, list[object]]:
     """SQL condition of a document filter over the documents table (aliased) and its
-    parameters."""
+    parameters. Portable SQL (qmark placeholders) but for ``tags``, the engine's way of
+    listing a JSON array (see :data:`SQLITE_TAGS`)."""
     clauses: list[str] = []
     params: list[object] = []
     if flt.date_from:
@@ -115,20 +132,23 @@ def filter_sql(flt: DocumentFilter, alias: str = "d") -> tuple[str, list[object]
         clauses.append(f"substr({alias}.published_at, 1, {len(flt.date_to)}) <= ?")
         params.append(flt.date_to)
     if flt.doc_ids:
-        clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.doc_ids))})")
+        clauses.append(f"{alias}.id IN ({_marks(flt.doc_ids)})")
         params.extend(flt.doc_ids)
     if flt.tags:
-        marks = ",".join("?" * len(flt.tags))
-        clauses.append(f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value IN ({marks}))")
+        elements = tags.format(alias=alias)
+        clauses.append(f"EXISTS (SELECT 1 FROM {elements} WHERE value IN ({_marks(flt.tags)}))")
         params.extend(flt.tags)
     if flt.places:
-        marks = ",".join("?" * len(flt.places))
         clauses.append(
             f"EXISTS (SELECT 1 FROM document_places p WHERE p.doc_id = {alias}.id "
-            f"AND p.place IN ({marks}))"
+            f"AND p.place IN ({_marks(flt.places)}))"
         )
         params.extend(flt.places)
-    return (" AND ".join(clauses) or "1"), params
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -164,26 +184,415 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _document_from_row(row: sqlite3.Row) -> Document:
-    scope = json.loads(row["scope"])
+def _json(value: object) -> Any:
+    """A JSON column's value: text in SQLite (and in the PostgreSQL schema, which keeps
+    the same columns), parsed here."""
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+# Columns of a document row, in the order _document_from_row reads them.
+DOCUMENT_COLUMNS = "id, title, text, url, published_at, source, tags, scope"
+
+
+def _document_from_row(row: Sequence[Any]) -> Document:
+    scope = _json(row[7])
     return Document(
-        id=row["id"],
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        published_at=row["published_at"],
-        source=row["source"],
-        tags=json.loads(row["tags"]),
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        url=row[3],
+        published_at=row[4],
+        source=row[5],
+        tags=_json(row[6]),
         scope=ArticleScope.from_dict(scope) if scope else None,
     )
 
 
-class Store:
+def _float32(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float32)
+
+
+def word_rows(chunk: Chunk, exact: str, folded: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """What a chunk adds to the name and written-form tables: its capitalised word pairs
+    (folded) and its (folded, exact) term pairs that differ, both sorted (concurrent
+    writers then take their row locks in one order)."""
+    forms = {(f, e) for f, e in zip(folded.split(), exact.split(), strict=True) if f != e}
+    return sorted(name_pairs(chunk.text)), sorted(forms)
+
+
+class SqlStore:
+    """What the SQLite store and the PostgreSQL one (:mod:`assistant.index.postgres`)
+    share: the tables have the same names and columns, and every statement below is
+    portable SQL with qmark placeholders, so it is written once. A subclass supplies its
+    connections (:meth:`_read`, :meth:`_run`, :meth:`_begin`) and what its engine does
+    differently: chunk inserts with their lexical terms, term statistics, lexical search.
+    """
+
+    tags_sql = SQLITE_TAGS
+    location = ""  # names the index in messages (a folder, a database)
+
+    # --- what a subclass provides ----------------------------------------------------
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """Every row of one read (outside any write transaction)."""
+        raise NotImplementedError
+
+    def _run(self, conn: Any, sql: str, params: Sequence[object] = ()) -> Any:
+        """Execute one statement on a write transaction's connection; its cursor."""
+        raise NotImplementedError
+
+    def _run_many(self, conn: Any, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        raise NotImplementedError
+
+    def _begin(self, keys: Sequence[str]) -> AbstractContextManager[Any]:
+        """One write transaction excluding other writers of the documents ``keys``."""
+        raise NotImplementedError
+
+    def _insert_chunk(
+        self, conn: Any, chunk: Chunk, exact: str, folded: str, vector: np.ndarray | None
+    ) -> int:
+        """Insert one chunk and its lexical terms; its new id."""
+        raise NotImplementedError
+
+    def document_frequencies(self, terms: Sequence[str], column: str = "folded") -> dict[str, int]:
+        """How many chunks contain each (folded) term: the rarity that tells a name or a
+        figure from a common word, and whether the corpus knows a word at all."""
+        raise NotImplementedError
+
+    def lexical_query(
+        self, query: str, k: int, flt: DocumentFilter | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score) best first for a question's terms (see
+        :mod:`assistant.index.lexical`)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the connections (a later call opens new ones)."""
+        raise NotImplementedError
+
+    def check_format(self) -> None:
+        """Raise :class:`IndexFormatError` unless this version can read the index."""
+        raise NotImplementedError
+
+    # --- transactions and metadata -----------------------------------------------------
+    @contextmanager
+    def transaction(self, keys: Sequence[str] = ()) -> Iterator[Any]:
+        """One atomic write: everything inside commits together or not at all, and the
+        generation counter moves so readers know to refresh what they derived from the
+        index. ``keys`` are the ids of the documents written, for engines whose writers
+        exclude each other per document."""
+        with self._begin(keys) as conn:
+            yield conn
+            self._run(
+                conn,
+                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                "WHERE key='generation'",
+            )
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE key=?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, conn: Any, key: str, value: str) -> None:
+        self._run(
+            conn,
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # --- documents ------------------------------------------------------------------
+    def document_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            rows = self._read(
+                f"SELECT id, content_hash FROM documents WHERE id IN ({_marks(part)})", part
+            )
+            out.update({row[0]: row[1] for row in rows})
+        return out
+
+    def get_document(self, doc_id: str) -> Document | None:
+        rows = self._read(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id=?", (doc_id,))
+        return _document_from_row(rows[0]) if rows else None
+
+    def chunk_ids(self, limit: int) -> list[int]:
+        return [
+            int(row[0]) for row in self._read("SELECT id FROM chunks ORDER BY id LIMIT ?", (limit,))
+        ]
+
+    def text_chars(self) -> int:
+        return int(self._read("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM chunks")[0][0])
+
+    def filter(self, flt: DocumentFilter, alias: str = "d") -> tuple[str, list[object]]:
+        """:func:`filter_sql` in this engine's dialect."""
+        return filter_sql(flt, alias, self.tags_sql)
+
+    def list_documents(
+        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Document], int]:
+        """A page of documents (newest first) and the total count matching the filter."""
+        where, params = self.filter(flt or DocumentFilter())
+        total = int(self._read(f"SELECT COUNT(*) FROM documents d WHERE {where}", params)[0][0])
+        rows = self._read(
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE {where} "
+            "ORDER BY d.published_at IS NULL, d.published_at DESC, d.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_document_from_row(row) for row in rows], total
+
+    def iter_documents(self, *, written_order: bool = False) -> Iterator[Document]:
+        """Every document, by id, or in the order their chunks were written (a copy of
+        the index that keeps that order numbers its chunks in the same order)."""
+        order = "d.id"
+        if written_order:
+            order = "(SELECT MIN(c.id) FROM chunks c WHERE c.doc_id = d.id), d.id"
+        columns = ", ".join(f"d.{name}" for name in DOCUMENT_COLUMNS.split(", "))
+        for row in self._read(f"SELECT {columns} FROM documents d ORDER BY {order}"):
+            yield _document_from_row(row)
+
+    def put_document(
+        self,
+        conn: Any,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        terms: Sequence[tuple[str, str]],
+        vectors: np.ndarray | None = None,
+    ) -> tuple[list[int], list[int]]:
+        """Insert or replace a document with its chunks and lexical terms (inside a
+        transaction); ``vectors`` (one per chunk) for an engine that keeps them beside
+        the chunks. Returns (removed chunk ids, new chunk ids)."""
+        removed = self.delete_document(conn, doc.id)
+        scope = doc.scope or ArticleScope()
+        self._run(
+            conn,
+            "INSERT INTO documents (id, title, url, published_at, source, tags, text, "
+            "content_hash, ingested_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.title,
+                doc.url,
+                doc.published_at,
+                doc.source,
+                json.dumps(doc.tags, ensure_ascii=False),
+                doc.text,
+                doc.content_hash,
+                _now(),
+                json.dumps(scope.to_dict(), ensure_ascii=False),
+            ),
+        )
+        self._run_many(
+            conn,
+            "INSERT INTO document_places (doc_id, place) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(doc.id, key) for key in sorted(set(scope.place_keys))],
+        )
+        new_ids: list[int] = []
+        for i, (chunk, (exact, folded)) in enumerate(zip(chunks, terms, strict=True)):
+            vector = None if vectors is None else vectors[i]
+            new_ids.append(self._insert_chunk(conn, chunk, exact, folded, vector))
+            pairs, forms = word_rows(chunk, exact, folded)
+            self._run_many(
+                conn,
+                "INSERT INTO name_pairs (folded, n) VALUES (?, 1) "
+                "ON CONFLICT (folded) DO UPDATE SET n = name_pairs.n + 1",
+                [(pair,) for pair in pairs],
+            )
+            self._run_many(
+                conn,
+                "INSERT INTO term_forms (folded, exact) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                forms,
+            )
+        return removed, new_ids
+
+    def delete_document(self, conn: Any, doc_id: str) -> list[int]:
+        """Remove a document, its chunks and their lexical terms (inside a transaction)."""
+        rows = self._run(conn, "SELECT id FROM chunks WHERE doc_id=? ORDER BY id", (doc_id,))
+        ids = [int(row[0]) for row in rows.fetchall()]
+        self._delete_terms(conn, ids)
+        self._run(conn, "DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        self._run(conn, "DELETE FROM document_places WHERE doc_id=?", (doc_id,))
+        self._run(conn, "DELETE FROM documents WHERE id=?", (doc_id,))
+        return ids
+
+    def _delete_terms(self, conn: Any, chunk_ids: Sequence[int]) -> None:
+        """Remove the lexical terms of chunks about to be deleted (an engine whose term
+        rows reference their chunk drops them by cascade)."""
+
+    # --- embeddings cache -------------------------------------------------------------
+    def cached_vectors(self, hashes: Iterable[str], embedder: str) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(hashes))
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = self._read(
+                "SELECT content_hash, vector FROM embeddings WHERE embedder=? AND "
+                f"content_hash IN ({_marks(part)})",
+                [embedder, *part],
+            )
+            out.update({row[0]: _float32(row[1]) for row in rows})
+        return out
+
+    def put_vectors(self, conn: Any, embedder: str, vectors: dict[str, np.ndarray]) -> None:
+        self._run_many(
+            conn,
+            "INSERT INTO embeddings (content_hash, embedder, vector) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [
+                (key, embedder, np.asarray(vectors[key], dtype=np.float32).tobytes())
+                for key in sorted(vectors)
+            ],
+        )
+
+    def cache_vectors(self, embedder: str, vectors: dict[str, np.ndarray]) -> None:
+        """Remember vectors outside any index change (no generation bump): used for
+        sentence vectors computed while answering."""
+        with self._begin(()) as conn:
+            self.put_vectors(conn, embedder, vectors)
+
+    def embedding_keys(self) -> list[str]:
+        """Every embedder key with cached vectors (the index's model, answer segments)."""
+        return [str(row[0]) for row in self._read("SELECT DISTINCT embedder FROM embeddings")]
+
+    def all_cached_vectors(self, embedder: str) -> dict[str, np.ndarray]:
+        """Every vector cached under one embedder key (for copying an index)."""
+        rows = self._read(
+            "SELECT content_hash, vector FROM embeddings WHERE embedder=?", (embedder,)
+        )
+        return {row[0]: _float32(row[1]) for row in rows}
+
+    def chunk_vectors(self, embedder: str) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, vectors) of every chunk, for (re)building the vector index."""
+        rows = self._read(
+            "SELECT c.id, e.vector FROM chunks c JOIN embeddings e "
+            "ON e.content_hash = c.content_hash AND e.embedder = ? ORDER BY c.id",
+            (embedder,),
+        )
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.vstack([_float32(row[1]) for row in rows])
+        return ids, vectors
+
+    def prune_embeddings(self, conn: Any) -> int:
+        """Drop cached vectors no chunk uses any more."""
+        cur = self._run(
+            conn,
+            "DELETE FROM embeddings WHERE content_hash NOT IN (SELECT content_hash FROM chunks)",
+        )
+        return int(cur.rowcount)
+
+    # --- chunks -------------------------------------------------------------------------
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks as they were written (offsets, ordinals), in order."""
+        rows = self._read(
+            'SELECT c.ordinal, c.start, c."end", c.text, d.title FROM chunks c '
+            "JOIN documents d ON d.id = c.doc_id WHERE c.doc_id = ? ORDER BY c.id",
+            (doc_id,),
+        )
+        return [Chunk(doc_id, row[0], row[1], row[2], row[3], title=row[4]) for row in rows]
+
+    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
+        """Passages (chunk + document metadata) for the given chunk ids."""
+        out: dict[int, Passage] = {}
+        ids = [int(i) for i in chunk_ids]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows = self._read(
+                'SELECT c.id, c.doc_id, c.start, c."end", c.text, d.title, d.url, '
+                "d.published_at, d.tags, d.scope FROM chunks c "
+                f"JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({_marks(part)})",
+                part,
+            )
+            for row in rows:
+                out[row[0]] = Passage(
+                    chunk_id=row[0],
+                    doc_id=row[1],
+                    start=row[2],
+                    end=row[3],
+                    text=row[4],
+                    title=row[5],
+                    url=row[6],
+                    published_at=row[7],
+                    tags=_json(row[8]),
+                    scope=ArticleScope.from_dict(_json(row[9])),
+                )
+        return out
+
+    def chunk_ids_matching(self, flt: DocumentFilter) -> np.ndarray:
+        where, params = self.filter(flt)
+        rows = self._read(
+            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where}",
+            params,
+        )
+        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+
+    def known_names(self, pairs: Sequence[str]) -> set[str]:
+        """The folded word pairs among ``pairs`` that the articles mostly write as a name:
+        "Sở Lao động" makes ``so_lao`` a name once, but "số lao động" is far more often
+        written in lower case, and a reader typing "so lao dong" names nothing."""
+        if not pairs:
+            return set()
+        rows = self._read(
+            f"SELECT folded, n FROM name_pairs WHERE folded IN ({_marks(pairs)})", list(pairs)
+        )
+        written = self.document_frequencies([folded for folded, _ in rows])
+        return {folded for folded, n in rows if 2 * n >= written.get(folded, 0)}
+
+    def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """For each folded term, the written forms the articles use and in how many
+        chunks each occurs, most frequent first (``xuat_khau`` → ``xuất_khẩu``)."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for term in dict.fromkeys(folded_terms):
+            forms = [term] + [
+                row[0]
+                for row in self._read("SELECT exact FROM term_forms WHERE folded = ?", (term,))
+            ]
+            freq = self.document_frequencies(forms, column="exact") if forms else {}
+            ranked = sorted(((f, n) for f, n in freq.items() if n > 0), key=lambda x: -x[1])
+            out[term] = ranked
+        return out
+
+    def place_keys(self) -> set[str]:
+        """Every place some article reports on (folded keys)."""
+        return {row[0] for row in self._read("SELECT DISTINCT place FROM document_places")}
+
+    def word_tables(self) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
+        """The name-pair counts and the written forms, as counted so far."""
+        pairs = self._read("SELECT folded, n FROM name_pairs ORDER BY folded")
+        forms = self._read("SELECT folded, exact FROM term_forms ORDER BY folded, exact")
+        return [(row[0], int(row[1])) for row in pairs], [(row[0], row[1]) for row in forms]
+
+    def replace_word_tables(
+        self, pairs: Sequence[tuple[str, int]], forms: Sequence[tuple[str, str]]
+    ) -> None:
+        """Make the name-pair counts and the written forms those of another index."""
+        with self.transaction() as conn:
+            self._run(conn, "DELETE FROM name_pairs")
+            self._run(conn, "DELETE FROM term_forms")
+            self._run_many(conn, "INSERT INTO name_pairs (folded, n) VALUES (?, ?)", pairs)
+            self._run_many(conn, "INSERT INTO term_forms (folded, exact) VALUES (?, ?)", forms)
+
+    # --- statistics ---------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        def count(table: str) -> int:
+            return int(self._read(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+        return {
+            "documents": count("documents"),
+            "chunks": count("chunks"),
+            "cached_embeddings": count("embeddings"),
+        }
+
+
+class Store(SqlStore):
     """SQLite access for one index directory. Safe to share between threads: each
     thread gets its own read connection; writes go through one connection under a lock."""
 
     def __init__(self, index_dir: Path, *, create: bool = True, upgrade: bool = False) -> None:
         self.index_dir = Path(index_dir)
+        self.location = str(self.index_dir)
         self.path = self.index_dir / DB_NAME
         if not self.path.exists() and not create:
             raise IndexNotFoundError(_missing_message(self.index_dir))
@@ -225,33 +634,27 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         return self._connection()
 
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def _run(self, conn: Any, sql: str, params: Sequence[object] = ()) -> Any:
+        return conn.execute(sql, params)
+
+    def _run_many(self, conn: Any, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        conn.executemany(sql, rows)
+
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: everything inside commits together or not at all, and the
-        generation counter moves so readers know to refresh their vectors."""
+    def _begin(self, keys: Sequence[str]) -> Iterator[sqlite3.Connection]:
+        """SQLite's write transaction already excludes every other writer (``keys`` are
+        not needed)."""
         with self._write_lock, immediate(self._connection()) as conn:
             yield conn
-            conn.execute(
-                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
-            )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
-
-    # --- metadata -----------------------------------------------------------------
-    def get_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    @property
-    def generation(self) -> int:
-        return int(self.get_meta("generation") or 0)
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
         """Bring an index of an older format to this one's tables (its contents are
@@ -283,203 +686,29 @@ class Store:
                 f"folder away and run `assistant ingest` on your articles again."
             )
 
-    # --- documents ----------------------------------------------------------------
-    def document_hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            rows = self.conn.execute(
-                f"SELECT id, content_hash FROM documents WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            out.update({row[0]: row[1] for row in rows})
-        return out
-
-    def get_document(self, doc_id: str) -> Document | None:
-        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
-        return _document_from_row(row) if row else None
-
-    def chunk_ids(self, limit: int) -> list[int]:
-        rows = self.conn.execute("SELECT id FROM chunks ORDER BY id LIMIT ?", (limit,))
-        return [row[0] for row in rows]
-
-    def text_chars(self) -> int:
-        row = self.conn.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM chunks").fetchone()
-        return int(row[0])
-
-    def list_documents(
-        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
-    ) -> tuple[list[Document], int]:
-        """A page of documents (newest first) and the total count matching the filter."""
-        where, params = filter_sql(flt or DocumentFilter())
-        total = self.conn.execute(
-            f"SELECT COUNT(*) FROM documents d WHERE {where}", params
-        ).fetchone()[0]
-        rows = self.conn.execute(
-            f"SELECT * FROM documents d WHERE {where} "
-            "ORDER BY d.published_at IS NULL, d.published_at DESC, d.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        return [_document_from_row(row) for row in rows], total
-
-    def iter_documents(self) -> Iterator[Document]:
-        for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
-            yield _document_from_row(row)
-
-    def put_document(
-        self,
-        conn: sqlite3.Connection,
-        doc: Document,
-        chunks: Sequence[Chunk],
-        terms: Sequence[tuple[str, str]],
-    ) -> tuple[list[int], list[int]]:
-        """Insert or replace a document with its chunks and lexical terms (inside a
-        transaction). Returns (removed chunk ids, new chunk ids)."""
-        removed = self.delete_document(conn, doc.id)
-        scope = doc.scope or ArticleScope()
-        conn.execute(
-            "INSERT INTO documents (id, title, url, published_at, source, tags, text, "
-            "content_hash, ingested_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc.id,
-                doc.title,
-                doc.url,
-                doc.published_at,
-                doc.source,
-                json.dumps(doc.tags, ensure_ascii=False),
-                doc.text,
-                doc.content_hash,
-                _now(),
-                json.dumps(scope.to_dict(), ensure_ascii=False),
-            ),
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO document_places (doc_id, place) VALUES (?, ?)",
-            [(doc.id, key) for key in scope.place_keys],
-        )
-        new_ids: list[int] = []
-        for chunk, (exact, folded) in zip(chunks, terms, strict=True):
-            cur = conn.execute(
-                "INSERT INTO chunks (doc_id, ordinal, start, end, text, content_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.id, chunk.ordinal, chunk.start, chunk.end, chunk.text, chunk.content_hash),
-            )
-            chunk_id = int(cur.lastrowid or 0)
-            conn.execute(
-                "INSERT INTO chunk_terms (rowid, exact, folded) VALUES (?, ?, ?)",
-                (chunk_id, exact, folded),
-            )
-            conn.executemany(
-                "INSERT INTO name_pairs (folded, n) VALUES (?, 1) "
-                "ON CONFLICT(folded) DO UPDATE SET n = n + 1",
-                [(pair,) for pair in name_pairs(chunk.text)],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO term_forms (folded, exact) VALUES (?, ?)",
-                {(f, e) for f, e in zip(folded.split(), exact.split(), strict=True) if f != e},
-            )
-            new_ids.append(chunk_id)
-        return removed, new_ids
-
-    def delete_document(self, conn: sqlite3.Connection, doc_id: str) -> list[int]:
-        """Remove a document, its chunks and their lexical terms (inside a transaction)."""
-        ids = [row[0] for row in conn.execute("SELECT id FROM chunks WHERE doc_id=?", (doc_id,))]
-        if ids:
-            conn.executemany("DELETE FROM chunk_terms WHERE rowid=?", [(i,) for i in ids])
-            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-        conn.execute("DELETE FROM document_places WHERE doc_id=?", (doc_id,))
-        conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
-        return ids
-
-    # --- embeddings cache ---------------------------------------------------------
-    def cached_vectors(self, hashes: Iterable[str], embedder: str) -> dict[str, np.ndarray]:
-        wanted = list(dict.fromkeys(hashes))
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            rows = self.conn.execute(
-                f"SELECT content_hash, vector FROM embeddings WHERE embedder=? AND "
-                f"content_hash IN ({','.join('?' * len(part))})",
-                [embedder, *part],
-            )
-            out.update({row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows})
-        return out
-
-    def put_vectors(
-        self, conn: sqlite3.Connection, embedder: str, vectors: dict[str, np.ndarray]
-    ) -> None:
-        conn.executemany(
-            "INSERT OR IGNORE INTO embeddings (content_hash, embedder, vector) VALUES (?, ?, ?)",
-            [
-                (key, embedder, np.asarray(vec, dtype=np.float32).tobytes())
-                for key, vec in vectors.items()
-            ],
-        )
-
-    def cache_vectors(self, embedder: str, vectors: dict[str, np.ndarray]) -> None:
-        """Remember vectors outside any index change (no generation bump): used for
-        sentence vectors computed while answering."""
-        with self._write_lock:
-            conn = self._connection()
-            with conn:
-                self.put_vectors(conn, embedder, vectors)
-
-    def chunk_vectors(self, embedder: str) -> tuple[np.ndarray, np.ndarray]:
-        """(chunk ids, vectors) of every chunk, for (re)building the vector index."""
-        rows = self.conn.execute(
-            "SELECT c.id, e.vector FROM chunks c JOIN embeddings e "
-            "ON e.content_hash = c.content_hash AND e.embedder = ? ORDER BY c.id",
-            (embedder,),
-        ).fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        vectors = np.vstack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
-        return ids, vectors
-
-    def prune_embeddings(self, conn: sqlite3.Connection) -> int:
-        """Drop cached vectors no chunk uses any more."""
+    # --- the FTS5 lexical index ----------------------------------------------------------
+    def _insert_chunk(
+        self, conn: Any, chunk: Chunk, exact: str, folded: str, vector: np.ndarray | None
+    ) -> int:
         cur = conn.execute(
-            "DELETE FROM embeddings WHERE content_hash NOT IN (SELECT content_hash FROM chunks)"
+            "INSERT INTO chunks (doc_id, ordinal, start, end, text, content_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (chunk.doc_id, chunk.ordinal, chunk.start, chunk.end, chunk.text, chunk.content_hash),
         )
-        return cur.rowcount
+        chunk_id = int(cur.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO chunk_terms (rowid, exact, folded) VALUES (?, ?, ?)",
+            (chunk_id, exact, folded),
+        )
+        return chunk_id
 
-    # --- chunks -------------------------------------------------------------------
-    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Passage]:
-        """Passages (chunk + document metadata) for the given chunk ids."""
-        out: dict[int, Passage] = {}
-        ids = list(chunk_ids)
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            rows = self.conn.execute(
-                "SELECT c.id, c.doc_id, c.start, c.end, c.text, d.title, d.url, "
-                "d.published_at, d.tags, d.scope FROM chunks c "
-                "JOIN documents d ON d.id = c.doc_id "
-                f"WHERE c.id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            for row in rows:
-                out[row[0]] = Passage(
-                    chunk_id=row[0],
-                    doc_id=row[1],
-                    start=row[2],
-                    end=row[3],
-                    text=row[4],
-                    title=row[5],
-                    url=row[6],
-                    published_at=row[7],
-                    tags=json.loads(row[8]),
-                    scope=ArticleScope.from_dict(json.loads(row[9])),
-                )
-        return out
+    def _delete_terms(self, conn: Any, chunk_ids: Sequence[int]) -> None:
+        conn.executemany("DELETE FROM chunk_terms WHERE rowid=?", [(i,) for i in chunk_ids])
 
-    def chunk_ids_matching(self, flt: DocumentFilter) -> np.ndarray:
-        where, params = filter_sql(flt)
-        rows = self.conn.execute(
-            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where}",
-            params,
-        ).fetchall()
-        return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    def lexical_query(
+        self, query: str, k: int, flt: DocumentFilter | None = None
+    ) -> list[tuple[int, float]]:
+        return self.lexical_search(match_expression(query), k, flt)
 
     def lexical_search(
         self,
@@ -492,7 +721,7 @@ class Store:
         negated bm25 so that higher is better."""
         if not match:
             return []
-        where, params = filter_sql(flt or DocumentFilter())
+        where, params = self.filter(flt or DocumentFilter())
         join = ""
         if flt is not None and not flt.is_empty:
             join = "JOIN chunks c ON c.id = t.rowid JOIN documents d ON d.id = c.doc_id"
@@ -506,8 +735,6 @@ class Store:
         return [(int(row[0]), float(row[1])) for row in rows]
 
     def document_frequencies(self, terms: Sequence[str], column: str = "folded") -> dict[str, int]:
-        """How many chunks contain each (folded) term: the rarity that tells a name or a
-        figure from a common word, and whether the corpus knows a word at all."""
         out = {}
         for term in dict.fromkeys(terms):
             row = self.conn.execute(
@@ -515,45 +742,3 @@ class Store:
             ).fetchone()
             out[term] = int(row[0]) if row else 0
         return out
-
-    def known_names(self, pairs: Sequence[str]) -> set[str]:
-        """The folded word pairs among ``pairs`` that the articles mostly write as a name:
-        "Sở Lao động" makes ``so_lao`` a name once, but "số lao động" is far more often
-        written in lower case, and a reader typing "so lao dong" names nothing."""
-        if not pairs:
-            return set()
-        rows = self.conn.execute(
-            f"SELECT folded, n FROM name_pairs WHERE folded IN ({','.join('?' * len(pairs))})",
-            list(pairs),
-        ).fetchall()
-        written = self.document_frequencies([folded for folded, _ in rows])
-        return {folded for folded, n in rows if 2 * n >= written.get(folded, 0)}
-
-    def written_forms(self, folded_terms: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
-        """For each folded term, the written forms the articles use and in how many
-        chunks each occurs, most frequent first (``xuat_khau`` → ``xuất_khẩu``)."""
-        out: dict[str, list[tuple[str, int]]] = {}
-        for term in dict.fromkeys(folded_terms):
-            forms = [term] + [
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT exact FROM term_forms WHERE folded = ?", (term,)
-                )
-            ]
-            freq = self.document_frequencies(forms, column="exact") if forms else {}
-            ranked = sorted(((f, n) for f, n in freq.items() if n > 0), key=lambda x: -x[1])
-            out[term] = ranked
-        return out
-
-    def place_keys(self) -> set[str]:
-        """Every place some article reports on (folded keys)."""
-        return {row[0] for row in self.conn.execute("SELECT DISTINCT place FROM document_places")}
-
-    # --- statistics ---------------------------------------------------------------
-    def counts(self) -> dict[str, int]:
-        one = self.conn.execute
-        return {
-            "documents": one("SELECT COUNT(*) FROM documents").fetchone()[0],
-            "chunks": one("SELECT COUNT(*) FROM chunks").fetchone()[0],
-            "cached_embeddings": one("SELECT COUNT(*) FROM embeddings").fetchone()[0],
-        }

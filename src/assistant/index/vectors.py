@@ -24,6 +24,12 @@ logger = logging.getLogger(__name__)
 # flat scan of a news archive; threads are used only while building a large index.
 faiss.omp_set_num_threads(1)
 
+# HNSW graph parameters, the same for FAISS and for pgvector (so that both backends make
+# the same speed/recall trade-off): links per node, candidates while building, while searching.
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
 VECTORS_FILE = "vectors.faiss"
 VECTORS_META = "vectors.json"
 
@@ -56,9 +62,9 @@ class VectorIndex:
     def _new_index(self, size: int) -> faiss.Index:
         inner: faiss.Index
         if size > self.ann_threshold:
-            inner = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
-            inner.hnsw.efConstruction = 80
-            inner.hnsw.efSearch = 128
+            inner = faiss.IndexHNSWFlat(self.dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            inner.hnsw.efSearch = HNSW_EF_SEARCH
         else:
             inner = faiss.IndexFlatIP(self.dim)
         return faiss.IndexIDMap2(inner)

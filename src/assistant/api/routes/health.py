@@ -53,6 +53,7 @@ def stats(assistant: AssistantDep, services: ServicesDep) -> dict[str, Any]:
     """Documents, chunks, vectors, embedder, size on disk; plus service uptime."""
     data = assistant.index.stats()
     data.pop("index_dir", None)  # a server path is nobody else's business
+    data.pop("database", None)  # nor is the database's address
     data["uptime_s"] = round(time.time() - services.started_at, 1)
     data["max_batch_size"] = services.settings.max_batch_size
     return data
