@@ -5,7 +5,7 @@ HTTP API and ``assistant ask --json`` use."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import Field, TypeAdapter
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -31,15 +31,7 @@ class Source:
     @classmethod
     def of(cls, passage: Passage) -> Source:
         """The whole passage as a source (related reading when the articles do not answer)."""
-        return cls(
-            doc_id=passage.doc_id,
-            title=passage.title,
-            quote=passage.text,
-            start=passage.start,
-            end=passage.end,
-            url=passage.url,
-            published_at=passage.published_at,
-        )
+        return cls(quote=passage.text, start=passage.start, end=passage.end, **_article(passage))
 
 
 @pydantic_dataclass(kw_only=True)
@@ -76,18 +68,32 @@ class PassageView:
     def of(cls, passage: Passage, *, with_text: bool = True) -> PassageView:
         return cls(
             chunk_id=passage.chunk_id,
-            doc_id=passage.doc_id,
-            title=passage.title,
-            url=passage.url,
-            published_at=passage.published_at,
             start=passage.start,
             end=passage.end,
+            **_article(passage),
             score=round(passage.score, 6),
             dense_score=_rounded(passage.dense_score),
             lexical_score=_rounded(passage.lexical_score),
             text=passage.text if with_text else None,
             places=list(passage.scope.place_keys) if passage.scope else [],
         )
+
+
+class _ArticleFields(TypedDict):
+    doc_id: str
+    title: str
+    url: str | None
+    published_at: str | None
+
+
+def _article(passage: Passage) -> _ArticleFields:
+    """The fields every view of a passage shares: which article, and where to read it."""
+    return {
+        "doc_id": passage.doc_id,
+        "title": passage.title,
+        "url": passage.url,
+        "published_at": passage.published_at,
+    }
 
 
 def _rounded(score: float | None) -> float | None:
@@ -102,16 +108,7 @@ _PASSAGES = TypeAdapter(list[PassageView])
 def citation_for(n: int, passage: Passage, start: int, end: int, quote: str) -> Citation:
     """A citation of ``quote == document.text[start:end]`` from the passage's article
     (the one place a citation is made from a span, whichever composer found it)."""
-    return Citation(
-        n=n,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        quote=quote,
-        start=start,
-        end=end,
-        url=passage.url,
-        published_at=passage.published_at,
-    )
+    return Citation(n=n, quote=quote, start=start, end=end, **_article(passage))
 
 
 @dataclass
