@@ -392,3 +392,22 @@ def test_the_question_in_the_articles_words_replaces_the_readers_phrase() -> Non
         == "Tỉnh nhập khẩu về hết bao nhiêu tiền?"
     )
     assert in_articles_words("Không có gì để thay.") == "Không có gì để thay."
+
+
+def test_the_clause_naming_the_asked_kind_of_items_joins_the_best_one() -> None:
+    text = (
+        "Thanh Hóa và vùng Bretagne-Sud đã ký biên bản ghi nhớ hợp tác. "
+        "Theo biên bản, hai bên hợp tác trong 5 lĩnh vực: kinh tế biển, logistics, du lịch."
+    )
+    signing, fields = segments_of([_passage(text)])
+    q = analyse("Thanh Hóa và Bretagne-Sud hợp tác ở những lĩnh vực nào?")
+    assert q.asked_kind == "linh vuc" and q.wants_completion and not q.wants_explanation
+    signing.score, fields.score = 1.2, 0.7
+    assert select([signing], q, Tuning(), [signing, fields]).segments == [signing, fields]
+
+
+def test_a_bound_the_question_sets_is_no_figure_to_find() -> None:
+    q = analyse("Những dự án nào có vốn đăng ký từ 200 triệu USD trở lên?")
+    assert requirements(q, [], lambda terms: dict.fromkeys(terms, 1)).figures == {}
+    q = analyse("Dự án 200 triệu USD là của ai?")
+    assert requirements(q, [], lambda terms: dict.fromkeys(terms, 1)).figures == {"200": "200"}

@@ -62,8 +62,11 @@ _MANNER = re.compile(
 )
 
 
-def explains(seg: Segment, question: Question) -> bool:
-    """Does the clause give what a "vì sao" (a cause) or "thế nào" (a way) asks for?"""
+def completes(seg: Segment, question: Question) -> bool:
+    """Does the clause give what a "vì sao" (a cause), "thế nào" (a way) or "lĩnh vực
+    nào" (the items, named by that noun) asks for?"""
+    if question.asked_kind and not question.wants_explanation:
+        return bool(re.search(rf"\b{question.asked_kind}\b", fold(seg.text)))
     cue = _REASON if question.wants_reason else _MANNER if question.wants_manner else None
     return bool(cue and cue.search(unify_tones(seg.text.lower())))
 
@@ -285,7 +288,7 @@ def score_segments(
             cue += tuning.figure_bonus if _FIGURE.search(seg.text) else -tuning.figure_penalty
         if question.wants_date:
             cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
-        if explains(seg, question):
+        if question.wants_explanation and completes(seg, question):
             cue += tuning.reason_bonus
         seg.score = coverage_weight * seg.coverage + seg.similarity + cue
 
@@ -418,12 +421,12 @@ def select(
         top = {id(seg.passage) for seg in ranked[:2]}
         pool = [seg for seg in pool if id(seg.passage) in top]
     chosen = [best]
-    if question.wants_explanation and not explains(best, question):
-        # the cause or the way is often a sentence of its own that does not repeat the
-        # question's words: the article's best one joins the fact, on a lower floor
+    if question.wants_completion and not completes(best, question):
+        # the cause, the way or the items are often a sentence of their own that does
+        # not repeat the question's words: the article's best one joins, on a lower floor
         reason_floor = best.score * tuning.floor_reason
         others = sorted((s for s in article or pool if s is not best), key=lambda s: -s.score)
-        because = next((s for s in others if explains(s, question)), None)
+        because = next((s for s in others if completes(s, question)), None)
         if because is not None and because.score >= reason_floor:
             chosen.append(because)
     for seg in pool:

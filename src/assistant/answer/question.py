@@ -97,6 +97,20 @@ _MANNER_CUES = (
     "how are",
     "in what way",
 )
+# Things a "X nào" question asks to be named, that an article names with the same noun
+# ("hợp tác ở những lĩnh vực nào" ← "hợp tác trong 5 lĩnh vực: …"), folded.
+_KIND_NOUNS = (
+    "linh vuc",
+    "truong",
+    "van ban",
+    "mat hang",
+    "san pham",
+    "nganh",
+    "cong trinh",
+    "hinh thuc",
+    "noi dung",
+)
+_WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")\s+nao\b")
 _BROAD_CUES = (
     "tom tat",
     "tong quan",
@@ -131,6 +145,7 @@ class Question:
     wants_person: bool = False
     wants_reason: bool = False
     wants_manner: bool = False
+    asked_kind: str | None = None  # "lĩnh vực nào" → "linh vuc": the noun naming the items
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
@@ -140,6 +155,13 @@ class Question:
         """ "Vì sao" or "thế nào": answered by the fact and what explains it, often in
         sentences that do not repeat the question's words ("do già hóa dân số, …")."""
         return self.wants_reason or self.wants_manner
+
+    @property
+    def wants_completion(self) -> bool:
+        """A why or how question, or one naming the kind of items it wants ("lĩnh vực
+        nào"): the clause giving them is often a sentence of its own that does not repeat
+        the question's words ("hai bên hợp tác trong 5 lĩnh vực: …")."""
+        return self.wants_explanation or self.asked_kind is not None
 
 
 # The fields that say what kind of answer is wanted (as opposed to what it is about).
@@ -249,6 +271,7 @@ def analyse(text: str) -> Question:
         wants_person=_has_cue(folded, _PERSON_CUES),
         wants_reason=_has_cue(folded, _REASON_CUES),
         wants_manner=_has_cue(folded, _MANNER_CUES),
+        asked_kind=kind.group(1) if (kind := _WHICH_KIND.search(folded)) else None,
         events=events_in(text),
         numbers=numbers,
         names=names,

@@ -36,6 +36,14 @@ _DOCUMENT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 
+# A figure the question sets as a bound ("vốn từ 200 triệu USD trở lên", "trên 1.000
+# lao động", "more than 500"): the answering clause states the items' own figures.
+_BOUND = re.compile(
+    r"(?:từ|trên|hơn|dưới|quá|tối thiểu|tối đa|ít nhất|more than|over|at least|under)"
+    r"\s+(\d[\d.,]*)",
+    re.IGNORECASE,
+)
+
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 
 
@@ -82,8 +90,11 @@ def requirements(
     """
     figures: dict[str, str] = {}
     names: dict[str, str] = {}
+    bounds = {m.group(1) for m in _BOUND.finditer(question.text)}
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token) or _YEARLIKE.fullmatch(token):
+            continue
+        if token in bounds:  # "từ 200 triệu USD trở lên": a condition, not a figure stated
             continue
         folded = lexical_terms(token)[1]
         if folded:
