@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
-from assistant.core.types import Document, DocumentFilter
+from assistant.core.types import ArticleScope, Document, DocumentFilter
 from assistant.index.index import Index, PreparedDocument
 from assistant.index.store import Store
 from assistant.ingest.chunk import chunk_document
@@ -53,6 +54,15 @@ def test_write_then_search_both_ways(make_backend_index, hashing_embedder) -> No
     assert "14.081,67" in passages[hits[0][0]].text
     dense = index.dense_search(hashing_embedder.embed_queries(["Hủa Phăn trao đổi đoàn"]), 3)[0]
     assert index.passages([dense[0][0]])[dense[0][0]].doc_id == "laos"
+
+
+def test_article_scopes_are_read_as_stored(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]
+    index: Index = make_backend_index()
+    scoped = replace(LAOS, scope=ArticleScope(periods=[(2021, 2025), (2021, 2022)]))
+    index.write([_prepare(EXPORTS, hashing_embedder), _prepare(scoped, hashing_embedder)])
+    scopes = dict(index.article_scopes())
+    assert set(scopes) == {"exports", "laos"}
+    assert scopes["laos"].periods == [(2021, 2025), (2021, 2022)]
 
 
 def test_replacing_a_document_leaves_no_duplicates(make_backend_index, hashing_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -227,7 +227,7 @@ class Assistant:
         same measures and outrank them."""
         found: list[Passage] = []
         for span in scope.periods:
-            if any(p.scope and span in p.scope.periods for p in passages):
+            if any(p.scope and p.scope.covers(span) for p in passages):
                 continue
             ids = set(self.span_articles.run(span))
             if flt.doc_ids:  # the reader's own choice of articles still holds

@@ -169,7 +169,7 @@ class ExtractiveComposer:
         the asked span of years as a whole); they always compete."""
         retrieved, passages = passages, [*passages, *probed]
         if not passages:
-            return refusal(query, passages, _not_found(scope, query))
+            return refusal(query, passages, _not_found(scope, q.text))
         tuning = self.tuning
         # the words a clause should share ("mới nhất" is no article's word)
         asked, own = (

@@ -432,9 +432,7 @@ def select(
     for seg in pool:
         if len(chosen) >= limit or seg.score < floor:
             break
-        if any(seg is other for other in chosen):
-            continue
-        if any(_overlap(seg, other) > 0.6 for other in chosen):
+        if any(_overlap(seg, other) > 0.6 for other in chosen):  # (the companion too)
             continue
         if limit == 2 and not (seg.terms - best.terms) & set(_weighted_terms(question)):
             continue  # a second sentence for a factual question must add asked-for words

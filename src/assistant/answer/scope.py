@@ -328,7 +328,7 @@ class SpanArticles:
 
     A question about a span is drowned out by the yearly reviews, which name the same
     measures every year: these are the articles to probe for it. One read of the
-    documents per index generation; the map holds one entry per span, a handful."""
+    articles' scopes per index generation; the map holds one entry per span, a handful."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -344,10 +344,10 @@ class SpanArticles:
             generation = self.index.generation
             if generation != self._generation:
                 by_span: dict[Period, list[str]] = {}
-                for doc in self.index.documents():
-                    for period in doc.scope.periods if doc.scope else ():
+                for doc_id, scope in self.index.article_scopes():
+                    for period in scope.periods:
                         if period[0] != period[1]:
-                            by_span.setdefault(period, []).append(doc.id)
+                            by_span.setdefault(period, []).append(doc_id)
                 self._by_span = {k: tuple(v) for k, v in by_span.items()}
                 self._generation = generation
             return self._by_span.get(span, ())

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.errors import IndexFormatError
-from assistant.core.types import Chunk, Document, DocumentFilter, Passage
+from assistant.core.types import ArticleScope, Chunk, Document, DocumentFilter, Passage
 from assistant.index.lexical import index_terms
 from assistant.index.store import DB_NAME, SqlStore, Store
 from assistant.index.vectors import VectorIndex
@@ -294,6 +294,10 @@ class Index:
 
     def documents(self) -> Iterator[Document]:
         return self.store.iter_documents()
+
+    def article_scopes(self) -> list[tuple[str, ArticleScope]]:
+        """Every article's id and scope (read without the articles' text)."""
+        return self.store.article_scopes()
 
     def list_documents(
         self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50

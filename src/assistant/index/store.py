@@ -558,6 +558,13 @@ class SqlStore:
         """Every place some article reports on (folded keys)."""
         return {row[0] for row in self._read("SELECT DISTINCT place FROM document_places")}
 
+    def article_scopes(self) -> list[tuple[str, ArticleScope]]:
+        """Every article's id and scope, without its text."""
+        return [
+            (row[0], ArticleScope.from_dict(_json(row[1])))
+            for row in self._read("SELECT id, scope FROM documents ORDER BY id")
+        ]
+
     def word_tables(self) -> tuple[list[tuple[str, int]], list[tuple[str, str]]]:
         """The name-pair counts and the written forms, as counted so far."""
         pairs = self._read("SELECT folded, n FROM name_pairs ORDER BY folded")

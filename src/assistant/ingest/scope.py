@@ -85,8 +85,9 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
     ]
     # a plan for a coming year ("ký kế hoạch hợp tác năm 2024", published in December
     # 2023) reports on the year it is published in: its "Trong năm, …" is that year
-    if published and any(first > published for first, _ in periods):
-        periods += [(published, published)] if (published, published) not in periods else []
+    this_year = (published, published) if published else None
+    if this_year and this_year not in periods and any(p[0] > this_year[0] for p in periods):
+        periods.append(this_year)
     return ArticleScope(
         places=list(places.values()),
         place_keys=list(places),
