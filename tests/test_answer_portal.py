@@ -69,6 +69,28 @@ def test_a_correction_supersedes_the_figure_it_corrects(assistant) -> None:  # t
     assert answer.answer.startswith("Theo đính chính")
 
 
+def test_a_correction_of_another_measure_does_not_supersede_the_asked_one(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the 2022 correction restates imports; remittances of 2022 are the review's figure
+    answer = assistant.ask("kieu hoi chuyen ve thanh hoa nam 2022 la bao nhieu")
+    _cites_only(answer, "syn-rv-tong-ket-2022", "214 triệu USD")
+
+
+def test_a_locality_the_articles_do_not_name_is_refused_with_what_they_say(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Thanh Hóa có quan hệ hợp tác với những địa phương nào của Nhật Bản?")
+    assert not answer.answerable
+    assert "“Nhật Bản”" in answer.answer and "không nêu tên địa phương" in answer.answer
+    (citation,) = answer.citations
+    assert "Nhật Bản" in citation.quote  # what the articles do say about Japan, cited
+
+
+def test_the_first_years_of_a_span_are_the_mid_term_reviews(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "Ba năm đầu của chương trình hội nhập 2021-2025, tỉnh đã đưa bao nhiêu người "
+        "ra nước ngoài làm việc?"
+    )
+    _cites_only(answer, "syn-rv-so-ket-hoi-nhap-2021-2023", "26.668")
+
+
 def test_the_answer_leads_with_the_figure_the_quote_states(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?")
     assert answer.lead == "14.081,67 triệu USD" and answer.lead in answer.citations[0].quote

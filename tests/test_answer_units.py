@@ -8,11 +8,19 @@ import pytest
 from assistant.answer.extractive import (
     event_sentence,
     has_asked_kind,
+    query_weights,
     score_segments,
     segments_of,
     select,
 )
-from assistant.answer.kinds import asked_subject, asked_unit, holds_the_role, states_unit
+from assistant.answer.kinds import (
+    asked_name_kind,
+    asked_subject,
+    asked_unit,
+    holds_the_role,
+    names_of_kind,
+    states_unit,
+)
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import rewrite_followup
@@ -411,3 +419,64 @@ def test_a_bound_the_question_sets_is_no_figure_to_find() -> None:
     assert requirements(q, [], lambda terms: dict.fromkeys(terms, 1)).figures == {}
     q = analyse("Dự án 200 triệu USD là của ai?")
     assert requirements(q, [], lambda terms: dict.fromkeys(terms, 1)).figures == {"200": "200"}
+
+
+@pytest.mark.parametrize(
+    ("question", "written", "place"),
+    [
+        ("Thanh Hóa hợp tác với những địa phương nào của Nhật Bản?", "địa phương", True),
+        ("Tỉnh nào của Lào giáp Thanh Hóa?", "tỉnh", True),
+        ("Which South Korean city signed an agreement with Thanh Hoa?", "city", True),
+        ("Doanh nghiệp Nhật Bản nào được cấp phép?", "doanh nghiệp", False),
+        ("Thanh Hóa hợp tác với nước nào?", None, False),
+    ],
+)
+def test_the_kind_of_name_asked_for(question: str, written: str | None, place: bool) -> None:
+    kind = asked_name_kind(question)
+    assert (kind.written, kind.place) == (written, place) if kind else written is None
+
+
+def test_names_after_their_kind_or_listed_after_it() -> None:
+    forms = ("tỉnh", "thành phố", "địa phương")
+    listed = "các địa phương của nước CHDCND Lào (Hủa Phăn, Xiêng Khoảng, Luông Pha Băng) để"
+    assert [listed[a:b] for a, b in names_of_kind(listed, forms)] == [
+        "Hủa Phăn",
+        "Xiêng Khoảng",
+        "Luông Pha Băng",
+    ]
+    single = "làm việc với thành phố Seongnam (Hàn Quốc)"
+    assert [single[a:b] for a, b in names_of_kind(single, forms)] == ["Seongnam"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "answers"),
+    [
+        # names Japan, but no locality of it
+        ("các quốc gia trọng điểm như Nhật Bản, Hàn Quốc, Đức", False),
+        # a locality, of another country
+        ("thúc đẩy quan hệ hợp tác với tỉnh Tula (Liên bang Nga)", False),
+        ("tổ chức hội đàm thường niên với tỉnh Hủa Phăn", False),
+        # only the place the question names
+        ("tỉnh Thanh Hóa tăng cường hợp tác với Nhật Bản", False),
+        ("ký thỏa thuận hợp tác với tỉnh Shizuoka (Nhật Bản)", True),
+    ],
+)
+def test_a_name_question_needs_a_name_of_the_asked_kind_and_country(
+    clause: str, answers: bool
+) -> None:
+    q = analyse("Thanh Hóa có quan hệ hợp tác với những địa phương nào của Nhật Bản?")
+    (segment,) = segments_of([_passage(clause)])
+    assert has_asked_kind(segment, q) is answers
+
+
+def test_two_known_words_never_seen_side_by_side_weigh_as_the_rarer_word() -> None:
+    df = {"cung": 40, "5": 30, "nhap": 20, "khau": 20, "nhap_khau": 20}
+
+    def freq(terms: list[str]) -> dict[str, int]:
+        return {t: df.get(t, 0) for t in terms}
+
+    weights = query_weights("cùng 5 nhập khẩu Akatsuki", "", freq, 1000, Tuning())
+    boost = Tuning().bigram_boost
+    assert weights["cung_5"] == pytest.approx(weights["5"] * boost)  # the reader's pairing
+    unseen = weights["akatsuki"]  # a name never seen: as rare as can be
+    assert weights["khau_akatsuki"] == pytest.approx(unseen * boost)

@@ -206,8 +206,9 @@ def test_a_year_compared_with_several_words_after_so_voi_is_not_the_clauses_own(
     ("question", "periods"),
     [
         ("Thanh Hóa và Seongnam ký Kế hoạch hợp tác giai đoạn 2023-2025 vào ngày nào?", ()),
-        # asked for figures, the plan's years are the period they cover
-        ("Ba năm đầu của chương trình hội nhập 2021-2025, tỉnh đạt bao nhiêu?", ((2021, 2025),)),
+        # asked for figures, the plan's years are the period they cover; its first three
+        # years are 2021-2023 (a mid-term review's period)
+        ("Ba năm đầu của chương trình hội nhập 2021-2025, tỉnh đạt bao nhiêu?", ((2021, 2023),)),
         ("ky ke hoach hop tac giai doan 2023-2025 ngay nao", ()),
         ("Năm 2024, Kế hoạch hợp tác giai đoạn 2023-2025 ký ngày nào?", ((2024, 2024),)),
         ("Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?", ((2016, 2020),)),
@@ -304,3 +305,43 @@ def test_a_sentence_about_the_year_does_not_answer_for_a_span() -> None:
     both = ArticleScope(periods=[(2025, 2025), (2021, 2025)])
     assert not period_covered(scope, both, "Cũng trong năm, toàn tỉnh có 13.215 người đi làm việc.")
     assert period_covered(scope, both, "Toàn tỉnh có 53.068 người đi làm việc ở nước ngoài.")
+
+
+@pytest.mark.parametrize(
+    ("question", "periods", "until"),
+    [
+        ("Từ năm 2016 đến năm 2020, tỉnh thu hút bao nhiêu dự án FDI?", ((2016, 2020),), ()),
+        ("tu nam 2016 den het nam 2020 tinh xuat khau bao nhieu", ((2016, 2020),), ()),
+        ("Từ nay đến 2025 tỉnh muốn thiết lập thêm mấy địa phương?", (), (2025,)),
+        ("By 2025, how many partners does the province plan?", (), (2025,)),
+        ("Hai năm cuối của giai đoạn 2021-2025 xuất khẩu bao nhiêu?", ((2024, 2025),), ()),
+        ("In the first three years of 2021-2025, how many went abroad?", ((2021, 2023),), ()),
+    ],
+)
+def test_spans_deadlines_and_parts_of_a_span_are_read_from_the_question(
+    question: str, periods: tuple[tuple[int, int], ...], until: tuple[int, ...]
+) -> None:
+    scope = question_scope(question, {"thanh hoa"}, HOME)
+    assert (scope.periods, scope.until) == (periods, until)
+
+
+def test_a_deadline_is_met_by_a_plan_or_a_stock_ending_that_year() -> None:
+    scope = question_scope("Từ nay đến năm 2025 tỉnh thiết lập thêm mấy địa phương?", [], HOME)
+    plan = "phấn đấu trong giai đoạn 2021-2025, thiết lập mới quan hệ với 2 - 3 tỉnh"
+    assert period_covered(scope, None, plan)
+    assert period_covered(scope, None, "lũy kế đến hết năm 2025 có 180 dự án")
+    assert not period_covered(scope, None, "giai đoạn 2016-2020 thiết lập quan hệ với 3 tỉnh")
+
+
+def test_labour_export_is_not_the_export_measure() -> None:
+    scope = question_scope("Năm 2025 xuất khẩu lao động được bao nhiêu người?", [], HOME)
+    assert scope.measure_terms == ()
+    assert question_scope("Năm 2025 xuất khẩu đạt bao nhiêu?", [], HOME).measure_terms == (
+        "xuat_khau",
+    )
+
+
+def test_the_articles_wording_of_a_paraphrase_names_the_measure() -> None:
+    text = "Năm 2022 tỉnh mua hàng từ nước ngoài hết bao nhiêu?"
+    scope = question_scope(text, [], HOME, expansions=["nhập khẩu"])
+    assert scope.measure_terms == ("nhap_khau",)

@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -57,7 +57,8 @@ from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.ingest.scope import lead_of
-from assistant.text.vietnamese import lexical_terms
+from assistant.text.places import COUNTRIES
+from assistant.text.vietnamese import fold, lexical_terms
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +204,9 @@ class ExtractiveComposer:
         subject = {} if q.english or expansions else asked_subject(focus)
         eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         if not eligible:
+            close = self._named_elsewhere(query, passages, segments, q, scope, required, subject)
+            if close is not None:
+                return close
             found = set().union(*(s.passage_terms for s in segments))
             wanted = {**subject, **required.words}
             missing = [word for term, word in wanted.items() if term not in found]
@@ -230,17 +234,18 @@ class ExtractiveComposer:
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
+        alike = _alike(by_article, vectors, tuning.same_measure_similarity)
         choice = choose_article(
             scope,
             [(seg.score, seg.passage) for seg in by_article.values()],
             margin,
             tuning.correction_margin,
-            self._correcting(by_article),
+            # a correction of another measure (imports, asked about remittances) does not
+            # supersede the best article's figure
+            self._correcting(by_article) & alike,
             # the newest, or the one of the asked part of the year ("6 tháng đầu năm"),
             # among the articles stating the same measure
-            _alike(by_article, vectors, tuning.same_measure_similarity)
-            if scope.latest or scope.part
-            else frozenset(),
+            alike if scope.latest or scope.part else frozenset(),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
         selection = select(
@@ -280,7 +285,7 @@ class ExtractiveComposer:
             return False
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
             return False
-        if scope.periods and not period_covered(
+        if scope.dated and not period_covered(
             scope, seg.passage.scope, lead_in(seg), earlier_in_paragraph(seg)
         ):
             return False
@@ -292,6 +297,45 @@ class ExtractiveComposer:
             return term in words.lead and words.body[term] >= self.tuning.topical_mentions
 
         return required.met_by(seg.leading, seg.passage_terms, words.title, topical)
+
+    def _named_elsewhere(
+        self,
+        query: str,
+        passages: list[Passage],
+        segments: list[Segment],
+        q: Question,
+        scope: QuestionScope,
+        required: Requirement,
+        subject: Mapping[str, str],
+    ) -> Answer | None:
+        """Asked for a name ("địa phương nào của Nhật Bản") that no clause gives: the
+        refusal says so and quotes, cited, what the articles do say about it ("… các quốc
+        gia trọng điểm như Nhật Bản …"), if a clause would answer but for the name."""
+        if q.named_kind is None:
+            return None
+        countries = [name for name in q.names if fold(name) in COUNTRIES]
+        loose = replace(q, named_kind=None)
+        close = [
+            s
+            for s in segments
+            if self._eligible(s, loose, scope, required, subject)
+            and all(fold(c) in fold(s.text) for c in countries)
+        ]
+        if not close:
+            return None
+        best = max(close, key=lambda s: s.score)
+        if not self._supported(loose, best):
+            return None
+        about = ", ".join(f"“{c}”" for c in countries)
+        said = f"có nhắc đến {about}" if about else "có thông tin liên quan"
+        message = (
+            f"{NOT_FOUND_VI} Các bài viết {said} nhưng không nêu tên "
+            f"{q.named_kind.written} cụ thể nào [1]."
+        )
+        citation = citation_for(1, best.passage, best.start, best.end, best.text)
+        return refusal(
+            query, passages, f"{message}\n{_as_sentence(best.text, 1)}", citations=[citation]
+        )
 
     def _correcting(self, best: dict[str, Segment]) -> frozenset[str]:
         """Corrections whose best clause states a figure that the best-matching other

@@ -25,6 +25,7 @@ from assistant.answer.kinds import (
     holds_the_role,
     measured_in,
     names_a_person,
+    names_of_kind,
     names_someone,
     states_unit,
 )
@@ -33,6 +34,7 @@ from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.core.words import STOPWORDS
+from assistant.text.places import COUNTRIES, PARTNER_COUNTRY, country_key
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
@@ -234,15 +236,26 @@ def query_weights(
     # grammar, not its topic: weighted as rare, it would drown the words that matter
     terms = [t for t in lexical_terms(query)[1] if not any(p in STOPWORDS for p in t.split("_"))]
     focus_terms = set(lexical_terms(focus)[1]) if focus != query else set()
-    df = doc_freq(terms)
+    df = doc_freq([*terms, *(p for t in terms if "_" in t for p in t.split("_"))])
     weights: dict[str, float] = {}
-    for term in terms:
+
+    def idf(found: int) -> float:
         # BM25's idf: a word in half the chunks says almost nothing, a rare one a lot
+        return max(tuning.min_idf, math.log((n_chunks - found + 0.5) / (found + 0.5)))
+
+    for term in terms:
         found = df.get(term, 0)
-        idf = max(tuning.min_idf, math.log((n_chunks - found + 0.5) / (found + 0.5)))
+        parts = term.split("_")
+        if not found and len(parts) > 1 and all(df.get(p, 0) for p in parts):
+            # two known words never seen side by side ("cung_5", "tinh_mua") are as
+            # likely the reader's phrasing as a phrase of the field: weighed as the
+            # rarer of the two, not as an unseen name
+            weight = max(idf(df[p]) for p in parts)
+        else:
+            weight = idf(found)
         if "_" in term:
-            idf *= tuning.bigram_boost  # a matching pair says more than its two syllables
-        weights[term] = idf * (tuning.focus_boost if term in focus_terms else 1.0)
+            weight *= tuning.bigram_boost  # a matching pair says more than its syllables
+        weights[term] = weight * (tuning.focus_boost if term in focus_terms else 1.0)
     return weights
 
 
@@ -335,6 +348,27 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         if not states_unit(seg.text, forms):
             return False
         if asks_for_rank(question.text) and not RANK.search(seg.text):
+            return False
+    if (
+        question.named_kind
+        and question.named_kind.place
+        and not (question.wants_number or question.wants_date or question.wants_explanation)
+    ):
+        # "địa phương nào của Nhật Bản": a clause naming Japan but no locality of it is
+        # no answer; nor is one naming only the places the question gives, or a partner
+        # of another country ("tỉnh Tula", "tỉnh Hủa Phăn")
+        text = fold(seg.text)
+        asked = {country_key(c) for c in map(fold, question.names) if c in COUNTRIES}
+        named = {country_key(c) for c in COUNTRIES if re.search(rf"\b{re.escape(c)}\b", text)}
+        if asked and named and not asked & named:
+            return False
+        names = {fold(seg.text[a:b]) for a, b in names_of_kind(seg.text, question.named_kind.forms)}
+        if not any(
+            name not in question.folded
+            and name not in COUNTRIES
+            and (not asked or PARTNER_COUNTRY.get(name, next(iter(asked))) in asked)
+            for name in names
+        ):
             return False
     if not question.wants_person:
         return True

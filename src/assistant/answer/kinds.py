@@ -9,6 +9,7 @@ article uses for it (folded, so questions typed without diacritics match too).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.text.places import capitalised_run
 from assistant.text.vietnamese import fold, unify_tones
@@ -47,6 +48,102 @@ UNITS: dict[str, tuple[str, ...]] = {
 # years" is kept as a unit: the clause must then state years).
 _NOT_UNITS = frozenset("la dat duoc co ve sang tai cua cho the".split())
 _HOW_MANY = re.compile(r"\b(?:bao nhieu|may)\s+(\w+(?:\s+\w+)?)")
+
+# "thành phố nào", "tỉnh nào", "which city": the kind of name asked (folded) → the words
+# an article writes right before such a name ("thành phố Seongnam", "tỉnh Tula").
+_LOCALITY = ("tỉnh", "thành phố", "bang", "quận", "huyện", "thủ phủ", "địa phương")
+# The kinds that are places: an article names a place after its kind ("tỉnh Tula"), an
+# organisation often without it ("do UNICEF tài trợ").
+_PLACE_KINDS = frozenset(
+    "thanh pho tinh bang quan huyen dia phuong city province state locality localities "
+    "cities provinces".split()
+) | {"thanh pho", "dia phuong"}
+NAMED_KINDS: dict[str, tuple[str, ...]] = {
+    "thanh pho": ("thành phố",),
+    "tinh": ("tỉnh",),
+    "bang": ("bang",),
+    "quan": ("quận",),
+    "huyen": ("huyện",),
+    "dia phuong": _LOCALITY,
+    "doanh nghiep": ("doanh nghiệp", "công ty", "tập đoàn"),
+    "cong ty": ("công ty",),
+    "tap doan": ("tập đoàn",),
+    "quy": ("quỹ",),
+    "to chuc": ("tổ chức",),
+    "city": ("thành phố",),
+    "province": ("tỉnh",),
+    "state": ("bang",),
+    "locality": _LOCALITY,
+    "localities": _LOCALITY,
+    "cities": ("thành phố",),
+    "provinces": ("tỉnh",),
+    "company": ("công ty", "doanh nghiệp", "tập đoàn"),
+    "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
+}
+_WHICH_EN = re.compile(r"\b(?:which|what)((?:\s+[\w-]+){1,4})")
+
+
+@dataclass(frozen=True)
+class NamedKind:
+    """The kind of name a question asks for: as the reader wrote it ("địa phương") and
+    the words an article writes before such a name ("tỉnh", "thành phố", …)."""
+
+    written: str
+    forms: tuple[str, ...]
+    place: bool  # a place, which a clause answering must name after its kind
+
+
+def asked_name_kind(text: str) -> NamedKind | None:
+    """The kind of name a question asks for ("tỉnh nào của Lào", "doanh nghiệp Nhật Bản
+    nào", "which South Korean city"), or None for any other question."""
+    words = re.findall(r"[\w-]+", text)
+    folded = [fold(w).lower() for w in words]
+    for at, word in enumerate(folded):
+        if word != "nao" or at == 0:
+            continue
+        named = at
+        while named > 0 and words[named - 1][:1].isupper():
+            named -= 1  # the country of the asked name: "doanh nghiệp Nhật Bản nào"
+        for before in dict.fromkeys((at, named)):
+            for size in (2, 1):
+                kind = " ".join(folded[before - size : before]) if before >= size else ""
+                if kind in NAMED_KINDS:
+                    written = " ".join(words[before - size : before]).lower()
+                    return NamedKind(written, NAMED_KINDS[kind], kind in _PLACE_KINDS)
+    for match in _WHICH_EN.finditer(fold(text).lower()):
+        for word in match.group(1).split():
+            if word in NAMED_KINDS:
+                return NamedKind(word, NAMED_KINDS[word], word in _PLACE_KINDS)
+    return None
+
+
+# After a kind in the plural, its names listed: "các địa phương của Lào (Hủa Phăn, Xiêng
+# Khoảng)", "các tỉnh như Hủa Phăn, Xiêng Khoảng".
+_LISTED = re.compile(r"[^().;]{0,40}?(?:\(([^)]{2,120})\)|\b(?:như|gồm|là)\s+([^.;()]{2,120}))")
+
+
+def names_of_kind(clause: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of the names ``clause`` gives after one of ``forms`` ("tỉnh Mittelsachsen"),
+    or listed after it ("các địa phương của Lào (Hủa Phăn, Xiêng Khoảng)")."""
+    lower = clause.lower()
+    spans = []
+    for form in forms:
+        for match in re.finditer(rf"(?<!\w){re.escape(form)}\b\s*", lower):
+            run = capitalised_run(clause, match.end())
+            if run:
+                spans.append((match.end(), run[1]))
+                continue
+            listed = _LISTED.match(clause, match.end())
+            if listed:
+                group = 1 if listed.group(1) else 2
+                at = listed.start(group)
+                for item in re.finditer(r"[^,]+", listed.group(group)):
+                    start = at + item.start() + len(item.group(0)) - len(item.group(0).lstrip())
+                    found = capitalised_run(clause, start)
+                    if found:
+                        spans.append((start, found[1]))
+    return sorted(set(spans))
+
 
 # A person in an article: "ông/bà/đồng chí <Name>" or "<Name>, <title>".
 _PERSON_LEAD = re.compile(r"\b(?:ông|bà|đồng chí|ngài|Ông|Bà|Đồng chí|Ngài)\s+")

@@ -22,6 +22,7 @@ from assistant.answer.kinds import (
     asks_for_change,
     asks_for_rank,
     measured_in,
+    names_of_kind,
     states_unit,
 )
 from assistant.answer.question import Question
@@ -57,24 +58,6 @@ _DATE = re.compile(
 )
 _YEAR_CUES = ("nam nao", "nam bao nhieu", "what year", "which year")
 
-# "thành phố nào", "tỉnh nào", "which city": the kind of name asked (folded) → as written.
-_NAMED_KINDS: dict[str, tuple[str, ...]] = {
-    "thanh pho": ("thành phố",),
-    "tinh": ("tỉnh",),
-    "bang": ("bang",),
-    "quan": ("quận",),
-    "huyen": ("huyện",),
-    "doanh nghiep": ("doanh nghiệp", "công ty", "tập đoàn"),
-    "cong ty": ("công ty",),
-    "tap doan": ("tập đoàn",),
-    "truong": ("trường",),
-    "quy": ("quỹ",),
-    "to chuc": ("tổ chức",),
-    "city": ("thành phố",),
-    "province": ("tỉnh",),
-    "state": ("bang",),
-    "company": ("công ty", "doanh nghiệp", "tập đoàn"),
-}
 # A document's number as written: "41-CT/TW", "31-NQ/CP", "22/NQ-TW".
 _CODE = re.compile(r"(?<![\w/-])\d+(?:[-/][A-ZĐ]+)+(?![\w/-])")
 _CODE_CUES = ("so hieu", "ky hieu", "so van ban", "which directive", "which resolution")
@@ -88,7 +71,6 @@ _DOCUMENT_KINDS = {
     "resolution": "nghị quyết",
     "decision": "quyết định",
 }
-_WHICH = re.compile(r"\b(\w+(?:\s\w+)?)\s+nao\b|\bwhich\s+(?:\w+\s+)?(\w+)")
 _PERSON = re.compile(r"\b(?:ông|bà|Ông|Bà)\s+")
 
 
@@ -217,21 +199,10 @@ def _code(clause: str, folded: str) -> Lead | None:
 
 
 def _name(question: Question, clause: str, folded: str) -> Lead | None:
-    match = _WHICH.search(folded)
-    if not match:
+    if not question.named_kind:
         return None
-    asked = match.group(1) or match.group(2) or ""
-    words = asked.split()
-    forms = _NAMED_KINDS.get(asked) or (_NAMED_KINDS.get(words[-1]) if words else None)
-    if not forms:
-        return None
-    names = []
-    lower = clause.lower()
-    for form in forms:
-        for at in (m.end() for m in re.finditer(rf"(?<!\w){re.escape(form)}\s+", lower)):
-            run = capitalised_run(clause, at)
-            if run:
-                names.append(Lead(clause[at : run[1]], at, run[1]))
+    forms = question.named_kind.forms
+    names = [Lead(clause[a:b], a, b) for a, b in names_of_kind(clause, forms)]
     # not a name the question gives ("Nghệ An ký … với tỉnh nào"); then the one followed
     # by the country the question names ("tỉnh Tula, Liên bang Nga")
     names = [n for n in names if fold(n.text) not in folded]

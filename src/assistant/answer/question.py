@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from assistant.answer.kinds import NamedKind, asked_name_kind
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
 from assistant.text.places import FOREIGN_NAMES, VIETNAM_PROVINCES, place_key
@@ -146,6 +147,7 @@ class Question:
     wants_reason: bool = False
     wants_manner: bool = False
     asked_kind: str | None = None  # "lĩnh vực nào" → "linh vuc": the noun naming the items
+    named_kind: NamedKind | None = None  # "tỉnh nào": a name after "tỉnh" is asked for
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
@@ -173,6 +175,7 @@ KIND_FIELDS = (
     "wants_person",
     "wants_reason",
     "wants_manner",
+    "named_kind",
     "events",
 )
 
@@ -272,6 +275,7 @@ def analyse(text: str) -> Question:
         wants_reason=_has_cue(folded, _REASON_CUES),
         wants_manner=_has_cue(folded, _MANNER_CUES),
         asked_kind=kind.group(1) if (kind := _WHICH_KIND.search(folded)) else None,
+        named_kind=asked_name_kind(text),
         events=events_in(text),
         numbers=numbers,
         names=names,

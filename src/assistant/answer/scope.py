@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
-from assistant.text.periods import periods_in
+from assistant.text.periods import deadline_years, periods_in
 from assistant.text.places import (
     NATIONAL,
     NATIONAL_KEY,
@@ -130,11 +130,17 @@ class QuestionScope:
     latest: bool = False
     measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
     part: str | None = None  # part of a year asked for ("6 thang", "quy 1"), folded
+    until: tuple[int, ...] = ()  # deadlines ("từ nay đến năm 2025"): a period ending then
+
+    @property
+    def dated(self) -> bool:
+        """Does the question name a period or a deadline the answer must be about?"""
+        return bool(self.periods or self.until)
 
     @property
     def wants_recent(self) -> bool:
         """No period named, or "mới nhất": the newest article stating the measure wins."""
-        return self.latest or not self.periods
+        return self.latest or not self.dated
 
     def document_filter(self, base: DocumentFilter | None) -> DocumentFilter:
         """The reader's own filter narrowed to articles about the asked place(s)."""
@@ -146,18 +152,22 @@ class QuestionScope:
             "place_keys": list(self.places),
             "explicit": self.explicit,
             "periods": [list(p) for p in self.periods],
+            "until": list(self.until),
             "latest": self.latest,
             "measure": list(self.measure_terms),
             "part_of_year": self.part,
         }
 
 
-def question_scope(text: str, known_places: Iterable[str], home_place: str) -> QuestionScope:
+def question_scope(
+    text: str, known_places: Iterable[str], home_place: str, expansions: Sequence[str] = ()
+) -> QuestionScope:
     """Read the scope of a (standalone, diacritics-restored) question.
 
     ``known_places`` are the place keys of the indexed articles: a question naming a
     province the portal covers is matched even when that name is in no list (and typed
-    without diacritics)."""
+    without diacritics). ``expansions``: the articles' wording of the reader's phrases
+    ("mua hàng từ nước ngoài" → "nhập khẩu"), which name the measure as well."""
     folded = fold(text)
     keys = [*VIETNAM_PROVINCES, *known_places]
     named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
@@ -178,8 +188,9 @@ def question_scope(text: str, known_places: Iterable[str], home_place: str) -> Q
         place_names=tuple(names.values()),
         explicit=explicit,
         periods=tuple(_asked_periods(text)),
+        until=tuple(dict.fromkeys(deadline_years(text))),
         latest=bool(_LATEST.search(folded)),
-        measure_terms=_measure_terms(folded),
+        measure_terms=_measure_terms(fold(" ".join([text, *expansions]))),
         part=part_of_year(text),
     )
 
@@ -237,13 +248,46 @@ def _asked_periods(text: str) -> list[Period]:
     if any(cue in folded for cue in _WHEN):
         for match in _PLAN_PERIOD.finditer(folded):
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-    return own_periods(text) or periods_in(text)
+    until = set(deadline_years(text))
+    periods = [
+        p for p in own_periods(text) or periods_in(text) if not (p[0] == p[1] and p[0] in until)
+    ]
+    return [_span_part(folded, p) for p in periods]
+
+
+# The first or last years of a span: "Ba năm đầu của chương trình 2021-2025" (2021-2023),
+# "the first three years of 2021-2025".
+_SPAN_PART = re.compile(
+    r"\b(\d|hai|ba|bon|nam|two|three|four) (?:nam|years?) (dau|cuoi)\b"
+    r"|\b(first|last) (\d|two|three|four) years\b"
+)
+_COUNTS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5, "two": 2, "three": 3, "four": 4}
+
+
+def _span_part(folded: str, period: Period) -> Period:
+    """``period`` narrowed to the first or last years the question names, if any."""
+    match = _SPAN_PART.search(folded)
+    if not match or period[0] == period[1]:
+        return period
+    count_word = match.group(1) or match.group(4)
+    count = int(count_word) if count_word.isdigit() else _COUNTS[count_word]
+    first = (match.group(2) or match.group(3)) in ("dau", "first")
+    if not 0 < count < period[1] - period[0] + 1:
+        return period
+    return (period[0], period[0] + count - 1) if first else (period[1] - count + 1, period[1])
+
+
+# Sending workers abroad, which articles word as "đi làm việc ở nước ngoài": no export.
+_LABOUR_EXPORT = re.compile(
+    r"\bxuat khau lao dong\b|\b(?:labou?r|workers?) exports?\b|\bexports? of (?:labou?r|workers)\b"
+)
 
 
 def _measure_terms(folded: str) -> tuple[str, ...]:
     """Folded terms (``a|b``: one of them) the answering clause must contain: the asked
     one of two look-alike measures, and the part of a measure a figure question names."""
     terms: list[str] = []
+    folded = _LABOUR_EXPORT.sub(" ", folded)
     if not any(total in folded for total in _TOTAL_TRADE):
         for measure, others in MEASURE_CONTRASTS:
             if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
@@ -311,6 +355,10 @@ def period_covered(
             break
         stated = own_periods(before)
     one_year = bool(_ONE_YEAR.search(sentence))
+    for year in scope.until:  # a plan for 2021-2025 or a stock at the end of 2025
+        ends = stated or (article.periods if article else [])
+        if not any(p[1] == year for p in ends):
+            return False
     for period in scope.periods:
         if stated:
             if period not in stated:

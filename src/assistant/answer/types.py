@@ -154,11 +154,14 @@ def refusal(
     *,
     mode: Mode = "extractive",
     support: dict[str, float] | None = None,
+    citations: list[Citation] | None = None,
 ) -> Answer:
     """A refusal that still shows the closest passages as related reading (the one place
-    a refusal is made, whichever composer refused)."""
+    a refusal is made, whichever composer refused). ``citations``: what the articles do
+    say that comes close, when the message quotes it."""
     return Answer(
         answer=message,
+        citations=citations or [],
         answerable=False,
         mode=mode,
         query=query,

@@ -80,10 +80,12 @@ class QuestionUnderstanding:
             # about that one; the previous question's names only helped find the article
             q.names = own.names
         places = self.index.place_keys()
-        scope = question_scope(rewrite.query, places, self.home_place)
+        added = expansions(rewrite.query, q.english)
+        scope = question_scope(rewrite.query, places, self.home_place, added)
         if rewrite.rewritten and not rewrite.parallel:
             asked = question_scope(rewrite.focus, places, self.home_place)
-            if asked.periods:  # "Tính đến giữa năm 2023 …": the new question's period
-                scope = replace(scope, periods=asked.periods, latest=asked.latest)
-        added = expansions(rewrite.query, q.english)
+            if asked.dated:  # "Tính đến giữa năm 2023 …": the new question's period
+                scope = replace(
+                    scope, periods=asked.periods, until=asked.until, latest=asked.latest
+                )
         return Understood(text, rewrite.query, rewrite.focus, q, scope, added)

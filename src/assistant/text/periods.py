@@ -14,17 +14,23 @@ from assistant.core.types import Period
 
 _YEAR = r"(?:19[4-9]\d|20\d\d)"
 _RANGE = re.compile(rf"(?<![\d.,])({_YEAR})\s*[-–]\s*({_YEAR})(?![\d.,]\d)")
+# "từ năm 2016 đến năm 2020", "tu 2016 den het 2020", "from 2016 to 2020": one period
+_FROM_TO = re.compile(
+    rf"(?<!\w)(?:từ|tu|from)\s+(?:năm\s+|nam\s+)?({_YEAR})\s+"
+    rf"(?:đến|den|tới|toi|to|until)\s+(?:hết\s+|het\s+)?(?:năm\s+|nam\s+)?({_YEAR})(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
 _SINGLE = re.compile(rf"(?<![\d.,])({_YEAR})(?![\d.,]?\d)")
 
 
 def periods_in(text: str) -> list[Period]:
     """Year ranges and single years mentioned in the text, in order, without repeats.
 
-    ``2016-2020`` is one period (2016, 2020), not three; a date ``15-4-2010`` gives
-    (2010, 2010)."""
+    ``2016-2020`` and ``từ năm 2016 đến năm 2020`` are one period (2016, 2020), not
+    three or two; a date ``15-4-2010`` gives (2010, 2010)."""
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
-    for match in _RANGE.finditer(text):
+    for match in [*_RANGE.finditer(text), *_FROM_TO.finditer(text)]:
         first, last = int(match.group(1)), int(match.group(2))
         if first <= last:
             found.append((first, last))
@@ -35,6 +41,26 @@ def periods_in(text: str) -> list[Period]:
         year = int(match.group(1))
         found.append((year, year))
     return list(dict.fromkeys(found))
+
+
+# A deadline: "từ nay đến năm 2025", "đến hết 2025", "by 2025".
+_UNTIL = re.compile(
+    rf"(?<!\w)(?:đến|den|tới|toi|by|until)\s+(?:hết\s+|het\s+)?(?:năm\s+|nam\s+)?"
+    rf"({_YEAR})(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
+
+
+def deadline_years(text: str) -> list[int]:
+    """Years the text names as a deadline ("từ nay đến năm 2025 thiết lập thêm…"), not
+    the end of a span it names ("từ 2016 đến 2020"). A plan "giai đoạn 2021-2025" or a
+    stock "đến hết năm 2025" ends then: either answers."""
+    spans = [m.span() for m in _FROM_TO.finditer(text)]
+    return [
+        int(m.group(1))
+        for m in _UNTIL.finditer(text)
+        if not any(a <= m.start() < b for a, b in spans)
+    ]
 
 
 def overlaps(a: Period, b: Period) -> bool:

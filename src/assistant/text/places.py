@@ -73,16 +73,33 @@ _COUNTRY_NAMES = (
     "Ấn Độ",
     "Cuba",
     "Belarus",
+    "CHDCND Lào",
 )
 COUNTRIES = frozenset(fold(name) for name in _COUNTRY_NAMES)
-# Foreign partners named like provinces ("tỉnh Hủa Phăn"), and countries: never a
-# Vietnamese subject.
-FOREIGN_NAMES = COUNTRIES | frozenset(
-    fold(name)
-    for name in (
+# Several names of one country (folded) → the one used as its key.
+_SAME_COUNTRY = {
+    "chlb duc": "duc",
+    "lien bang nga": "nga",
+    "kuwait": "co-oet",
+    "hoa ky": "my",
+    "australia": "uc",
+    "chdcnd lao": "lao",
+}
+
+
+def country_key(folded: str) -> str:
+    """One key per country ("chlb duc" and "duc" → "duc")."""
+    return _SAME_COUNTRY.get(folded, folded)
+
+
+# Foreign partners named like provinces ("tỉnh Hủa Phăn"), by their country's name as
+# listed above; with the countries: never a Vietnamese subject.
+_PARTNERS: dict[str, tuple[str, ...]] = {
+    "Lào": (
         "Hủa Phăn",
         "Xiêng Khoảng",
         "Luông Pha Bang",
+        "Luông Pha Băng",
         "Luang Prabang",
         "Bôlykhămxay",
         "Bolikhamxay",
@@ -102,14 +119,16 @@ FOREIGN_NAMES = COUNTRIES | frozenset(
         "Phongsaly",
         "Sê Kông",
         "Attapeu",
-        "Seongnam",
-        "Mittelsachsen",
-        "Saxony",
-        "Sachsen",
-        "Farwaniyah",
-        "Tula",
-    )
-)
+    ),
+    "Hàn Quốc": ("Seongnam", "Gyeonggi"),
+    "Đức": ("Mittelsachsen", "Saxony", "Sachsen"),
+    "Cô-oét": ("Farwaniyah",),
+    "Nga": ("Tula",),
+}
+PARTNER_COUNTRY: dict[str, str] = {
+    fold(name): country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
+}
+FOREIGN_NAMES = COUNTRIES | frozenset(PARTNER_COUNTRY)
 
 # Wording that makes a piece national ("cả nước thu hút …", "Bộ Ngoại giao tổ chức …").
 _NATIONAL_CUES = (
