@@ -8,6 +8,7 @@ import pytest
 from assistant.answer.extractive import (
     event_sentence,
     has_asked_kind,
+    of_the_asked_partner,
     query_weights,
     score_segments,
     segments_of,
@@ -480,3 +481,20 @@ def test_two_known_words_never_seen_side_by_side_weigh_as_the_rarer_word() -> No
     assert weights["cung_5"] == pytest.approx(weights["5"] * boost)  # the reader's pairing
     unseen = weights["akatsuki"]  # a name never seen: as rare as can be
     assert weights["khau_akatsuki"] == pytest.approx(unseen * boost)
+
+
+@pytest.mark.parametrize(
+    ("clause", "answers"),
+    [
+        ("tiếp đến là Đài Loan với 3.412 người và Hàn Quốc với 1.527 người", True),
+        ("711 lao động còn lại đi làm việc tại CHLB Đức, Úc, Singapore", False),
+        ("tổng số lao động đi làm việc ở nước ngoài là 12.000 người", True),  # names none
+        ("giáo dục nghề nghiệp và biện pháp hỗ trợ 500 người", True),  # "Đức", "Pháp"? no
+    ],
+)
+def test_a_clause_naming_only_other_countries_does_not_answer_for_the_asked_one(
+    clause: str, answers: bool
+) -> None:
+    q = analyse("Năm 2023 Thanh Hóa có bao nhiêu lao động sang Đài Loan làm việc?")
+    (segment,) = segments_of([_passage(clause)])
+    assert of_the_asked_partner(segment, q) is answers

@@ -28,6 +28,7 @@ from assistant.answer.extractive import (
     event_sentence,
     has_asked_kind,
     lead_in,
+    of_the_asked_partner,
     query_weights,
     score_segments,
     segments_of,
@@ -279,7 +280,7 @@ class ExtractiveComposer:
         required: Requirement,
         subject: Mapping[str, str] | None = None,
     ) -> bool:
-        if not has_asked_kind(seg, q):
+        if not has_asked_kind(seg, q) or not of_the_asked_partner(seg, q):
             return False
         if not all(t in seg.context for t in subject or {}):
             return False

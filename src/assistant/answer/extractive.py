@@ -34,7 +34,7 @@ from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.core.words import STOPWORDS
-from assistant.text.places import COUNTRIES, PARTNER_COUNTRY, country_key
+from assistant.text.places import COUNTRIES, foreign_in, foreign_keys
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
@@ -357,16 +357,13 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         # "địa phương nào của Nhật Bản": a clause naming Japan but no locality of it is
         # no answer; nor is one naming only the places the question gives, or a partner
         # of another country ("tỉnh Tula", "tỉnh Hủa Phăn")
-        text = fold(seg.text)
-        asked = {country_key(c) for c in map(fold, question.names) if c in COUNTRIES}
-        named = {country_key(c) for c in COUNTRIES if re.search(rf"\b{re.escape(c)}\b", text)}
-        if asked and named and not asked & named:
-            return False
-        names = {fold(seg.text[a:b]) for a, b in names_of_kind(seg.text, question.named_kind.forms)}
+        asked = foreign_keys(map(fold, question.names))
+        spans = names_of_kind(seg.text, question.named_kind.forms)
+        names = {fold(seg.text[a:b]) for a, b in spans}
         if not any(
             name not in question.folded
             and name not in COUNTRIES
-            and (not asked or PARTNER_COUNTRY.get(name, next(iter(asked))) in asked)
+            and (not asked or not foreign_keys([name]) or foreign_keys([name]) & asked)
             for name in names
         ):
             return False
@@ -375,6 +372,17 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
+
+
+def of_the_asked_partner(seg: Segment, question: Question) -> bool:
+    """A clause naming other countries or partners only ("711 lao động … tại CHLB Đức,
+    Úc, Singapore") does not answer for the one the question names (Đài Loan); one
+    naming none may (its sentence or article names it)."""
+    asked = foreign_keys(map(fold, question.names))
+    if not asked:
+        return True
+    named = foreign_in(seg.text)
+    return not named or bool(asked & named)
 
 
 def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, unify_tones
 
 NATIONAL = "Việt Nam"  # the scope of national pieces ("cả nước")
 NATIONAL_KEY = "viet nam"
@@ -129,6 +130,39 @@ PARTNER_COUNTRY: dict[str, str] = {
     fold(name): country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
 }
 FOREIGN_NAMES = COUNTRIES | frozenset(PARTNER_COUNTRY)
+# Countries and partners as written, capitalised: "Đức" and "Pháp", never "giáo dục" or
+# "biện pháp" (which folding alone would confuse).
+_FOREIGN_WRITTEN = re.compile(
+    r"(?<!\w)("
+    + "|".join(
+        re.escape(unify_tones(name))
+        for name in sorted(
+            {*_COUNTRY_NAMES, *(n for names in _PARTNERS.values() for n in names)},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![\w-])"
+)
+
+
+def foreign_keys(folded_names: Iterable[str]) -> frozenset[str]:
+    """Country keys of the given names (folded) that are countries or their partners
+    ("hua phan" → {"hua phan", "lao"})."""
+    keys: set[str] = set()
+    for name in folded_names:
+        if name in COUNTRIES:
+            keys.add(country_key(name))
+        elif name in PARTNER_COUNTRY:
+            keys.update((name, PARTNER_COUNTRY[name]))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=8192)
+def foreign_in(text: str) -> frozenset[str]:
+    """The countries and foreign partners a text names, as :func:`foreign_keys`."""
+    return foreign_keys(fold(m.group(1)) for m in _FOREIGN_WRITTEN.finditer(unify_tones(text)))
+
 
 # Wording that makes a piece national ("cả nước thu hút …", "Bộ Ngoại giao tổ chức …").
 _NATIONAL_CUES = (
