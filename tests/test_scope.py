@@ -345,3 +345,19 @@ def test_the_articles_wording_of_a_paraphrase_names_the_measure() -> None:
     text = "Năm 2022 tỉnh mua hàng từ nước ngoài hết bao nhiêu?"
     scope = question_scope(text, [], HOME, expansions=["nhập khẩu"])
     assert scope.measure_terms == ("nhap_khau",)
+
+
+def test_a_sentence_about_the_whole_span_is_about_the_span_named_before_it() -> None:
+    earlier = ["Nhìn lại cả giai đoạn 2021-2025, xuất khẩu ước đạt 36,48 tỷ USD."]
+    sentence = "cả giai đoạn có 53.068 người xuất cảnh, chủ yếu do dịch COVID-19 trong năm 2021"
+    span = question_scope("Cả giai đoạn 2021-2025 có bao nhiêu người xuất cảnh?", [], HOME)
+    year = question_scope("Năm 2021 có bao nhiêu người xuất cảnh?", [], HOME)
+    assert period_covered(span, None, sentence, earlier)
+    assert not period_covered(year, None, sentence, earlier)
+    # the target's span is not the figure's: this one is about mid-2023
+    target = (
+        "từ đầu năm 2021 đến ngày 30-6-2023 đạt 15,5 tỷ USD, bằng 44,3% mục tiêu của cả giai đoạn"
+    )
+    assert period_covered(
+        question_scope("Năm 2023 đạt bao nhiêu phần trăm mục tiêu?", [], HOME), None, target
+    )

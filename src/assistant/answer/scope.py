@@ -335,6 +335,14 @@ def own_periods(text: str) -> list[Period]:
     return periods
 
 
+# A sentence about a span without naming its years: "cả giai đoạn có …", "trong giai đoạn
+# này", "suốt nhiệm kỳ" (not "mục tiêu … của cả giai đoạn", which names the target's span).
+_SPAN_REFERENCE = re.compile(
+    r"(?<!\w)(?<!của )(?<!mục tiêu )"
+    r"(?:(?:cả|toàn|suốt)\s+(?:giai đoạn|nhiệm kỳ)|giai đoạn\s+(?:này|trên|đó|nói trên))"
+    r"(?!\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
 # A sentence about one year without naming it: "Trong năm, …", "Cũng trong năm", "cả năm".
 _ONE_YEAR = re.compile(r"(?<!\w)(?:trong|cả|cùng) năm(?!\s*\d)(?!\w)", re.IGNORECASE)
 
@@ -350,6 +358,13 @@ def period_covered(
     paragraph (``earlier``: those sentences, nearest first), else about its article's
     period ("Trong năm, tỉnh …")."""
     stated = own_periods(sentence)
+    if _SPAN_REFERENCE.search(sentence):
+        # "cả giai đoạn có 53.068 người …, chủ yếu do … trong năm 2021": the span named
+        # before it in the paragraph (or the article's), not the year it mentions
+        spans = [p for text in earlier for p in own_periods(text) if p[0] != p[1]] + [
+            p for p in (article.periods if article else []) if p[0] != p[1]
+        ]
+        stated = [p for p in stated if p[0] != p[1]] or spans[:1]
     for before in earlier:
         if stated:
             break
