@@ -183,7 +183,12 @@ class ExtractiveComposer:
             query_weights(asked, own, reference_frequencies, reference_chunks(), tuning), place
         )
         # the question in the articles' words: a clause may cover either wording
-        expanded = " ".join([asked, *expansions]) if q.english else in_articles_words(asked)
+        # (an English question: the glossary's Vietnamese, with its names and figures)
+        expanded = (
+            " ".join([*expansions, *q.names, *q.numbers])
+            if q.english
+            else in_articles_words(asked)
+        )
         alternative = (
             _without(
                 query_weights(expanded, own, reference_frequencies, reference_chunks(), tuning),
@@ -359,8 +364,12 @@ class ExtractiveComposer:
         """Does the best segment answer at all? Its score must reach the threshold and,
         for a Vietnamese question, it must share enough of the question's (rarity-
         weighted) words: a similar-sounding sentence about another topic is no answer."""
-        if q.english:  # no Vietnamese words to share: the meaning must be close
-            return best.similarity >= self.tuning.english_min_similarity
+        if q.english:  # few Vietnamese words to share (the glossary's): the meaning must
+            # be close, or the glossary's words found make up for a little distance
+            return (
+                best.similarity >= self.tuning.english_min_similarity
+                or best.score >= self.tuning.refusal_threshold
+            )
         return (
             best.score >= self.tuning.refusal_threshold
             and best.coverage >= self.tuning.min_coverage
