@@ -361,3 +361,20 @@ def test_a_sentence_about_the_whole_span_is_about_the_span_named_before_it() -> 
     assert period_covered(
         question_scope("Năm 2023 đạt bao nhiêu phần trăm mục tiêu?", [], HOME), None, target
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("Năm 2024 kiều hối về Việt Nam tăng bao nhiêu phần trăm?", ("viet nam",)),
+        ("Nhà đầu tư nào rót vốn nhiều nhất vào Việt Nam năm 2023?", ("viet nam",)),
+        # a province named keeps the question on it
+        ("Kiều hối về Thanh Hóa năm 2024 đạt bao nhiêu?", ("thanh hoa",)),
+        # no province, and Việt Nam only as a partner's name: the home province
+        ("Quan hệ Việt Nam – Lào được vun đắp thế nào?", ("thanh hoa",)),
+    ],
+)
+def test_the_whole_country_is_asked_about_by_money_or_people_going_into_it(
+    question: str, places: tuple[str, ...]
+) -> None:
+    assert question_scope(question, [], HOME).places == places

@@ -176,7 +176,13 @@ _NATIONAL_CUES = (
     "bo ke hoach va dau tu",
     "bo cong thuong",
     "bo lao dong",
+    # money or people going to or coming into the country as a whole
+    "ve viet nam",
+    "vao viet nam",
+    "cua viet nam",
     "nationwide",
+    "into vietnam",
+    "to vietnam",
     "whole country",
     "vietnam's",
 )
