@@ -196,21 +196,33 @@ class Assistant:
         flt: DocumentFilter,
         passages: list[Passage],
     ) -> list[Passage]:
-        """Passages of articles newer than every retrieved one. A question that names no
-        period wants the newest figure, and the newest article is not always among the
-        best-ranked: probe the newer ones directly, a bounded number of times."""
+        """Passages of the newest retrieved articles and of articles newer than every
+        retrieved one. A question that names no period wants the newest figure, and
+        neither the newest article nor its passage stating the figure is always among
+        the best-ranked: probe them directly, a bounded number of times (the first probe
+        includes the newest retrieved day, for the passage of that article that states it)."""
         tuning = self.settings.tuning
         found: list[Passage] = []
-        for _ in range(tuning.newer_probes):
+        seen = {p.chunk_id for p in passages}
+        for probe in range(tuning.newer_probes):
             dates = [p.published_at[:10] for p in passages + found if p.published_at]
             if not dates:
                 break
-            after = (date.fromisoformat(max(dates)) + timedelta(days=1)).isoformat()
-            newer = self.retriever.retrieve(
-                query, query_vector, tuning.passages_per_article, replace(flt, date_from=after)
-            ).passages
-            if not newer:
+            newest = date.fromisoformat(max(dates))
+            start = newest if probe == 0 else newest + timedelta(days=1)
+            newer = [
+                p
+                for p in self.retriever.retrieve(
+                    query,
+                    query_vector,
+                    tuning.passages_per_article,
+                    replace(flt, date_from=start.isoformat()),
+                ).passages
+                if p.chunk_id not in seen
+            ]
+            if not newer and probe > 0:
                 break
+            seen.update(p.chunk_id for p in newer)
             found.extend(newer)
         return found
 

@@ -185,9 +185,7 @@ class ExtractiveComposer:
         # the question in the articles' words: a clause may cover either wording
         # (an English question: the glossary's Vietnamese, with its names and figures)
         expanded = (
-            " ".join([*expansions, *q.names, *q.numbers])
-            if q.english
-            else in_articles_words(asked)
+            " ".join([*expansions, *q.names, *q.numbers]) if q.english else in_articles_words(asked)
         )
         alternative = (
             _without(

@@ -37,7 +37,9 @@ class Tuning(BaseModel):
     )
     passages_per_article: int = Field(2, description="At most this many from one article.")
     newer_probes: int = Field(
-        3, description="Retrievals restricted to articles newer than all found so far."
+        3,
+        description="Retrievals restricted to the newest day found and then to articles "
+        "newer than all found so far.",
     )
 
     # --- segment scoring -------------------------------------------------------------
