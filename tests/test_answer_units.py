@@ -498,3 +498,26 @@ def test_a_clause_naming_only_other_countries_does_not_answer_for_the_asked_one(
     q = analyse("Năm 2023 Thanh Hóa có bao nhiêu lao động sang Đài Loan làm việc?")
     (segment,) = segments_of([_passage(clause)])
     assert of_the_asked_partner(segment, q) is answers
+
+
+def test_a_question_opening_with_so_counts_the_thing_after_it() -> None:
+    assert asked_unit("số lao động thanh hóa đi làm việc ở nước ngoài năm 2021") == asked_unit(
+        "Có bao nhiêu lao động?"
+    )
+    assert asked_unit("Số hiệu của nghị quyết là gì?") == ()
+    assert asked_unit("Sở Công Thương báo cáo những gì?") == ()
+
+
+@pytest.mark.parametrize(
+    ("clause", "answers"),
+    [
+        ("toàn tỉnh có 5.214 người xuất cảnh, đạt 52,1% kế hoạch", True),
+        ("diện tích khoảng 6.400 km², dân số 1,18 triệu người", False),
+    ],
+)
+def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
+    clause: str, answers: bool
+) -> None:
+    q = analyse("Thanh Hóa có bao nhiêu lao động làm việc tại đó?")
+    (segment,) = segments_of([_passage(clause)])
+    assert has_asked_kind(segment, q) is answers

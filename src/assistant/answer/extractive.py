@@ -20,6 +20,7 @@ import numpy as np
 from assistant.answer.kinds import (
     RANK,
     asked_unit,
+    asked_unit_topic,
     asks_for_a_role,
     asks_for_rank,
     holds_the_role,
@@ -347,6 +348,9 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         )
         if not states_unit(seg.text, forms):
             return False
+        topic = () if question.english else asked_unit_topic(question.text)
+        if topic and not any(t in seg.context for t in topic):
+            return False  # "dân số 1,18 triệu người" counts no workers
         if asks_for_rank(question.text) and not RANK.search(seg.text):
             return False
     if (

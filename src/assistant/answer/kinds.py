@@ -44,10 +44,17 @@ UNITS: dict[str, tuple[str, ...]] = {
     "tinh": ("tỉnh", "địa phương"),
     "nha dau": ("nhà đầu tư", "doanh nghiệp", "dự án"),
 }
+# Units whose forms count more than the asked thing ("người" counts residents as well as
+# workers): the folded terms of which the sentence must name one.
+UNIT_TOPICS: dict[str, tuple[str, ...]] = {
+    "lao dong": ("lao_dong", "lam_viec", "xuat_canh", "viec_lam", "thuc_tap"),
+}
 # Words after "bao nhiêu" that are not the counted thing (verbs, "năm" as in "how many
 # years" is kept as a unit: the clause must then state years).
 _NOT_UNITS = frozenset("la dat duoc co ve sang tai cua cho the".split())
-_HOW_MANY = re.compile(r"\b(?:bao nhieu|may)\s+(\w+(?:\s+\w+)?)")
+_HOW_MANY = re.compile(
+    r"\b(?:bao nhieu|may)\s+(\w+(?:\s+\w+)?)|^\s*(?:tong so|so luong|so)\s+(\w+(?:\s+\w+)?)"
+)
 
 # "thành phố nào", "tỉnh nào", "which city": the kind of name asked (folded) → the words
 # an article writes right before such a name ("thành phố Seongnam", "tỉnh Tula").
@@ -220,21 +227,33 @@ def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     return ()
 
 
-def asked_unit(question: str) -> tuple[str, ...]:
-    """Forms of the counted thing a "bao nhiêu X" question asks for (empty: any)."""
+def _asked_unit_key(question: str) -> str | None:
     folded = fold(question)
     match = _HOW_MANY.search(folded)
     if not match:
-        return ()
-    words = match.group(1).split()
+        return None
+    words = (match.group(1) or match.group(2)).split()
     if not words or words[0] in _NOT_UNITS:
-        return ()
+        return None
     two = " ".join(words[:2])
     if two in UNITS:
-        return UNITS[two]
-    if words[0] in UNITS:
-        return UNITS[words[0]]
-    return ()  # unlisted: coverage and similarity judge it
+        return two
+    return words[0] if words[0] in UNITS else None  # unlisted: left to coverage
+
+
+def asked_unit(question: str) -> tuple[str, ...]:
+    """Forms of the counted thing a "bao nhiêu X" (or "số X …") question asks for
+    (empty: any)."""
+    key = _asked_unit_key(question)
+    return UNITS[key] if key else ()
+
+
+def asked_unit_topic(question: str) -> tuple[str, ...]:
+    """Folded terms one of which the answer's sentence must contain for its count to be
+    of the asked thing: "bao nhiêu lao động" is not answered by "dân số 1,18 triệu người"
+    (empty: no such condition)."""
+    key = _asked_unit_key(question)
+    return UNIT_TOPICS.get(key, ()) if key else ()
 
 
 # "X là / đạt / chiếm bao nhiêu?": X, the question's subject, is the measure asked for.
