@@ -8,6 +8,7 @@ import pytest
 from assistant.answer.extractive import (
     event_sentence,
     has_asked_kind,
+    names_the_asked_document,
     of_the_asked_partner,
     query_weights,
     score_segments,
@@ -521,3 +522,17 @@ def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
     q = analyse("Thanh Hóa có bao nhiêu lao động làm việc tại đó?")
     (segment,) = segments_of([_passage(clause)])
     assert has_asked_kind(segment, q) is answers
+
+
+@pytest.mark.parametrize(
+    ("clause", "answers"),
+    [
+        ("Nghị quyết số 21/NQ-CP của Chính phủ ban hành Chương trình thực hiện Chỉ thị 15", True),
+        ("Chỉ thị số 15-CT/TW ngày 10-8-2022 của Ban Bí thư về ngoại giao kinh tế", True),
+        ("Nghị quyết số 31-NQ/CP ban hành Chương trình thực hiện Nghị quyết số 22", False),
+    ],
+)
+def test_a_named_document_must_be_named_where_the_answer_is(clause: str, answers: bool) -> None:
+    q = analyse("Nghị quyết nào thực hiện Chỉ thị 15, số hiệu là gì?")
+    (segment,) = segments_of([_passage(clause)])
+    assert names_the_asked_document(segment, q) is answers

@@ -28,6 +28,7 @@ from assistant.answer.extractive import (
     event_sentence,
     has_asked_kind,
     lead_in,
+    names_the_asked_document,
     of_the_asked_partner,
     query_weights,
     score_segments,
@@ -283,7 +284,11 @@ class ExtractiveComposer:
         required: Requirement,
         subject: Mapping[str, str] | None = None,
     ) -> bool:
-        if not has_asked_kind(seg, q) or not of_the_asked_partner(seg, q):
+        if not (
+            has_asked_kind(seg, q)
+            and of_the_asked_partner(seg, q)
+            and names_the_asked_document(seg, q)
+        ):
             return False
         if not all(t in seg.context for t in subject or {}):
             return False

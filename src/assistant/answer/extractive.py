@@ -378,6 +378,34 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
 
 
+# A document named by its kind and number ("Chỉ thị 15", "Nghị quyết số 22", "Directive
+# 41"), folded; English kinds → the Vietnamese ones articles write.
+_DOCUMENT_REF = re.compile(
+    r"\b(chi thi|nghi quyet|quyet dinh|ket luan|nghi dinh|thong tu|directive|resolution|"
+    r"decision|decree)\s+(?:so\s+|no\.?\s+)?(\d+)\b"
+)
+_DOCUMENT_KIND = {
+    "directive": "chi thi",
+    "resolution": "nghi quyet",
+    "decision": "quyet dinh",
+    "decree": "nghi dinh",
+}
+
+
+def names_the_asked_document(seg: Segment, question: Question) -> bool:
+    """A question naming a document ("… thực hiện Chỉ thị 15") is answered by a clause
+    whose sentence names it too, not by one about another document of the same kind
+    ("Nghị quyết số 31-NQ/CP … thực hiện Nghị quyết số 22")."""
+    asked = [
+        (_DOCUMENT_KIND.get(kind, kind), number)
+        for kind, number in _DOCUMENT_REF.findall(question.folded)
+    ]
+    if not asked:
+        return True
+    said = fold(lead_in(seg))
+    return any(re.search(rf"\b{kind}\s+(?:so\s+)?{number}\b", said) for kind, number in asked)
+
+
 def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     """A clause naming other countries or partners only ("711 lao động … tại CHLB Đức,
     Úc, Singapore") does not answer for the one the question names (Đài Loan); one
