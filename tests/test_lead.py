@@ -104,3 +104,13 @@ def test_no_lead_when_the_clause_does_not_single_one_out(question: str, clause: 
 def test_ordinals_identifiers_and_parts_of_a_year_are_no_figures() -> None:
     clause = "6 tháng đầu năm 2025, thực hiện Nghị quyết số 22, tỉnh thu hút 14 dự án FDI"
     assert lead("Tỉnh thu hút được bao nhiêu?", clause) == "14 dự án"
+
+
+def test_a_duration_is_led_for_bao_lau_only() -> None:
+    clause = "Thỏa thuận có hiệu lực 5 năm và tự động gia hạn thêm 5 năm"
+    assert lead("Thỏa thuận có giá trị trong bao lâu?", clause) == "5 năm"
+    assert lead("How long is the agreement valid?", clause) == "5 năm"
+    # elsewhere "6 tháng" is a part of a year
+    assert lead("Tỉnh thu hút được bao nhiêu?", "6 tháng đầu năm, tỉnh thu hút 14 dự án") == (
+        "14 dự án"
+    )

@@ -174,12 +174,14 @@ MONEY: tuple[str, ...] = (
     "triệu",
 )
 PERCENT: tuple[str, ...] = ("%", "phần trăm")
+DURATION: tuple[str, ...] = ("năm", "tháng", "tuần", "ngày")
 # The measure a question names without "bao nhiêu <unit>" (folded words) → the units its
 # figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not the
 # "79 dự án" beside it; "tổng mức đầu tư" is not answered by "rút ngắn 14 km". Not
 # "tiền" (folded, also "tiến", "tiên"): "bao nhiêu tiền" is a unit already.
 _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?:gap|bao nhieu|may) lan\b", ("lần",)),
+    (r"\bbao lau\b", DURATION),  # "có giá trị trong bao lâu": "5 năm"
     (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
 )
@@ -187,6 +189,7 @@ _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # loose to refuse on).
 _ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\btimes\b", ("lần",)),
+    (r"\bhow long\b", DURATION),
     (r"\b(?:percent|percentage|share|rate)\b", PERCENT),
     (r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance)s?\b", MONEY),
     (r"\b(?:visitors?|tourists?|arrivals?)\b", ("lượt",)),

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.kinds import (
+    DURATION,
     RANK,
     UNITS,
     asked_subject,
@@ -41,6 +42,9 @@ _UNIT = (
     r"địa phương|tỉnh|đối tác|nhà đầu tư|sản phẩm|mặt hàng|thị trường))?"
 )
 _FIGURE = re.compile(rf"(?<![\w.,/-]){_NUMBER}{_SCALE}{_UNIT}(?![\w/])")
+# A duration, for "bao lâu" only ("có hiệu lực 5 năm"): elsewhere "6 tháng" is a part of
+# a year, not a figure.
+_DURATION = re.compile(rf"(?<![\w.,/-]){_NUMBER}\s(?:năm|tháng|tuần|ngày)(?!\w)")
 # Not a figure: a year, a year range, a date, a code ("41-CT/TW"), a time ("8 giờ").
 _YEARISH = re.compile(r"^(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?$")
 _DATE_NUMBER = re.compile(r"\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$")
@@ -114,6 +118,8 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     given = set(question.numbers)
     if asks_for_rank(question.text) or "rank" in folded:
         return _single(list(RANK.finditer(clause)))
+    if measured_in(question.text, english=question.english) == DURATION:
+        return _single([m for m in _DURATION.finditer(clause) if m.group(0) not in given])
     found = [m for m in _FIGURE.finditer(clause) if _is_figure(m, clause, given)]
     forms = (
         asked_unit(question.text)

@@ -42,7 +42,9 @@ _NUMERIC_CUES = (
     "toi dau",  # "hoàn thành tới đâu": how far, a share of the plan
     "den dau",
     "muc nao",
+    "bao lau",  # a duration: "trong bao lâu" → "5 năm"
     "how many",
+    "how long",
     "how much",
     "what was the value",
     "total",
