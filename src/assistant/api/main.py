@@ -33,7 +33,7 @@ from assistant.api.ratelimit import (
     RateLimitMiddleware,
     TokenBucketLimiter,
 )
-from assistant.api.routes import ask, documents, feedback, health, openai, sync, web
+from assistant.api.routes import ask, docs, documents, feedback, health, openai, sync, web
 from assistant.core.config import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -167,6 +167,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         version=_version(),
         openapi_tags=TAGS,
         lifespan=lifespan,
+        # FastAPI's pages load their files from a CDN; routes/docs.py serves them locally
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     install_error_handlers(app)
@@ -191,6 +194,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         )
     app.add_middleware(ObservationMiddleware, metrics=services.metrics)
 
-    for module in (health, ask, openai, documents, sync, feedback, web):
+    for module in (health, ask, openai, documents, sync, feedback, web, docs):
         app.include_router(module.router)
     return app
