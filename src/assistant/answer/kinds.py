@@ -174,13 +174,18 @@ MONEY: tuple[str, ...] = (
     "triệu",
 )
 PERCENT: tuple[str, ...] = ("%", "phần trăm")
+# Money asked for in plain words ("hết bao nhiêu tiền"), matched as written: folded,
+# "tiền" is also "tiến" and "tiên".
+_MONEY_WRITTEN = re.compile(r"(?<!\w)(?:tiền|bao nhiêu đô la|bao nhiêu USD)(?!\w)")
 DURATION: tuple[str, ...] = ("năm", "tháng", "tuần", "ngày")
 # The measure a question names without "bao nhiêu <unit>" (folded words) → the units its
 # figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not the
 # "79 dự án" beside it; "tổng mức đầu tư" is not answered by "rút ngắn 14 km". Not
 # "tiền" (folded, also "tiến", "tiên"): "bao nhiêu tiền" is a unit already.
 _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"\b(?:gap|bao nhieu|may) lan\b", ("lần",)),
+    # "gấp mấy lần", "tăng bao nhiêu lần so với": a multiple (not "qua lại bao nhiêu lần",
+    # a count the articles give in "lượt" or "hoạt động")
+    (r"\bgap (?:\w+ )?(?:bao nhieu|may) lan\b|\b(?:bao nhieu|may) lan\b.*\bso voi\b", ("lần",)),
     (r"\bbao lau\b", DURATION),  # "có giá trị trong bao lâu": "5 năm"
     (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
@@ -227,6 +232,8 @@ def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     for pattern, forms in _ENGLISH_MEASURES if english else _MEASURES:
         if re.search(pattern, folded):
             return forms
+    if not english and _MONEY_WRITTEN.search(unify_tones(question.lower())):
+        return MONEY
     return ()
 
 

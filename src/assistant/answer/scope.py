@@ -103,8 +103,15 @@ _MEASURE_TERMS = {
 # question's wording (folded regex) → the clause's wordings (folded, one of them).
 MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh) nu\b|\bnu gioi\b", "nu|nu gioi"),
-    (r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b", "quoc te|nuoc ngoai"),
-    (r"\bkhach(?: du lich)? (?:noi dia|trong nuoc)\b", "noi dia|trong nuoc"),
+    # the visitors themselves, not "đầu tư trực tiếp nước ngoài" in the same sentence
+    (
+        r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b",
+        "(?:du )?khach(?: du lich)? (?:quoc te|nuoc ngoai)",
+    ),
+    (
+        r"\bkhach(?: du lich)? (?:noi dia|trong nuoc)\b",
+        "(?:du )?khach(?: du lich)? (?:noi dia|trong nuoc)",
+    ),
     (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
     (r"\bthu hoi\b", "thu hoi"),
     (r"\btot nghiep\b", "tot nghiep"),
