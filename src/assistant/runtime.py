@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from assistant.core.config import Settings
 from assistant.core.errors import IndexNotFoundError
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class OpenOptions(TypedDict, total=False):
+    """How an index is opened, by :func:`open_location` and whatever opens through it
+    (the defaults are :func:`open_location`'s)."""
+
+    create: bool  # make the index where there is none (default True)
+    adopt_embedder: bool  # take the embedder it was built with, unchecked (default False)
+    upgrade: bool  # bring an older embedded index's format up to date (default False)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -17,25 +30,11 @@ def build_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings)
 
 
-def open_index(
-    settings: Settings,
-    embedder: Embedder,
-    *,
-    create: bool = True,
-    adopt_embedder: bool = False,
-    upgrade: bool = False,
-) -> Index:
+def open_index(settings: Settings, embedder: Embedder, **options: Unpack[OpenOptions]) -> Index:
     """Open (or create) the configured index for this embedder: the PostgreSQL database
     of ``database_url`` when it is set, else the directory ``index_dir``."""
-    return open_location(
-        settings.database_url or settings.index_dir,
-        settings,
-        embedder.key,
-        embedder.dim,
-        create=create,
-        adopt_embedder=adopt_embedder,
-        upgrade=upgrade,
-    )
+    location = settings.database_url or settings.index_dir
+    return open_location(location, settings, embedder.key, embedder.dim, **options)
 
 
 def open_location(

@@ -79,7 +79,8 @@ _VALIDATION_VI: dict[str, str] = {
 
 
 class ApiError(Exception):
-    """An expected failure with its status, code, Vietnamese message and headers."""
+    """An expected failure with its status, code, Vietnamese message and headers: raised
+    by a route, or built and answered at once by a middleware (:meth:`response`)."""
 
     def __init__(
         self,
@@ -103,9 +104,7 @@ class ApiError(Exception):
         return error_body(self.code, self.message, self.details)
 
     def response(self) -> JSONResponse:
-        return error_response(
-            self.status, self.code, self.message, headers=self.headers, details=self.details
-        )
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -114,17 +113,6 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     if details is not None:
         error["details"] = details
     return {"error": error}
-
-
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    *,
-    headers: Mapping[str, str] | None = None,
-    details: Any = None,
-) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
 def default_error(status: int) -> tuple[str, str]:
@@ -172,7 +160,7 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
         code, message = str(detail.get("code") or code), detail["message"]
     elif isinstance(detail, str) and detail and detail != _phrase(exc.status_code):
         message = detail
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    return ApiError(exc.status_code, code, message, headers=exc.headers).response()
 
 
 def _phrase(status: int) -> str:
@@ -185,7 +173,7 @@ def _phrase(status: int) -> str:
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     status, code, message, details = describe_validation(list(exc.errors()))
-    return error_response(status, code, message, details=details)
+    return ApiError(status, code, message, details=details).response()
 
 
 def failure(exc: BaseException) -> ApiError:

@@ -25,7 +25,7 @@ from starlette.responses import Response
 from assistant.answer.assistant import Assistant
 from assistant.api.batching import MicroBatchingEmbedder
 from assistant.api.deps import Services
-from assistant.api.errors import error_response, install_error_handlers
+from assistant.api.errors import ApiError, install_error_handlers
 from assistant.api.metrics import Metrics, ObservationMiddleware
 from assistant.api.ratelimit import (
     BodySizeLimitMiddleware,
@@ -79,12 +79,12 @@ class JsonCORSMiddleware(CORSMiddleware):
             for key, value in response.headers.items()
             if key.lower() not in ("content-type", "content-length")
         }
-        return error_response(
+        return ApiError(
             response.status_code,
             "cors_rejected",
             "Trang web này không được phép gọi API của trợ lý (CORS).",
             headers=headers,
-        )
+        ).response()
 
 
 def _version() -> str:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.api.errors import error_response
+from assistant.api.errors import ApiError
 
 LIMITED_PREFIXES = ("/api/", "/v1/")
 UNLIMITED_PATHS = frozenset({"/api/health", "/api/ready"})
@@ -176,12 +176,12 @@ class RateLimitMiddleware:
         if self.on_limited is not None:
             self.on_limited()
         seconds = max(1, math.ceil(wait))
-        response = error_response(
+        response = ApiError(
             429,
             "rate_limited",
             f"Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau {seconds} giây.",
             headers={"Retry-After": str(seconds)},
-        )
+        ).response()
         await response(scope, receive, send)
 
 
@@ -208,7 +208,7 @@ class BodySizeLimitMiddleware:
         return f"Dữ liệu gửi lên quá lớn (tối đa {self.max_bytes / 1_000_000:g} MB mỗi yêu cầu)."
 
     def _too_large(self) -> ASGIApp:
-        return error_response(413, "payload_too_large", self._message())
+        return ApiError(413, "payload_too_large", self._message()).response()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.max_bytes <= 0:

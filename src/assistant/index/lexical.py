@@ -11,6 +11,9 @@ from __future__ import annotations
 from assistant.core.words import STOPWORDS
 from assistant.text.vietnamese import has_diacritics, lexical_terms
 
+# BM25 weight of a term matched in the exact column, in the folded one (both engines).
+COLUMN_WEIGHTS = (1.0, 0.7)
+
 
 def index_terms(text: str) -> tuple[str, str]:
     """(exact, folded) term strings of a chunk, space separated, for the FTS5 table."""

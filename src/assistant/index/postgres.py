@@ -37,7 +37,7 @@ from psycopg_pool import ConnectionPool
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import Chunk, DocumentFilter
 from assistant.index.index import Index, PreparedDocument
-from assistant.index.lexical import query_terms
+from assistant.index.lexical import COLUMN_WEIGHTS, query_terms
 from assistant.index.store import DOCUMENTS_TABLE, FORMAT_VERSION, META_TABLE, SqlStore
 from assistant.index.vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
@@ -412,19 +412,10 @@ class PgStore(SqlStore):
     def lexical_query(
         self, query: str, k: int, flt: DocumentFilter | None = None
     ) -> list[tuple[int, float]]:
-        return self.lexical_search(query_terms(query), k, flt)
-
-    def lexical_search(
-        self,
-        terms: tuple[list[str], list[str]],
-        k: int,
-        flt: DocumentFilter | None = None,
-        weights: tuple[float, float] = (1.0, 0.7),
-    ) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score) best first for the (exact, folded) query terms: FTS5's
-        ``-bm25(chunk_terms, 1.0, 0.7)`` over ``exact : (…) OR folded : (…)``, each term
-        a phrase scored with its own idf and its column's weight."""
-        exact, folded = terms
+        """(chunk id, BM25 score) best first for the question's (exact, folded) terms:
+        FTS5's ``-bm25(chunk_terms, 1.0, 0.7)`` over ``exact : (…) OR folded : (…)``, each
+        term a phrase scored with its own idf and its column's weight."""
+        exact, folded = query_terms(query)
         if not folded:
             return []
         rows, avgdl = self._lexical_totals()
@@ -432,7 +423,7 @@ class PgStore(SqlStore):
         for col, words in ((EXACT, exact), (FOLDED, folded)):
             for term, hits in self._hits(words, col).items():
                 if hits:
-                    phrases.append((term, col, weights[col], _bm25_idf(rows, hits)))
+                    phrases.append((term, col, COLUMN_WEIGHTS[col], _bm25_idf(rows, hits)))
         if not phrases:
             return []
         join, where, params = self._filtered(flt)

@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import ArticleScope, Chunk, Document, DocumentFilter, Passage
-from assistant.index.lexical import match_expression
+from assistant.index.lexical import COLUMN_WEIGHTS, match_expression
 from assistant.text.names import name_pairs
 
 logger = logging.getLogger(__name__)
@@ -190,22 +190,36 @@ def _json(value: object) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-# Columns of a document row, in the order _document_from_row reads them.
-DOCUMENT_COLUMNS = "id, title, text, url, published_at, source, tags, scope"
+# Document's fields: the documents table's columns of the same names, as selected.
+DOCUMENT_FIELDS = ("id", "title", "text", "url", "published_at", "source", "tags", "scope")
+DOCUMENT_COLUMNS = ", ".join(DOCUMENT_FIELDS)
+# Passage's fields, in the order SqlStore.passages selects their columns: the chunk's,
+# then its document's.
+PASSAGE_FIELDS = (
+    "chunk_id",
+    "doc_id",
+    "start",
+    "end",
+    "text",
+    "title",
+    "url",
+    "published_at",
+    "tags",
+    "scope",
+)
+
+
+def _fields(names: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    """A row's values by field name (``names``: its columns'), the JSON ones parsed."""
+    values = dict(zip(names, row, strict=True))
+    values["tags"], values["scope"] = _json(values["tags"]), _json(values["scope"])
+    return values
 
 
 def _document_from_row(row: Sequence[Any]) -> Document:
-    scope = _json(row[7])
-    return Document(
-        id=row[0],
-        title=row[1],
-        text=row[2],
-        url=row[3],
-        published_at=row[4],
-        source=row[5],
-        tags=_json(row[6]),
-        scope=ArticleScope.from_dict(scope) if scope else None,
-    )
+    values = _fields(DOCUMENT_FIELDS, row)
+    scope = values.pop("scope")
+    return Document(**values, scope=ArticleScope.from_dict(scope) if scope else None)
 
 
 def _float32(blob: bytes) -> np.ndarray:
@@ -349,7 +363,7 @@ class SqlStore:
         order = "d.id"
         if written_order:
             order = "(SELECT MIN(c.id) FROM chunks c WHERE c.doc_id = d.id), d.id"
-        columns = ", ".join(f"d.{name}" for name in DOCUMENT_COLUMNS.split(", "))
+        columns = ", ".join(f"d.{name}" for name in DOCUMENT_FIELDS)
         for row in self._read(f"SELECT {columns} FROM documents d ORDER BY {order}"):
             yield _document_from_row(row)
 
@@ -506,18 +520,9 @@ class SqlStore:
                 part,
             )
             for row in rows:
-                out[row[0]] = Passage(
-                    chunk_id=row[0],
-                    doc_id=row[1],
-                    start=row[2],
-                    end=row[3],
-                    text=row[4],
-                    title=row[5],
-                    url=row[6],
-                    published_at=row[7],
-                    tags=_json(row[8]),
-                    scope=ArticleScope.from_dict(_json(row[9])),
-                )
+                values = _fields(PASSAGE_FIELDS, row)
+                values["scope"] = ArticleScope.from_dict(values["scope"])
+                out[row[0]] = Passage(**values)
         return out
 
     def chunk_ids_matching(self, flt: DocumentFilter) -> np.ndarray:
@@ -718,11 +723,7 @@ class Store(SqlStore):
         return self.lexical_search(match_expression(query), k, flt)
 
     def lexical_search(
-        self,
-        match: str,
-        k: int,
-        flt: DocumentFilter | None = None,
-        weights: tuple[float, float] = (1.0, 0.7),
+        self, match: str, k: int, flt: DocumentFilter | None = None
     ) -> list[tuple[int, float]]:
         """(chunk id, score) best first, from an FTS5 MATCH expression; score is the
         negated bm25 so that higher is better."""
@@ -738,7 +739,8 @@ class Store(SqlStore):
             f"SELECT t.rowid, -bm25(chunk_terms, ?, ?) AS score FROM chunk_terms t {join} "
             f"WHERE chunk_terms MATCH ? AND {where} ORDER BY bm25(chunk_terms, ?, ?) LIMIT ?"
         )
-        rows = self.conn.execute(sql, [*weights, match, *params, *weights, k]).fetchall()
+        bound = [*COLUMN_WEIGHTS, match, *params, *COLUMN_WEIGHTS, k]
+        rows = self.conn.execute(sql, bound).fetchall()
         return [(int(row[0]), float(row[1])) for row in rows]
 
     def document_frequencies(self, terms: Sequence[str], column: str = "folded") -> dict[str, int]:

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args
 
 import httpx
 from tqdm import tqdm
@@ -40,7 +40,11 @@ from assistant.sync.state import PageState, SyncState
 
 logger = logging.getLogger(__name__)
 
-COUNTS = ("new", "updated", "unchanged", "removed", "failed", "skipped")
+# What became of an article a source lists; a source's report counts each.
+ArticleOutcome = Literal["new", "updated", "unchanged", "removed", "failed", "skipped"]
+COUNTS: tuple[ArticleOutcome, ...] = get_args(ArticleOutcome)
+# An index's change status of a committed article as its outcome (else "unchanged").
+_CHANGED: dict[str, ArticleOutcome] = {"added": "new", "updated": "updated"}
 
 
 @dataclass
@@ -52,18 +56,13 @@ class SourceReport:
     status: str = "ok"  # ok | failed
     error: str | None = None
     listed: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: int = 0
-    skipped: int = 0
+    articles: dict[ArticleOutcome, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
 
     def counts(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "listed": self.listed,
-            **{name: getattr(self, name) for name in COUNTS},
+            **{name: self.articles[name] for name in COUNTS},
         }
 
 
@@ -76,8 +75,8 @@ class SyncSummary:
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url, message)
 
-    def total(self, name: str) -> int:
-        return sum(getattr(source, name) for source in self.sources)
+    def total(self, name: ArticleOutcome) -> int:
+        return sum(source.articles[name] for source in self.sources)
 
     @property
     def failed_sources(self) -> list[SourceReport]:
@@ -99,12 +98,10 @@ class SyncSummary:
 
     def line(self) -> str:
         failed = len(self.failed_sources)
+        articles = ", ".join(f"{self.total(name)} {name}" for name in COUNTS)
         return (
-            f"sources: {len(self.sources)} ({failed} failed); articles: {self.total('new')} new, "
-            f"{self.total('updated')} updated, {self.total('unchanged')} unchanged, "
-            f"{self.total('removed')} removed, {self.total('failed')} failed, "
-            f"{self.total('skipped')} skipped; {self.embedded} chunks embedded "
-            f"in {self.seconds:.1f} s"
+            f"sources: {len(self.sources)} ({failed} failed); articles: {articles}; "
+            f"{self.embedded} chunks embedded in {self.seconds:.1f} s"
         )
 
 
@@ -126,15 +123,9 @@ class _Outcome:
 
 
 def fetch_options(settings: Settings) -> FetchOptions:
-    return FetchOptions(
-        user_agent=settings.sync_user_agent,
-        timeout_s=settings.sync_timeout_s,
-        retries=settings.sync_retries,
-        backoff_s=settings.sync_backoff_s,
-        host_rate=settings.sync_host_rate,
-        max_bytes=settings.sync_max_bytes,
-        max_redirects=settings.sync_max_redirects,
-    )
+    """The client's options: each one is the ``sync_`` setting of its name."""
+    names = [option.name for option in fields(FetchOptions)]
+    return FetchOptions(**{name: getattr(settings, f"sync_{name}") for name in names})
 
 
 def run(
@@ -210,20 +201,20 @@ def _plan(
     for url, (root, lastmod) in listed.items():
         page = known.get(url)
         if since and lastmod and lastmod[:10] < since.isoformat() and page is None:
-            reports[root].skipped += 1
+            reports[root].articles["skipped"] += 1
             continue
         if page is None:
             new.append((lastmod, _Task(url, root, None)))
         elif _due(page, lastmod, settings.sync_recheck_s, now):
             tasks.append(_Task(url, root, page))
         else:
-            reports[root].unchanged += 1
+            reports[root].articles["unchanged"] += 1
     for url, page in known.items():  # this sync's known pages no source lists any more
         if url not in listed and page.root in reports:
             if _due(page, None, settings.sync_recheck_s, now):
                 tasks.append(_Task(url, page.root, page))
             else:
-                reports[page.root].unchanged += 1
+                reports[page.root].articles["unchanged"] += 1
     new.sort(key=lambda item: item[0] or "", reverse=True)  # newest first under --max
     if max_articles is not None and len(new) > max_articles:
         logger.info("%d new articles listed; fetching the first %d (--max)", len(new), max_articles)
@@ -250,31 +241,24 @@ def _timestamp(lastmod: str) -> float:
     return value.timestamp()
 
 
+@dataclass(eq=False)
 class _Sync:
     """Fetch due pages in worker threads and commit their articles in batches."""
 
-    def __init__(
-        self,
-        ingestor: Ingestor,
-        settings: Settings,
-        state: SyncState,
-        client: PoliteClient,
-        summary: SyncSummary,
-        reports: dict[str, SourceReport],
-        since: dt.date | None,
-        clock: Callable[[], float],
-    ) -> None:
-        self.ingestor = ingestor
-        self.settings = settings
-        self.state = state
-        self.client = client
-        self.summary = summary
-        self.reports = reports
-        self.since = since
-        self.clock = clock
-        self.sites = {site_of(root) for root in reports}
-        self.batch: list[_Outcome] = []
-        self.done_ids: set[str] = set()
+    ingestor: Ingestor
+    settings: Settings
+    state: SyncState
+    client: PoliteClient
+    summary: SyncSummary
+    reports: dict[str, SourceReport]
+    since: dt.date | None
+    clock: Callable[[], float]
+    sites: set[str] = field(init=False)  # where a page's declared canonical URL may point
+    batch: list[_Outcome] = field(init=False, default_factory=list)
+    done_ids: set[str] = field(init=False, default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.sites = {site_of(root) for root in self.reports}
 
     def pages(
         self,
@@ -331,9 +315,9 @@ class _Sync:
         error = outcome.error
         if error is None:
             if outcome.same:
-                report.unchanged += 1
+                report.articles["unchanged"] += 1
             elif self._too_old(outcome.document):
-                report.skipped += 1
+                report.articles["skipped"] += 1
                 outcome.document = None
             self.batch.append(outcome)
             return
@@ -343,11 +327,11 @@ class _Sync:
         message = error.message
         self.summary.errors.append((task.url, message))
         if error.kind == "skipped":
-            report.skipped += 1
+            report.articles["skipped"] += 1
             logger.info("Skipped %s: %s", task.url, message)
             self.batch.append(outcome)  # remembered, so it is not asked at every sync
         else:
-            report.failed += 1
+            report.articles["failed"] += 1
             logger.warning("Failed %s: %s (tried again at the next sync)", task.url, message)
             self.batch.append(outcome)
 
@@ -366,7 +350,7 @@ class _Sync:
         assert outcome.error is not None
         if known is None or known.doc_id is None:
             self.state.forget_pages([task.url])
-            report.skipped += 1
+            report.articles["skipped"] += 1
             self.summary.errors.append((task.url, outcome.error.message))
             return
         if gone < self.settings.sync_gone_after:
@@ -374,7 +358,7 @@ class _Sync:
                 f"{outcome.error.message}; removed if it still does at the next "
                 f"{self.settings.sync_gone_after - gone} sync(s)"
             )
-            report.failed += 1
+            report.articles["failed"] += 1
             self.summary.errors.append((task.url, message))
             logger.warning("%s %s", task.url, message)
             self._flush()
@@ -386,7 +370,7 @@ class _Sync:
         if not others:
             with self.write_lock:
                 self.ingestor.index.delete(known.doc_id)
-            report.removed += 1
+            report.articles["removed"] += 1
             logger.info("Removed %s (%s): %s", known.doc_id, task.url, outcome.error.message)
         self.state.forget_pages([task.url])
 
@@ -405,7 +389,7 @@ class _Sync:
                 continue
             report = self.reports[outcome.task.root]
             if doc.id in self.done_ids or doc.id in documents:
-                report.unchanged += 1  # the same article under another URL
+                report.articles["unchanged"] += 1  # the same article under another URL
                 continue
             documents[doc.id] = doc
         if documents:
@@ -418,8 +402,7 @@ class _Sync:
                 doc = outcome.document
                 if doc is not None and doc.id in documents:
                     report = self.reports[outcome.task.root]
-                    kind = {"added": "new", "updated": "updated"}.get(status[doc.id], "unchanged")
-                    setattr(report, kind, getattr(report, kind) + 1)
+                    report.articles[_CHANGED.get(status[doc.id], "unchanged")] += 1
                     documents.pop(doc.id)
         self.state.save_pages([self._page(outcome) for outcome in batch])
 

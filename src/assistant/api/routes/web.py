@@ -3,7 +3,7 @@
 The files are the package's ``web/`` folder (plain HTML, CSS and JavaScript, no build
 step; package data, so an installed package serves them too), or the ``web_dir`` setting
 when the configuration has one. Only the files listed in :data:`ASSETS` are served, so
-no request path ever reaches the file system.
+no request path ever reaches the file system; each with the common headers and its own.
 
 The page is sent with a Content-Security-Policy that allows scripts, styles and requests
 from this origin only (no inline script, no ``eval``), so even a rendering bug could not
@@ -14,6 +14,7 @@ because the widget shows it in an iframe on the portal's pages; setting
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -25,13 +26,6 @@ from assistant.core.config import Settings
 from assistant.core.resources import packaged
 
 router = APIRouter(tags=["Giao diện web"])
-
-# URL path -> (file name in web/, media type)
-ASSETS: dict[str, tuple[str, str]] = {
-    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
-    "/styles.css": ("styles.css", "text/css; charset=utf-8"),
-    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
-}
 
 COMMON_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
@@ -71,6 +65,39 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
+# What a file adds to COMMON_HEADERS, from the settings.
+OwnHeaders = Callable[[Settings], dict[str, str]]
+
+
+def _page_headers(settings: Settings) -> dict[str, str]:
+    """The chat page's (also shown inside the widget's iframe as ``/?embed=1``): its CSP,
+    and no camera, microphone, location or payment."""
+    return {
+        "Content-Security-Policy": content_security_policy(settings),
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+
+
+def _widget_headers(_: Settings) -> dict[str, str]:
+    """The embeddable widget's: one ``<script src=".../widget.js">`` loads it on any portal
+    page, so pages of other origins load it, including ones that require CORP."""
+    return {"Cross-Origin-Resource-Policy": "cross-origin"}
+
+
+def _no_headers(_: Settings) -> dict[str, str]:
+    return {}
+
+
+# URL path -> (file name in web/, media type, the file's own headers)
+ASSETS: dict[str, tuple[str, str, OwnHeaders]] = {
+    "/": ("index.html", "text/html; charset=utf-8", _page_headers),
+    "/widget.js": ("widget.js", "text/javascript; charset=utf-8", _widget_headers),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8", _no_headers),
+    "/styles.css": ("styles.css", "text/css; charset=utf-8", _no_headers),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml", _no_headers),
+}
+
+
 def _file(settings: Settings, name: str, media_type: str, extra: dict[str, str]) -> FileResponse:
     path = web_dir(settings) / name
     if not path.is_file():
@@ -82,39 +109,13 @@ def _file(settings: Settings, name: str, media_type: str, extra: dict[str, str])
     return FileResponse(path, media_type=media_type, headers={**COMMON_HEADERS, **extra})
 
 
-@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-def chat_page(settings: SettingsDep) -> FileResponse:
-    """The chat page (also shown inside the widget's iframe as ``/?embed=1``)."""
-    return _file(
-        settings,
-        "index.html",
-        "text/html; charset=utf-8",
-        {
-            "Content-Security-Policy": content_security_policy(settings),
-            "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-        },
-    )
-
-
-@router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
-def widget_script(settings: SettingsDep) -> FileResponse:
-    """The embeddable widget: one ``<script src=".../widget.js">`` on any portal page."""
-    return _file(
-        settings,
-        "widget.js",
-        "text/javascript; charset=utf-8",
-        # Loaded by pages of other origins, including ones that require CORP.
-        {"Cross-Origin-Resource-Policy": "cross-origin"},
-    )
-
-
-def _asset_route(path: str, name: str, media_type: str) -> None:
+def _asset_route(path: str, name: str, media_type: str, headers: OwnHeaders) -> None:
     def asset(settings: SettingsDep) -> FileResponse:
-        return _file(settings, name, media_type, {})
+        return _file(settings, name, media_type, headers(settings))
 
-    asset.__doc__ = f"Static asset {name} of the chat page."
+    asset.__doc__ = f"The web chat's file {name}."
     router.add_api_route(path, asset, methods=["GET", "HEAD"], include_in_schema=False, name=name)
 
 
-for _path, (_name, _media_type) in ASSETS.items():
-    _asset_route(_path, _name, _media_type)
+for _path, (_name, _media_type, _headers) in ASSETS.items():
+    _asset_route(_path, _name, _media_type, _headers)
