@@ -536,3 +536,12 @@ def test_a_named_document_must_be_named_where_the_answer_is(clause: str, answers
     q = analyse("Nghị quyết nào thực hiện Chỉ thị 15, số hiệu là gì?")
     (segment,) = segments_of([_passage(clause)])
     assert names_the_asked_document(segment, q) is answers
+
+
+def test_a_rewritten_follow_up_counts_what_its_own_question_asks_for() -> None:
+    rewritten = "Tổng vốn của các dự án đó là bao nhiêu? Năm 2025 có bao nhiêu dự án FDI mới?"
+    assert asked_unit(rewritten) == ()  # not the earlier question's "dự án"
+    assert asked_unit("Số người đi lao động đạt bao nhiêu phần trăm kế hoạch?") == asked_unit(
+        "Tỷ lệ là bao nhiêu phần trăm?"
+    )
+    assert "thỏa thuận" in asked_unit("6 tháng đầu năm ký bao nhiêu thỏa thuận quốc tế?")

@@ -352,6 +352,8 @@ def test_lead_rate_and_precision_over_correct_answers() -> None:
         score_answer(make_item(id="d", any_of=["999"]), led("14.081,67 triệu USD")),  # wrong
     ]
     assert [r.lead_correct for r in results] == [True, False, None, False]
+    # a first line stating a wrong item is a wrong answer, whatever follows it
+    assert [r.correct for r in results] == [True, False, True, False]
     summary = summarize(results)
-    assert summary["lead_rate"] == pytest.approx(2 / 3)  # over the three correct answers
-    assert summary["lead_precision"] == pytest.approx(1 / 2)
+    assert summary["lead_rate"] == pytest.approx(1 / 2)  # over the two correct answers
+    assert summary["lead_precision"] == pytest.approx(1.0)

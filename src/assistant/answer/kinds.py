@@ -43,6 +43,9 @@ UNITS: dict[str, tuple[str, ...]] = {
     "dia phuong": ("địa phương", "tỉnh", "thành phố"),
     "tinh": ("tỉnh", "địa phương"),
     "nha dau": ("nhà đầu tư", "doanh nghiệp", "dự án"),
+    "thoa thuan": ("thỏa thuận", "văn bản", "biên bản"),
+    "hoat dong": ("hoạt động", "lượt", "sự kiện"),
+    "chuong trinh": ("chương trình", "dự án"),
 }
 # Units whose forms count more than the asked thing ("người" counts residents as well as
 # workers): the folded terms of which the sentence must name one.
@@ -226,6 +229,7 @@ def asks_for_rank(question: str) -> bool:
 def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     """Units of the measure the question names ("Tổng vốn …" → money), empty when it
     names none or asks for a change (which may be stated in %)."""
+    question = own_question(question)
     folded = fold(question)
     if asks_for_change(question):
         return ()
@@ -237,9 +241,19 @@ def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     return ()
 
 
+def own_question(text: str) -> str:
+    """The question itself, without the earlier question a follow-up was rewritten with
+    ("Tổng vốn của các dự án đó là bao nhiêu? Năm 2025 có bao nhiêu dự án …?")."""
+    first, mark, rest = text.partition("?")
+    return first + mark if rest.strip() else text
+
+
 def _asked_unit_key(question: str) -> str | None:
-    folded = fold(question)
-    match = _HOW_MANY.search(folded)
+    folded = fold(own_question(question))
+    # "bao nhiêu X" first; a question opening with "số X" only when it has none
+    match = next((m for m in _HOW_MANY.finditer(folded) if m.group(1)), None) or _HOW_MANY.search(
+        folded
+    )
     if not match:
         return None
     words = (match.group(1) or match.group(2)).split()

@@ -228,6 +228,10 @@ def score_answer(item: TestItem, answer: Answer, wall_ms: float | None = None) -
     else:
         satisfied, result.missing = judge_text(answer.answer, item.any_of, item.all_of)
         result.correct = bool(answer.answerable) and satisfied
+        if result.lead_correct is False and not item.all_of:
+            # the first line states the answer: a wrong one there ("14.081,67 triệu USD"
+            # asked for the FDI capital) is a wrong answer, whatever the quote says after it
+            result.correct = False
         if item.doc_id:
             # right only from the right article: a quote of another article's look-alike
             # sentence, or a second figure from another article beside the right one,
