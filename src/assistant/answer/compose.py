@@ -272,7 +272,7 @@ class ExtractiveComposer:
         if not self._supported(q, best):
             answer = refusal(query, passages, NOT_FOUND_VI)
         else:
-            answer = cite(query, passages, selection.segments, choice.note, q)
+            answer = cite(query, passages, selection.segments, choice.note, q, best)
         answer.support = support
         return answer
 
@@ -433,20 +433,23 @@ def cite(
     chosen: list[Segment],
     note: str | None = None,
     question: Question | None = None,
+    best: Segment | None = None,
 ) -> Answer:
-    """The answer quoting the chosen segments, ``[n]`` after each; ``note`` (which
-    article was followed) opens it. For a figure, date or name ``question`` whose first
-    clause singles one out, a first line states it ("14.081,67 triệu USD [1].")."""
+    """The answer quoting the chosen segments (in the article's order), ``[n]`` after
+    each; ``note`` (which article was followed) opens it. For a figure, date or name
+    ``question`` whose best clause (``best``, else the first) singles one out, a first
+    line states it, citing that clause ("14.081,67 triệu USD [2].")."""
     citations: list[Citation] = []
     parts: list[str] = []
     for n, seg in enumerate(chosen, start=1):
         citations.append(citation_for(n, seg.passage, seg.start, seg.end, seg.text))
         parts.append(_as_sentence(seg.text, n))
     text = " ".join(parts)
-    lead = answer_lead(question, chosen[0].text) if question and chosen else None
+    answering = next((n for n, seg in enumerate(chosen, start=1) if seg is best), 1)
+    lead = answer_lead(question, chosen[answering - 1].text) if question and chosen else None
     if lead:
         opening = ("Answer: " if question and question.english else "") + lead.text
-        text = f"{_after_note(note, opening)} [1].\n{text}"
+        text = f"{_after_note(note, opening)} [{answering}].\n{text}"
     elif note:
         text = _after_note(note, text)
     return Answer(
@@ -457,7 +460,7 @@ def cite(
         citations=citations,
         passages=passages,
         lead=lead.text if lead else None,
-        lead_citation=1 if lead else None,
+        lead_citation=answering if lead else None,
     )
 
 
