@@ -545,3 +545,21 @@ def test_a_rewritten_follow_up_counts_what_its_own_question_asks_for() -> None:
         "Tỷ lệ là bao nhiêu phần trăm?"
     )
     assert "thỏa thuận" in asked_unit("6 tháng đầu năm ký bao nhiêu thỏa thuận quốc tế?")
+
+
+def test_a_summary_quotes_the_rest_of_the_best_sentences_paragraph_in_order() -> None:
+    text = (
+        "Về ngoại giao văn hóa, tỉnh tăng cường quảng bá hình ảnh xứ Thanh. "
+        "Tỉnh phối hợp với UNESCO bảo tồn Thành Nhà Hồ. "
+        "Quỹ Prince Claus tài trợ đề án nghiên cứu Minh Văn.\n"
+        "Về kinh tế, xuất khẩu đạt 14.081,67 triệu USD."
+    )
+    q = analyse("Tóm tắt hoạt động ngoại giao văn hóa của tỉnh.")
+    segments = segments_of([_passage(text)])
+    score_segments(segments, q, {"ngoai_giao": 3.0, "van_hoa": 3.0}, None, None, Tuning())
+    chosen = [s.text for s in select(segments, q, Tuning(), segments).segments]
+    assert chosen[:3] == [
+        "Về ngoại giao văn hóa, tỉnh tăng cường quảng bá hình ảnh xứ Thanh.",
+        "Tỉnh phối hợp với UNESCO bảo tồn Thành Nhà Hồ.",
+        "Quỹ Prince Claus tài trợ đề án nghiên cứu Minh Văn.",
+    ]

@@ -503,6 +503,10 @@ def select(
         because = next((s for s in others if completes(s, question)), None)
         if because is not None and because.score >= reason_floor:
             chosen.append(because)
+    if question.broad:
+        # a summary of a topic is the paragraph that opens with it: the sentences after
+        # the best one in its paragraph, in order, before any other passage's
+        chosen += _rest_of_paragraph(best, article or pool)[: tuning.summary_sentences - 1]
     for seg in pool:
         if len(chosen) >= limit or seg.score < floor:
             break
@@ -513,6 +517,22 @@ def select(
         chosen.append(seg)
     chosen.sort(key=lambda s: s.start)
     return Selection(chosen, ranked)
+
+
+def _rest_of_paragraph(best: Segment, segments: Sequence[Segment]) -> list[Segment]:
+    """The segments after ``best`` in its paragraph (same passage, no line break between),
+    in the article's order, without the ones overlapping it."""
+    text, offset = best.passage.text, best.passage.start
+    return sorted(
+        (
+            seg
+            for seg in segments
+            if seg.passage is best.passage
+            and seg.start >= best.end
+            and "\n" not in text[best.end - offset : seg.start - offset]
+        ),
+        key=lambda seg: seg.start,
+    )
 
 
 def _weighted_terms(question: Question) -> list[str]:

@@ -71,6 +71,12 @@ class Tuning(BaseModel):
         "best one does not: share of the best score it needs to join the answer.",
     )
     max_answer_sentences: int = Field(6, description="At most this many quoted segments.")
+    summary_sentences: int = Field(
+        4,
+        description="A summary quotes its best sentence and those after it in its "
+        "paragraph, this many at most (then the best of other passages, up to "
+        "max_answer_sentences).",
+    )
     reason_sentences: int = Field(
         3, description="At most this many quoted segments for a 'vì sao' or 'thế nào' question."
     )
