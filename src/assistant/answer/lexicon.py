@@ -60,6 +60,31 @@ VIETNAMESE: dict[str, str] = {
     "du an moi": "cấp giấy chứng nhận đăng ký đầu tư dự án mới",
     "cap phep": "cấp giấy chứng nhận đăng ký đầu tư",
     "anh em": "hữu nghị",
+    # money and investment in plain words
+    "rot von": "đầu tư vốn",
+    "do von": "đầu tư vốn",
+    "bo von": "đầu tư vốn",
+    "bo tien": "tài trợ kinh phí",
+    "chi tien": "tài trợ kinh phí",
+    "cap tien": "tài trợ kinh phí",
+    "doanh nghiep nuoc ngoai": "doanh nghiệp FDI có vốn đầu tư nước ngoài",
+    "cong ty nuoc ngoai": "doanh nghiệp FDI có vốn đầu tư nước ngoài",
+    "cho phep dau tu": "cấp giấy chứng nhận đăng ký đầu tư",
+    # trade
+    "hang ban ra nuoc ngoai": "xuất khẩu",
+    "ban sang nuoc ngoai": "xuất khẩu",
+    "mua cua nuoc ngoai": "nhập khẩu",
+    # people going abroad, and visitors
+    "lam thue o nuoc ngoai": "đi lao động tại nước ngoài",
+    "ra nuoc ngoai lam thue": "đi lao động tại nước ngoài",
+    "khach tay": "khách quốc tế",
+    "khach ngoai": "khách quốc tế",
+    "qua lai": "trao đổi đoàn",
+    # relations and plans
+    "ket ban": "thiết lập quan hệ hữu nghị hợp tác",
+    "lam ban": "thiết lập quan hệ hữu nghị hợp tác",
+    "chi tieu": "kế hoạch",
+    "di san the gioi": "di sản văn hóa thế giới UNESCO",
 }
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.
