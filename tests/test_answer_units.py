@@ -563,3 +563,17 @@ def test_a_summary_quotes_the_rest_of_the_best_sentences_paragraph_in_order() ->
         "Tỉnh phối hợp với UNESCO bảo tồn Thành Nhà Hồ.",
         "Quỹ Prince Claus tài trợ đề án nghiên cứu Minh Văn.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hai tỉnh hợp tác trong những lĩnh vực nào?", "linh vuc"),
+        ("Thanh Hóa muốn hợp tác với những cơ quan nào?", "co quan"),
+        ("Which international cooperation agencies does Thanh Hoa work with?", "co quan"),
+        ("What fields do the two provinces cooperate in?", "linh vuc"),
+        ("How many projects were licensed?", None),
+    ],
+)
+def test_the_noun_naming_the_asked_items(question: str, kind: str | None) -> None:
+    assert analyse(question).asked_kind == kind

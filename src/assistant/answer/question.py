@@ -112,8 +112,38 @@ _KIND_NOUNS = (
     "cong trinh",
     "hinh thuc",
     "noi dung",
+    "co quan",
+    "chuong trinh",
 )
 _WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")\s+nao\b")
+# The same asked in English ("which international cooperation agencies"): the noun →
+# the Vietnamese one articles name the items with.
+_ENGLISH_KIND_NOUNS = {
+    "agencies": "co quan",
+    "agency": "co quan",
+    "fields": "linh vuc",
+    "sectors": "linh vuc",
+    "areas": "linh vuc",
+    "products": "san pham",
+    "goods": "mat hang",
+    "schools": "truong",
+    "programmes": "chuong trinh",
+    "programs": "chuong trinh",
+}
+_WHICH_ENGLISH_KIND = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(_ENGLISH_KIND_NOUNS) + r")\b"
+)
+
+
+def _asked_kind(folded: str) -> str | None:
+    """The noun naming the items a "X nào" / "which X" question asks for, folded."""
+    if kind := _WHICH_KIND.search(folded):
+        return kind.group(1)
+    if kind := _WHICH_ENGLISH_KIND.search(folded):
+        return _ENGLISH_KIND_NOUNS[kind.group(1)]
+    return None
+
+
 _BROAD_CUES = (
     "tom tat",
     "tong quan",
@@ -276,7 +306,7 @@ def analyse(text: str) -> Question:
         wants_person=_has_cue(folded, _PERSON_CUES),
         wants_reason=_has_cue(folded, _REASON_CUES),
         wants_manner=_has_cue(folded, _MANNER_CUES),
-        asked_kind=kind.group(1) if (kind := _WHICH_KIND.search(folded)) else None,
+        asked_kind=_asked_kind(folded),
         named_kind=asked_name_kind(text),
         events=events_in(text),
         numbers=numbers,
