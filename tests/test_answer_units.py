@@ -577,3 +577,8 @@ def test_a_summary_quotes_the_rest_of_the_best_sentences_paragraph_in_order() ->
 )
 def test_the_noun_naming_the_asked_items(question: str, kind: str | None) -> None:
     assert analyse(question).asked_kind == kind
+
+
+def test_a_kind_with_a_modifier_before_nao_is_still_that_kind() -> None:
+    kind = analyse("Tỉnh thiết lập quan hệ với những địa phương nước ngoài nào?").named_kind
+    assert kind is not None and kind.place and "tỉnh" in kind.forms

@@ -378,3 +378,11 @@ def test_the_whole_country_is_asked_about_by_money_or_people_going_into_it(
     question: str, places: tuple[str, ...]
 ) -> None:
     assert question_scope(question, [], HOME).places == places
+
+
+def test_an_event_dated_inside_an_asked_span_is_one_of_its_events_but_not_its_figure() -> None:
+    scope = question_scope("Giai đoạn 2016-2020, tỉnh ký với những địa phương nào?", [], HOME)
+    event = "Ngày 23-11-2016, tỉnh ký biên bản ghi nhớ hợp tác với tỉnh Hinoura"
+    assert period_covered(scope, None, event, within=True)
+    assert not period_covered(scope, None, event)  # a figure of 2016 is not the span's
+    assert not period_covered(scope, None, "Ngày 5-3-2021, tỉnh ký với tỉnh Tula", within=True)

@@ -295,7 +295,11 @@ class ExtractiveComposer:
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
             return False
         if scope.dated and not period_covered(
-            scope, seg.passage.scope, lead_in(seg), earlier_in_paragraph(seg)
+            scope,
+            seg.passage.scope,
+            lead_in(seg),
+            earlier_in_paragraph(seg),
+            within=not (q.wants_number or q.wants_date),
         ):
             return False
         words = self.articles.get(seg.passage.doc_id)

@@ -65,10 +65,18 @@ _MANNER = re.compile(
 )
 
 
+# Kind nouns that folding confuses ("trường" with "trưởng"; "thị trường" is a market),
+# matched as written.
+_KIND_WRITTEN = {"truong": re.compile(r"(?<!thị )(?<!môi )(?<!\w)trường(?!\w)")}
+
+
 def completes(seg: Segment, question: Question) -> bool:
     """Does the clause give what a "vì sao" (a cause), "thế nào" (a way) or "lĩnh vực
     nào" (the items, named by that noun) asks for?"""
     if question.asked_kind and not question.wants_explanation:
+        written = _KIND_WRITTEN.get(question.asked_kind)
+        if written:
+            return bool(written.search(unify_tones(seg.text.lower())))
         return bool(re.search(rf"\b{question.asked_kind}\b", fold(seg.text)))
     cue = _REASON if question.wants_reason else _MANNER if question.wants_manner else None
     return bool(cue and cue.search(unify_tones(seg.text.lower())))

@@ -90,6 +90,8 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "company": ("công ty", "doanh nghiệp", "tập đoàn"),
     "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
 }
+# Words between a kind and "nào" that do not change the kind ("địa phương nước ngoài").
+_KIND_MODIFIERS = frozenset({"nuoc ngoai", "quoc te", "ket nghia", "doi tac", "huu nghi"})
 _WHICH_EN = re.compile(r"\b(?:which|what)((?:\s+[\w-]+){1,4})")
 
 
@@ -114,7 +116,10 @@ def asked_name_kind(text: str) -> NamedKind | None:
         named = at
         while named > 0 and words[named - 1][:1].isupper():
             named -= 1  # the country of the asked name: "doanh nghiệp Nhật Bản nào"
-        for before in dict.fromkeys((at, named)):
+        plain = at
+        while plain >= 2 and " ".join(folded[plain - 2 : plain]) in _KIND_MODIFIERS:
+            plain -= 2  # "những địa phương nước ngoài nào"
+        for before in dict.fromkeys((at, named, plain)):
             for size in (2, 1):
                 kind = " ".join(folded[before - size : before]) if before >= size else ""
                 if kind in NAMED_KINDS:

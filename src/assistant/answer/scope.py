@@ -359,8 +359,12 @@ def period_covered(
     article: ArticleScope | None,
     sentence: str,
     earlier: Sequence[str] = (),
+    *,
+    within: bool = False,
 ) -> bool:
-    """Is every asked period the sentence's own? A sentence that states years of its own
+    """Is every asked period the sentence's own? ``within``: a year inside an asked span
+    will do (an event of 2016 is one of "giai đoạn 2016-2020"; a figure of 2016 is not
+    the span's, so a figure question leaves it off). A sentence that states years of its own
     is about those; one that states none is about the year last stated before it in its
     paragraph (``earlier``: those sentences, nearest first), else about its article's
     period ("Trong năm, tỉnh …")."""
@@ -383,7 +387,8 @@ def period_covered(
             return False
     for period in scope.periods:
         if stated:
-            if period not in stated:
+            inside = within and all(period[0] <= p[0] and p[1] <= period[1] for p in stated)
+            if period not in stated and not inside:
                 return False
         elif article is None or not article.covers(period):
             return False
