@@ -314,6 +314,7 @@ def test_a_sentence_about_the_year_does_not_answer_for_a_span() -> None:
         ("tu nam 2016 den het nam 2020 tinh xuat khau bao nhieu", ((2016, 2020),), ()),
         ("Từ nay đến 2025 tỉnh muốn thiết lập thêm mấy địa phương?", (), (2025,)),
         ("By 2025, how many partners does the province plan?", (), (2025,)),
+        ("Tính tới cuối năm 2023, tỉnh có bao nhiêu dự án còn hoạt động?", (), (2023,)),
         ("Hai năm cuối của giai đoạn 2021-2025 xuất khẩu bao nhiêu?", ((2024, 2025),), ()),
         ("In the first three years of 2021-2025, how many went abroad?", ((2021, 2023),), ()),
     ],
@@ -372,6 +373,8 @@ def test_a_sentence_about_the_whole_span_is_about_the_span_named_before_it() -> 
         ("Kiều hối về Thanh Hóa năm 2024 đạt bao nhiêu?", ("thanh hoa",)),
         # no province, and Việt Nam only as a partner's name: the home province
         ("Quan hệ Việt Nam – Lào được vun đắp thế nào?", ("thanh hoa",)),
+        # a partner buying the country's goods asks about the province's partner
+        ("Tỉnh Farwaniyah muốn mua những mặt hàng gì của Việt Nam?", ("thanh hoa",)),
     ],
 )
 def test_the_whole_country_is_asked_about_by_money_or_people_going_into_it(
@@ -386,3 +389,14 @@ def test_an_event_dated_inside_an_asked_span_is_one_of_its_events_but_not_its_fi
     assert period_covered(scope, None, event, within=True)
     assert not period_covered(scope, None, event)  # a figure of 2016 is not the span's
     assert not period_covered(scope, None, "Ngày 5-3-2021, tỉnh ký với tỉnh Tula", within=True)
+
+
+def test_a_stock_and_remittances_are_parts_the_clause_must_state() -> None:
+    stock = question_scope("Năm 2023 tỉnh có bao nhiêu dự án FDI còn hiệu lực?", [], HOME)
+    assert states_measure(
+        "lũy kế đến hết năm 2023 có 168 dự án FDI còn hiệu lực", stock.measure_terms
+    )
+    assert not states_measure("cấp phép cho 23 dự án FDI mới", stock.measure_terms)
+    sent = question_scope("Năm 2023 lao động gửi tiền về được bao nhiêu?", [], HOME)
+    assert states_measure("lượng kiều hối chuyển về tỉnh ước đạt 236 triệu USD", sent.measure_terms)
+    assert not states_measure("giải ngân 87,4 tỷ đồng cho lao động vay vốn", sent.measure_terms)

@@ -18,7 +18,7 @@ from assistant.text.vietnamese import fold, unify_tones
 # forms a clause may state it with, as articles write them: folded, "đồng" (the currency)
 # would match "lao động". A unit not listed here is left to coverage and similarity.
 UNITS: dict[str, tuple[str, ...]] = {
-    "nguoi": ("người", "lao động", "học viên", "học sinh", "lượt"),
+    "nguoi": ("người", "lao động", "học viên", "học sinh", "lượt", "thành viên"),
     "lao dong": ("lao động", "người", "học viên"),
     "luot": ("lượt",),
     "doan": ("đoàn",),

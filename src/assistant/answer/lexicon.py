@@ -84,6 +84,10 @@ VIETNAMESE: dict[str, str] = {
     "ket ban": "thiết lập quan hệ hữu nghị hợp tác",
     "lam ban": "thiết lập quan hệ hữu nghị hợp tác",
     "chi tieu": "kế hoạch",
+    "con hoat dong": "còn hiệu lực",
+    "gui tien ve": "kiều hối chuyển về",
+    "muon mua": "có nhu cầu nhập khẩu",
+    "can mua": "có nhu cầu nhập khẩu",
     "di san the gioi": "di sản văn hóa thế giới UNESCO",
 }
 

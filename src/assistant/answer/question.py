@@ -115,7 +115,7 @@ _KIND_NOUNS = (
     "co quan",
     "chuong trinh",
 )
-_WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")\s+nao\b")
+_WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")\s+(?:nao|gi)\b")
 # The same asked in English ("which international cooperation agencies"): the noun →
 # the Vietnamese one articles name the items with.
 _ENGLISH_KIND_NOUNS = {

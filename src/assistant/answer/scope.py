@@ -117,6 +117,10 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\btot nghiep\b", "tot nghiep"),
     (r"\btang von\b|\bdieu chinh (?:tang )?von\b", "tang von|dieu chinh"),
     (r"\b(?:binh quan|trung binh)\b", "binh quan|trung binh"),
+    # the projects still running (a stock), not the year's new ones
+    (r"\bcon (?:hieu luc|hoat dong)\b|\bluy ke\b", "con hieu luc|luy ke"),
+    # remittances, not another sum of money in the same sentence (a loan to workers)
+    (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram)\b")

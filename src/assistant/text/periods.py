@@ -43,9 +43,9 @@ def periods_in(text: str) -> list[Period]:
     return list(dict.fromkeys(found))
 
 
-# A deadline: "từ nay đến năm 2025", "đến hết 2025", "by 2025".
+# A deadline: "từ nay đến năm 2025", "đến hết 2025", "tới cuối năm 2023", "by 2025".
 _UNTIL = re.compile(
-    rf"(?<!\w)(?:đến|den|tới|toi|by|until)\s+(?:hết\s+|het\s+)?(?:năm\s+|nam\s+)?"
+    rf"(?<!\w)(?:đến|den|tới|toi|by|until)\s+(?:hết\s+|het\s+|cuối\s+|cuoi\s+)?(?:năm\s+|nam\s+)?"
     rf"({_YEAR})(?![\d.,]?\d)",
     re.IGNORECASE,
 )

@@ -176,13 +176,12 @@ _NATIONAL_CUES = (
     "bo ke hoach va dau tu",
     "bo cong thuong",
     "bo lao dong",
-    # money or people going to or coming into the country as a whole
+    # money or people coming into the country as a whole (not "hàng của Việt Nam", which
+    # a partner buys from a province)
     "ve viet nam",
     "vao viet nam",
-    "cua viet nam",
     "nationwide",
     "into vietnam",
-    "to vietnam",
     "whole country",
     "vietnam's",
 )
