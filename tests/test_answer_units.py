@@ -582,3 +582,9 @@ def test_the_noun_naming_the_asked_items(question: str, kind: str | None) -> Non
 def test_a_kind_with_a_modifier_before_nao_is_still_that_kind() -> None:
     kind = analyse("Tỉnh thiết lập quan hệ với những địa phương nước ngoài nào?").named_kind
     assert kind is not None and kind.place and "tỉnh" in kind.forms
+
+
+def test_an_english_count_names_its_unit() -> None:
+    assert "người" in asked_unit("How many people from Thanh Hoa went to work abroad?")
+    assert asked_unit("How many new FDI projects did Thanh Hoa license in 2022?") == ("dự án",)
+    assert analyse("What rank does Thanh Hoa hold in attracting FDI?").wants_number

@@ -234,23 +234,25 @@ class Assistant:
         flt: DocumentFilter,
         passages: list[Passage],
     ) -> list[Passage]:
-        """Passages of the articles that report on the asked span of years as a whole
-        ("trong 3 năm 2021-2023"), when none was retrieved: the yearly reviews state the
-        same measures and outrank them."""
+        """The best passages of the articles that report on the asked span of years as
+        a whole ("trong 3 năm 2021-2023"): the yearly reviews state the same measures and
+        outrank them, and even a retrieved span article may be represented by another of
+        its passages than the one stating the asked figure."""
         found: list[Passage] = []
+        seen = {p.chunk_id for p in passages}
         for span in scope.periods:
-            if any(p.scope and p.scope.covers(span) for p in passages):
-                continue
             ids = set(self.span_articles.run(span))
             if flt.doc_ids:  # the reader's own choice of articles still holds
                 ids &= set(flt.doc_ids)
             if ids:  # (an empty doc_ids would mean every article)
-                found += self.retriever.retrieve(
+                probed = self.retriever.retrieve(
                     query,
                     query_vector,
                     self.settings.tuning.passages_per_article,
                     replace(flt, doc_ids=tuple(sorted(ids))),
                 ).passages
+                found += [p for p in probed if p.chunk_id not in seen]
+                seen.update(p.chunk_id for p in probed)
         return found
 
     def warm(self, max_chunks: int = 20_000, batch: int = 8) -> int:

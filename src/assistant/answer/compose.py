@@ -452,8 +452,10 @@ def cite(
     answering = next((n for n, seg in enumerate(chosen, start=1) if seg is best), 1)
     lead = answer_lead(question, chosen[answering - 1].text) if question and chosen else None
     if lead:
-        opening = ("Answer: " if question and question.english else "") + lead.text
-        text = f"{_after_note(note, opening)} [{answering}].\n{text}"
+        english = bool(question and question.english)
+        # "Answer: Theo bài đăng ngày …, 285 triệu USD [1]." (the note stays Vietnamese)
+        opening = ("Answer: " if english else "") + _after_note(note, lead.text)
+        text = f"{opening} [{answering}].\n{text}"
     elif note:
         text = _after_note(note, text)
     return Answer(

@@ -214,7 +214,17 @@ _ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Asking for a change ("tăng bao nhiêu"): stated in % or in the measure's unit alike.
 _CHANGE_CUES = ("tang bao nhieu", "giam bao nhieu", "tang them", "giam di", "chiem")
 # Asking for a rank: "đứng thứ mấy", "xếp hạng bao nhiêu".
-RANK_CUES = ("thu may", "thu bao nhieu", "xep thu", "dung thu", "hang may", "hang bao nhieu")
+RANK_CUES = (
+    "thu may",
+    "thu bao nhieu",
+    "xep thu",
+    "dung thu",
+    "hang may",
+    "hang bao nhieu",
+    "what rank",
+    "which rank",
+    "ranked",
+)
 
 
 # A rank as written: "đứng thứ 8", "xếp thứ 12/63".
@@ -246,6 +256,27 @@ def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     return ()
 
 
+# "how many people / projects / delegations …" → the Vietnamese unit's key in UNITS.
+_ENGLISH_COUNT_UNITS = {
+    "people": "nguoi",
+    "persons": "nguoi",
+    "workers": "lao dong",
+    "labourers": "lao dong",
+    "laborers": "lao dong",
+    "projects": "du an",
+    "delegations": "doan",
+    "visitors": "khach",
+    "tourists": "khach",
+    "students": "hoc sinh",
+    "agreements": "thoa thuan",
+    "enterprises": "doanh nghiep",
+    "companies": "doanh nghiep",
+}
+_ENGLISH_COUNTED = re.compile(
+    r"\bhow many\s+(?:[\w-]+\s+){0,2}?(" + "|".join(_ENGLISH_COUNT_UNITS) + r")\b"
+)
+
+
 def own_question(text: str) -> str:
     """The question itself, without the earlier question a follow-up was rewritten with
     ("Tổng vốn của các dự án đó là bao nhiêu? Năm 2025 có bao nhiêu dự án …?")."""
@@ -271,10 +302,13 @@ def _asked_unit_key(question: str) -> str | None:
 
 
 def asked_unit(question: str) -> tuple[str, ...]:
-    """Forms of the counted thing a "bao nhiêu X" (or "số X …") question asks for
-    (empty: any)."""
+    """Forms of the counted thing a "bao nhiêu X" (or "số X …", "how many X") question
+    asks for (empty: any)."""
     key = _asked_unit_key(question)
-    return UNITS[key] if key else ()
+    if key:
+        return UNITS[key]
+    english = _ENGLISH_COUNTED.search(fold(own_question(question)).lower())
+    return UNITS[_ENGLISH_COUNT_UNITS[english.group(1)]] if english else ()
 
 
 def asked_unit_topic(question: str) -> tuple[str, ...]:

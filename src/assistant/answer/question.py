@@ -45,6 +45,8 @@ _NUMERIC_CUES = (
     "bao lau",  # a duration: "trong bao lâu" → "5 năm"
     "how many",
     "how long",
+    "what rank",
+    "ranked",
     "how much",
     "what was the value",
     "total",

@@ -123,7 +123,7 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
-_ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram)\b")
+_ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much)\b")
 _TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
 # Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
 # exports nor imports.
