@@ -9,6 +9,7 @@ article uses for it (folded, so questions typed without diacritics match too).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.text.places import capitalised_run
@@ -272,9 +273,15 @@ _ENGLISH_COUNT_UNITS = {
     "enterprises": "doanh nghiep",
     "companies": "doanh nghiep",
 }
-_ENGLISH_COUNTED = re.compile(
-    r"\bhow many\s+(?:[\w-]+\s+){0,2}?(" + "|".join(_ENGLISH_COUNT_UNITS) + r")\b"
-)
+
+
+def noun_after(lead: str, nouns: Iterable[str], words: int) -> re.Pattern[str]:
+    """A pattern for one of ``nouns`` (group 1) at most ``words`` words after ``lead`` (a
+    regex): "how many new FDI projects", "which international cooperation agencies"."""
+    return re.compile(rf"\b{lead}\s+(?:[\w-]+\s+){{0,{words}}}?(" + "|".join(nouns) + r")\b")
+
+
+_ENGLISH_COUNTED = noun_after("how many", _ENGLISH_COUNT_UNITS, 2)
 
 
 def own_question(text: str) -> str:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from assistant.answer.kinds import NamedKind, asked_name_kind
+from assistant.answer.kinds import NamedKind, asked_name_kind, noun_after
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
 from assistant.text.places import FOREIGN_NAMES, VIETNAM_PROVINCES, place_key
@@ -132,9 +132,7 @@ _ENGLISH_KIND_NOUNS = {
     "programmes": "chuong trinh",
     "programs": "chuong trinh",
 }
-_WHICH_ENGLISH_KIND = re.compile(
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(" + "|".join(_ENGLISH_KIND_NOUNS) + r")\b"
-)
+_WHICH_ENGLISH_KIND = noun_after("(?:which|what)", _ENGLISH_KIND_NOUNS, 3)
 
 
 def _asked_kind(folded: str) -> str | None:
