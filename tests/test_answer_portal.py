@@ -91,6 +91,13 @@ def test_the_first_years_of_a_span_are_the_mid_term_reviews(assistant) -> None: 
     _cites_only(answer, "syn-rv-so-ket-hoi-nhap-2021-2023", "26.668")
 
 
+def test_a_summary_goes_on_into_the_next_chunk_of_its_paragraph(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Tóm tắt các hoạt động ngoại giao văn hóa của tỉnh.")
+    assert answer.answerable and "UNESCO" in answer.answer
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Đối với công tác ngoại giao văn hóa")  # in the article's order
+
+
 def test_the_answer_leads_with_the_figure_the_quote_states(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("Tổng giá trị xuất khẩu giai đoạn 2016-2020 là bao nhiêu?")
     assert answer.lead == "14.081,67 triệu USD" and answer.lead in answer.citations[0].quote

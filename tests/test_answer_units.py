@@ -588,3 +588,17 @@ def test_an_english_count_names_its_unit() -> None:
     assert "người" in asked_unit("How many people from Thanh Hoa went to work abroad?")
     assert asked_unit("How many new FDI projects did Thanh Hoa license in 2022?") == ("dự án",)
     assert analyse("What rank does Thanh Hoa hold in attracting FDI?").wants_number
+
+
+def test_a_paragraph_goes_on_into_the_next_overlapping_passage() -> None:
+    first = _passage("Về văn hóa, tỉnh quảng bá hình ảnh. Các hoạt động được triển khai.", start=0)
+    # the next chunk, from the space after the first (as the composer reads it)
+    second = _passage(
+        " Tỉnh phối hợp với UNESCO bảo tồn di sản.\nVề kinh tế, xuất khẩu tăng.", start=66
+    )
+    segments = segments_of([first, second])
+    q = analyse("Tóm tắt hoạt động văn hóa của tỉnh.")
+    score_segments(segments, q, {"van_hoa": 3.0}, None, None, Tuning())
+    chosen = [s.text for s in select(segments[:1], q, Tuning(), segments).segments]
+    assert "Tỉnh phối hợp với UNESCO bảo tồn di sản." in chosen
+    assert all("kinh tế" not in text for text in chosen)  # the next paragraph is not

@@ -253,12 +253,12 @@ class ExtractiveComposer:
             alike if scope.latest or scope.part else frozenset(),
         )
         chosen_article = [s for s in eligible if s.passage.doc_id == choice.doc_id]
-        selection = select(
-            chosen_article,
-            q,
-            tuning,
-            [s for s in segments if s.passage.doc_id == choice.doc_id],
-        )
+        whole = [s for s in segments if s.passage.doc_id == choice.doc_id]
+        if q.broad or q.wants_completion:
+            # a summary, a cause or the items often go on past the retrieved passage
+            leading = max(chosen_article, key=lambda s: s.score)
+            whole += self._following(leading, whole, q, weights, alternative, query_vector)
+        selection = select(chosen_article, q, tuning, whole)
         best = selection.candidates[0]
         # a date found in the sentence before the event's: quote the event too
         told = event_sentence(best, segments, q.events) if q.wants_date else None
@@ -310,6 +310,43 @@ class ExtractiveComposer:
             return term in words.lead and words.body[term] >= self.tuning.topical_mentions
 
         return required.met_by(seg.leading, seg.passage_terms, words.title, topical)
+
+    def _following(
+        self,
+        best: Segment,
+        known: list[Segment],
+        q: Question,
+        weights: dict[str, float],
+        alternative: dict[str, float] | None,
+        query_vector: np.ndarray,
+    ) -> list[Segment]:
+        """The segments of the chunk after the best clause's, scored like the others,
+        when it is the next part of the same article (chunks of one article are stored
+        in order, so its id is the next one; anything else is ignored)."""
+        after = best.passage.chunk_id + 1
+        following = self.index.passages([after]).get(after)
+        if (
+            following is None
+            or following.doc_id != best.passage.doc_id
+            or following.start <= best.passage.start
+        ):
+            return []
+        if following.start > best.passage.end:
+            # the splitter left the space between the chunks out: read it from the article
+            # (a line break there ends the paragraph, and the continuation with it)
+            doc = self.index.get_document(following.doc_id)
+            gap = doc.text[best.passage.end : following.start] if doc else "\n"
+            if "\n" in gap or len(gap) > 3:
+                return []
+            following = replace(following, start=best.passage.end, text=gap + following.text)
+        have = {(s.start, s.end) for s in known}
+        fresh = [
+            s for s in segments_of([following], self._segments) if (s.start, s.end) not in have
+        ]
+        if fresh:
+            vectors = self.vectors.of(fresh)
+            score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)
+        return fresh
 
     def _named_elsewhere(
         self,

@@ -528,19 +528,30 @@ def select(
 
 
 def _rest_of_paragraph(best: Segment, segments: Sequence[Segment]) -> list[Segment]:
-    """The segments after ``best`` in its paragraph (same passage, no line break between),
-    in the article's order, without the ones overlapping it."""
-    text, offset = best.passage.text, best.passage.start
+    """The segments after ``best`` in its paragraph (its passage or the next one, no line
+    break between), in the article's order."""
     return sorted(
         (
             seg
             for seg in segments
-            if seg.passage is best.passage
+            if seg.passage.doc_id == best.passage.doc_id
             and seg.start >= best.end
-            and "\n" not in text[best.end - offset : seg.start - offset]
+            and _same_paragraph(best, seg)
         ),
         key=lambda seg: seg.start,
     )
+
+
+def _same_paragraph(first: Segment, later: Segment) -> bool:
+    """No line break between ``first`` and ``later`` (which starts after it), read from
+    their passages: ``later``'s may be the next chunk, overlapping ``first``'s."""
+    one, two = first.passage, later.passage
+    if two.start > one.end:
+        return False  # a gap the passages do not show
+    between = one.text[first.end - one.start :] if two is not one else ""
+    start = max(first.end, one.end) if two is not one else first.end
+    between += two.text[max(0, start - two.start) : later.start - two.start]
+    return "\n" not in between
 
 
 def _weighted_terms(question: Question) -> list[str]:
