@@ -7,11 +7,16 @@ make a change pass)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from assistant.text.places import FOREIGN_NAMES, VIETNAM_PROVINCES
+from assistant.text.vietnamese import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,3 +49,55 @@ def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) ->
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["metrics"]["overall"]["questions"] >= 80
     assert (tmp_path / "report.html").exists()
+    assert _broken_phrases(report) == []
+
+
+def test_dev_refusals_name_whole_phrases(sample_index_dir: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "-q",
+            "eval",
+            str(ROOT / "eval" / "dev.jsonl"),
+            "--index",
+            str(sample_index_dir),
+            "--report",
+            str(tmp_path),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert _broken_phrases(report) == []
+
+
+def _broken_phrases(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Phrases a refusal quotes (“…”) that are not a run of whole words of what the reader
+    asked (the question, or its rewrite with the conversation) nor a known place's name.
+    (Whether a run is a whole word group, "Chủ tịch" rather than "Chủ", is left to the
+    unit tests of the messages: the reference corpus is too small to tell.)"""
+    broken = []
+    for result in report["results"]:
+        if not result["refused"] or not result.get("message"):
+            continue
+        asked = f"{result['question']} {result.get('query') or ''}"
+        for phrase in re.findall(r"“([^”]+)”", result["message"]):
+            key = fold(phrase).lower()
+            if key in VIETNAM_PROVINCES or key in FOREIGN_NAMES:
+                continue
+            if not _words_in(phrase, asked):
+                broken.append((result["id"], phrase))
+    return broken
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w-]+", fold(text).lower())
+
+
+def _words_in(phrase: str, text: str) -> bool:
+    return f" {' '.join(_words(phrase))} " in f" {' '.join(_words(text))} "
