@@ -12,26 +12,21 @@ Skipped locally, failed in CI, when Chromium or Playwright is missing (``needs.p
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from needs import missing
-from test_api_support import free_port
-from test_web_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT
+from browser import ARTIFACTS, HAVE_PLAYWRIGHT, chromium, require_browser, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
 if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
 TITLE = "Trợ lý hỏi đáp tin tức"
 # ReDoc's menu shows this logo and hides it when it cannot load: decoration, not needed
@@ -42,11 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(autouse=True, scope="module")
 def _browser_available() -> None:
-    """Playwright and Debian's Chromium: skip locally, fail in CI when missing."""
-    if not HAVE_PLAYWRIGHT:
-        missing("Playwright is not installed")
-    if not CHROMIUM.exists():
-        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -59,42 +50,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "ASSISTANT_MODEL": str(work / "no-model"),
         "ASSISTANT_RATE_LIMIT": "0",
     }
-    port = free_port()
-    log = work / "serve.log"
-    command = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--index", str(work / "index")]
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"assistant serve exited with {process.returncode}:\n{log.read_text()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"assistant serve did not answer in time:\n{log.read_text()}")
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "assistant", "serve", "--index", str(work / "index")]
+    with serving(command, env, work / "serve.log", "/api/health", 120) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class OfflinePage:

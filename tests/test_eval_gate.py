@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
-def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) -> None:
+def _eval(testset: str, index: Path, report: Path, *options: str) -> dict[str, Any]:
+    """``assistant eval`` of one split of eval/ in a process of its own; its JSON report."""
     done = subprocess.run(
         [
             sys.executable,
@@ -31,13 +32,12 @@ def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) ->
             "assistant",
             "-q",
             "eval",
-            str(ROOT / "eval" / "test.jsonl"),
+            str(ROOT / "eval" / testset),
             "--index",
-            str(sample_index_dir),
+            str(index),
             "--report",
-            str(tmp_path),
-            "--gate",
-            str(ROOT / "eval" / "thresholds.json"),
+            str(report),
+            *options,
             "--no-progress",
         ],
         capture_output=True,
@@ -46,34 +46,20 @@ def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) ->
     )
     sys.stdout.write(done.stdout)
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_testset_meets_the_thresholds(sample_index_dir: Path, tmp_path: Path) -> None:
+    gate = str(ROOT / "eval" / "thresholds.json")
+    report = _eval("test.jsonl", sample_index_dir, tmp_path, "--gate", gate)
     assert report["metrics"]["overall"]["questions"] >= 80
     assert (tmp_path / "report.html").exists()
     assert _broken_phrases(report) == []
 
 
 def test_dev_refusals_name_whole_phrases(sample_index_dir: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "-q",
-            "eval",
-            str(ROOT / "eval" / "dev.jsonl"),
-            "--index",
-            str(sample_index_dir),
-            "--report",
-            str(tmp_path),
-            "--no-progress",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert _broken_phrases(report) == []
+    assert _broken_phrases(_eval("dev.jsonl", sample_index_dir, tmp_path)) == []
 
 
 def _broken_phrases(report: dict[str, Any]) -> list[tuple[str, str]]:

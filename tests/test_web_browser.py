@@ -17,44 +17,32 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from browser import (
+    ARTIFACTS,
+    ROOT,
+    chromium,
+    http_get,
+    require_browser,
+    serving,
+)
 from needs import missing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-try:
-    from playwright.sync_api import expect, sync_playwright
+with contextlib.suppress(ImportError):  # require_browser() says when it is missing
+    from playwright.sync_api import expect
 
-    HAVE_PLAYWRIGHT = True
-except ImportError:  # pragma: no cover - depends on the environment
-    HAVE_PLAYWRIGHT = False
-
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 API_KEY = "browser-test-key"
 ASSISTANT = [sys.executable, "-m", "assistant"]
 ANSWER_TIMEOUT_MS = 90_000
@@ -88,37 +76,10 @@ pytestmark = [
 
 @pytest.fixture(autouse=True, scope="module")
 def _browser_available() -> None:
-    """Playwright and Debian's Chromium: skip locally, fail in CI when missing."""
-    if not HAVE_PLAYWRIGHT:
-        missing("Playwright is not installed")
-    if not CHROMIUM.exists():
-        missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    require_browser()
 
 
 # --- the real server ----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _http(
-    url: str, headers: dict[str, str] | None = None, timeout: float = 10
-) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
-def _log_tail(path: Path, lines: int = 40) -> str:
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture(scope="module")
@@ -150,44 +111,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
 
-    port = _free_port()
-    log = work / "serve.log"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            [
-                *ASSISTANT,
-                "serve",
-                "--index",
-                str(index),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"assistant serve exited with {process.returncode}:\n{_log_tail(log)}")
-            with contextlib.suppress(OSError):
-                if _http(f"{base}/api/ready", timeout=2)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"assistant serve was not ready in time:\n{_log_tail(log)}")
-            time.sleep(0.5)
+    with serving(
+        [*ASSISTANT, "serve", "--index", str(index)], env, work / "serve.log", "/api/ready", 300
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 # --- the browser --------------------------------------------------------------------------
@@ -195,12 +122,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 # Counts re-renders of an answer while it is still streaming (aria-busy="true").
@@ -359,7 +282,7 @@ def test_thumbs_down_with_comment_is_stored(session: Session, server: str) -> No
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.locator(".feedback__thanks")).to_have_text("Cảm ơn bạn đã góp ý!")
 
-    status, body = _http(
+    status, body = http_get(
         f"{server}/api/feedback/export?format=jsonl",
         headers={"Authorization": f"Bearer {API_KEY}"},
     )
