@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.extractive import (
+    Segment,
     event_sentence,
     has_asked_kind,
     names_the_asked_document,
@@ -172,6 +173,12 @@ def test_segments_quote_exact_offsets_and_keep_bracketed_lists_whole() -> None:
     assert texts[0].startswith("thị trường xuất khẩu"), "the connector 'Nhờ đó,' is dropped"
     assert "tổng giá trị nhập khẩu đạt 14.581,102 triệu USD." in texts
     assert any("Seongnam, Hàn Quốc; tỉnh Mittelsachsen" in t for t in texts)
+
+
+def _segment(clause: str) -> Segment:
+    """The one segment of a passage holding just ``clause``."""
+    (segment,) = segments_of([_passage(clause)])
+    return segment
 
 
 def _select(question: str):  # type: ignore[no-untyped-def]
@@ -467,7 +474,7 @@ def test_a_name_question_needs_a_name_of_the_asked_kind_and_country(
     clause: str, answers: bool
 ) -> None:
     q = analyse("Thanh Hóa có quan hệ hợp tác với những địa phương nào của Nhật Bản?")
-    (segment,) = segments_of([_passage(clause)])
+    segment = _segment(clause)
     assert has_asked_kind(segment, q) is answers
 
 
@@ -497,7 +504,7 @@ def test_a_clause_naming_only_other_countries_does_not_answer_for_the_asked_one(
     clause: str, answers: bool
 ) -> None:
     q = analyse("Năm 2023 Thanh Hóa có bao nhiêu lao động sang Đài Loan làm việc?")
-    (segment,) = segments_of([_passage(clause)])
+    segment = _segment(clause)
     assert of_the_asked_partner(segment, q) is answers
 
 
@@ -520,7 +527,7 @@ def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
     clause: str, answers: bool
 ) -> None:
     q = analyse("Thanh Hóa có bao nhiêu lao động làm việc tại đó?")
-    (segment,) = segments_of([_passage(clause)])
+    segment = _segment(clause)
     assert has_asked_kind(segment, q) is answers
 
 
@@ -534,7 +541,7 @@ def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
 )
 def test_a_named_document_must_be_named_where_the_answer_is(clause: str, answers: bool) -> None:
     q = analyse("Nghị quyết nào thực hiện Chỉ thị 15, số hiệu là gì?")
-    (segment,) = segments_of([_passage(clause)])
+    segment = _segment(clause)
     assert names_the_asked_document(segment, q) is answers
 
 
