@@ -59,7 +59,7 @@ from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.ingest.scope import lead_of
-from assistant.text.places import COUNTRIES
+from assistant.text.places import COUNTRIES, foreign_in, foreign_keys
 from assistant.text.vietnamese import fold, lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -364,12 +364,12 @@ class ExtractiveComposer:
         if q.named_kind is None:
             return None
         countries = [name for name in q.names if fold(name) in COUNTRIES]
+        asked = foreign_keys(fold(c) for c in countries)
         loose = replace(q, named_kind=None)
         close = [
             s
             for s in segments
-            if self._eligible(s, loose, scope, required, subject)
-            and all(fold(c) in fold(s.text) for c in countries)
+            if self._eligible(s, loose, scope, required, subject) and asked <= foreign_in(s.text)
         ]
         if not close:
             return None

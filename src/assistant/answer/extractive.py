@@ -371,19 +371,22 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         # of another country ("tỉnh Tula", "tỉnh Hủa Phăn")
         asked = foreign_keys(map(fold, question.names))
         spans = names_of_kind(seg.text, question.named_kind.forms)
-        names = {fold(seg.text[a:b]) for a, b in spans}
-        if not any(
-            name not in question.folded
-            and name not in COUNTRIES
-            and (not asked or not foreign_keys([name]) or foreign_keys([name]) & asked)
-            for name in names
-        ):
+        if not any(_a_new_place_of(fold(seg.text[a:b]), question.folded, asked) for a, b in spans):
             return False
     if not question.wants_person:
         return True
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
+
+
+def _a_new_place_of(name: str, question: str, asked: frozenset[str]) -> bool:
+    """Is ``name`` (folded) a place the question does not give, not a country, and not a
+    partner of another country than the ``asked`` ones (:func:`foreign_keys`)?"""
+    if name in question or name in COUNTRIES:
+        return False
+    partner_of = foreign_keys([name])
+    return not asked or not partner_of or bool(partner_of & asked)
 
 
 # A document named by its kind and number ("Chỉ thị 15", "Nghị quyết số 22", "Directive

@@ -66,9 +66,22 @@ _LOCALITY = ("tỉnh", "thành phố", "bang", "quận", "huyện", "thủ phủ
 # The kinds that are places: an article names a place after its kind ("tỉnh Tula"), an
 # organisation often without it ("do UNICEF tài trợ").
 _PLACE_KINDS = frozenset(
-    "thanh pho tinh bang quan huyen dia phuong city province state locality localities "
-    "cities provinces".split()
-) | {"thanh pho", "dia phuong"}
+    {
+        "thanh pho",
+        "tinh",
+        "bang",
+        "quan",
+        "huyen",
+        "dia phuong",
+        "city",
+        "cities",
+        "province",
+        "provinces",
+        "state",
+        "locality",
+        "localities",
+    }
+)
 NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "thanh pho": ("thành phố",),
     "tinh": ("tỉnh",),
