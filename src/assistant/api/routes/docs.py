@@ -78,18 +78,22 @@ def _openapi_url(request: Request) -> str:
     return _root(request) + app.openapi_url
 
 
+def _asset_url(request: Request, name: str) -> str:
+    """Where the page loads one of the packaged files from (behind any root path)."""
+    return f"{_root(request)}{ASSETS_URL}/{name}"
+
+
 @router.get(DOCS_URL, include_in_schema=False)
 def swagger_ui(request: Request) -> HTMLResponse:
     """Swagger UI over this server's OpenAPI schema, with local assets only."""
     app: FastAPI = request.app
-    root = _root(request)
     return get_swagger_ui_html(
         openapi_url=_openapi_url(request),
         title=f"{app.title} - Swagger UI",
-        swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
-        swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
-        swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-        oauth2_redirect_url=root + OAUTH2_REDIRECT_URL,
+        swagger_js_url=_asset_url(request, "swagger-ui-bundle.js"),
+        swagger_css_url=_asset_url(request, "swagger-ui.css"),
+        swagger_favicon_url=_asset_url(request, "favicon.png"),
+        oauth2_redirect_url=_root(request) + OAUTH2_REDIRECT_URL,
         init_oauth=app.swagger_ui_init_oauth,
         swagger_ui_parameters={**(app.swagger_ui_parameters or {}), **SWAGGER_UI_PARAMETERS},
     )
@@ -105,12 +109,11 @@ def swagger_ui_oauth2_redirect() -> HTMLResponse:
 def redoc(request: Request) -> HTMLResponse:
     """ReDoc over this server's OpenAPI schema, with local assets and no Google Fonts."""
     app: FastAPI = request.app
-    root = _root(request)
     return get_redoc_html(
         openapi_url=_openapi_url(request),
         title=f"{app.title} - ReDoc",
-        redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-        redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+        redoc_js_url=_asset_url(request, "redoc.standalone.js"),
+        redoc_favicon_url=_asset_url(request, "favicon.png"),
         with_google_fonts=False,
     )
 
