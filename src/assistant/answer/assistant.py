@@ -210,19 +210,11 @@ class Assistant:
                 break
             newest = date.fromisoformat(max(dates))
             start = newest if probe == 0 else newest + timedelta(days=1)
-            newer = [
-                p
-                for p in self.retriever.retrieve(
-                    query,
-                    query_vector,
-                    tuning.passages_per_article,
-                    replace(flt, date_from=start.isoformat()),
-                ).passages
-                if p.chunk_id not in seen
-            ]
+            newer = self._probe(
+                query, query_vector, replace(flt, date_from=start.isoformat()), seen
+            )
             if not newer and probe > 0:
                 break
-            seen.update(p.chunk_id for p in newer)
             found.extend(newer)
         return found
 
@@ -245,15 +237,21 @@ class Assistant:
             if flt.doc_ids:  # the reader's own choice of articles still holds
                 ids &= set(flt.doc_ids)
             if ids:  # (an empty doc_ids would mean every article)
-                probed = self.retriever.retrieve(
-                    query,
-                    query_vector,
-                    self.settings.tuning.passages_per_article,
-                    replace(flt, doc_ids=tuple(sorted(ids))),
-                ).passages
-                found += [p for p in probed if p.chunk_id not in seen]
-                seen.update(p.chunk_id for p in probed)
+                doc_ids = tuple(sorted(ids))
+                found += self._probe(query, query_vector, replace(flt, doc_ids=doc_ids), seen)
         return found
+
+    def _probe(
+        self, query: str, query_vector: np.ndarray, flt: DocumentFilter, seen: set[int]
+    ) -> list[Passage]:
+        """The best passages (a few, as from one article) under ``flt`` that are not
+        ``seen`` yet; they are added to ``seen``."""
+        found = self.retriever.retrieve(
+            query, query_vector, self.settings.tuning.passages_per_article, flt
+        ).passages
+        fresh = [p for p in found if p.chunk_id not in seen]
+        seen.update(p.chunk_id for p in fresh)
+        return fresh
 
     def warm(self, max_chunks: int = 20_000, batch: int = 8) -> int:
         """Embed (and cache) the answer segments of up to ``max_chunks`` chunks ahead of
