@@ -58,6 +58,11 @@ def exact_top_k(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return np.take_along_axis(top, order, axis=1)
 
 
+def graph_memory_mb(count: int) -> int:
+    """maintenance_work_mem for an in-memory HNSW build: ~1.4x the vectors, at least 2 GB."""
+    return max(2048, int(count * DIM * 4 * 1.4 / 2**20))
+
+
 def bench_faiss(vectors: np.ndarray, queries: np.ndarray, folder: Path) -> dict[str, Any]:
     index = VectorIndex(DIM, ann_threshold=0)
     started = time.perf_counter()
@@ -98,7 +103,8 @@ def bench_pgvector(
                 for i, vector in enumerate(vectors):
                     copy.write_row((i, vector))
             load_s = time.perf_counter() - started
-            conn.execute("SET maintenance_work_mem = '2GB'")
+            # the whole graph in memory: pgvector slows down sharply once it spills
+            conn.execute(f"SET maintenance_work_mem = '{graph_memory_mb(len(vectors))}MB'")
             conn.execute("SET max_parallel_maintenance_workers = 1")
             started = time.perf_counter()
             conn.execute(

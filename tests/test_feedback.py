@@ -27,7 +27,8 @@ from assistant.api.main import create_app
 from assistant.core.config import Settings, get_settings
 from assistant.core.types import Document
 from assistant.embed.hashing import HashingEmbedder
-from assistant.feedback.store import FEEDBACK_DB, FeedbackStore
+from assistant.feedback.postgres import PgFeedbackStore
+from assistant.feedback.store import FEEDBACK_DB, FeedbackStore, SqliteFeedbackStore
 from assistant.feedback.suggestions import Suggester, questions_from_text, suggest_questions
 from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
@@ -168,21 +169,39 @@ def test_malformed_json_is_a_400(client: TestClient) -> None:
     _assert_error(response, 400)
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    """Many threads, each with its own store object (as requests have), all committed."""
-    path = tmp_path / "idx" / FEEDBACK_DB
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], FeedbackStore]:
+    """Factory of store objects on one backend (each request of the service has its own
+    view of the same storage): the embedded file, or a database of the test server."""
+    if request.param == "sqlite":
+        path = tmp_path / "idx" / FEEDBACK_DB
+        return lambda: SqliteFeedbackStore(path)
+    url = str(request.getfixturevalue("pg_url"))
+    opened: list[FeedbackStore] = []
+
+    def make() -> FeedbackStore:
+        opened.append(PgFeedbackStore(url))
+        return opened[-1]
+
+    request.addfinalizer(lambda: [store.close() for store in opened])
+    return make
+
+
+def test_concurrent_writers_lose_nothing(open_store: Callable[[], FeedbackStore]) -> None:
+    """Many threads, each with its own store object (as replicas have), all committed."""
     ids: list[int] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
 
     def write(worker: int) -> None:
         try:
-            store = FeedbackStore(path)
+            store = open_store()
             for i in range(25):
                 new_id = store.add(
                     rating="up" if i % 2 else "down",
                     question=f"câu hỏi {worker}-{i}",
                     answer="trả lời",
+                    citations=CITATIONS,
                 )
                 with lock:
                     ids.append(new_id)
@@ -196,7 +215,37 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         thread.join()
     assert not errors
     assert len(ids) == len(set(ids)) == 200
-    assert len(list(FeedbackStore(path).rows())) == 200
+    rows = list(open_store().rows(batch=64))
+    assert len(rows) == 200 and [row["id"] for row in rows] == sorted(ids)
+    assert rows[0]["citations"] == CITATIONS
+
+
+def test_replicas_on_one_database_share_one_feedback_table(
+    make_app: Callable[..., FastAPI], pg_url: str
+) -> None:
+    """With ASSISTANT_DATABASE_URL, a rating given through any replica is in the export
+    of every replica (the table is the index database's, not a file of one process)."""
+    with (
+        TestClient(make_app(database_url=pg_url)) as first,
+        TestClient(make_app(database_url=pg_url)) as second,
+    ):
+        assert first.post("/api/feedback", json=_feedback()).status_code == 201
+        assert second.post("/api/feedback", json=_feedback(rating="up")).status_code == 201
+        exported = first.get("/api/feedback/export?format=jsonl", headers=_auth())
+    assert exported.status_code == 200, exported.text
+    rows = [json.loads(line) for line in exported.text.splitlines()]
+    assert [row["rating"] for row in rows] == ["down", "up"]
+    assert rows[0]["question"] == QUESTION and rows[0]["citations"] == CITATIONS
+    assert not (Path(first.app.state.services.settings.index_dir) / FEEDBACK_DB).exists()
+
+
+def test_an_unreachable_feedback_database_is_a_503_in_vietnamese(
+    make_app: Callable[..., FastAPI], tmp_path: Path
+) -> None:
+    url = f"postgresql:///nowhere?host={tmp_path}/no-server"
+    with TestClient(make_app(database_url=url)) as client:
+        error = _assert_error(client.post("/api/feedback", json=_feedback()), 503)
+    assert error["code"] == "feedback_unavailable" and "thử lại" in error["message"]
 
 
 # --- GET /api/feedback/export -------------------------------------------------------------

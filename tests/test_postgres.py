@@ -24,6 +24,7 @@ from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import Document, DocumentFilter
 from assistant.embed.hashing import HashingEmbedder
 from assistant.eval.testset import load_testset
+from assistant.feedback.store import feedback_at
 from assistant.index.index import Index
 from assistant.index.postgres import PostgresIndex
 from assistant.ingest.pipeline import Ingestor
@@ -193,8 +194,9 @@ def test_a_writer_killed_mid_commit_leaves_nothing(
 
 
 def test_migrate_round_trip_keeps_answers_identical(pg_url: str, tmp_path: Path) -> None:
-    """Folder → database → folder with `assistant index migrate`: nothing is re-embedded
-    and every answer of the test split is the same on the three copies."""
+    """Folder → database → folder with `assistant index migrate`: nothing is re-embedded,
+    every answer of the test split is the same on the three copies, and readers'
+    feedback travels with the index (its time stamps kept)."""
     embedder = HashingEmbedder(dim=32)
     folder, back = tmp_path / "index", tmp_path / "back"
     source = Index(folder, embedder.key, embedder.dim)
@@ -204,8 +206,16 @@ def test_migrate_round_trip_keeps_answers_identical(pg_url: str, tmp_path: Path)
     assert summary.failed == 0
     settings = get_settings(index_dir=folder)
     Assistant(source, embedder, settings).warm()  # sentence vectors cached in the index
+    ratings = feedback_at(folder)
+    ratings.add(
+        rating="down", question="Ai?", answer="Không rõ.", created_at="2025-01-02T03:04:05+00:00"
+    )
+    ratings.add(rating="up", question="Bao nhiêu?", answer="42 [1].", citations=[{"n": 1}])
     assert main(["-q", "index", "migrate", "--index", str(folder), "--to", pg_url]) == 0
     assert main(["-q", "index", "migrate", "--from", pg_url, "--to", str(back)]) == 0
+    kept = [{k: v for k, v in row.items() if k != "id"} for row in feedback_at(back).rows()]
+    assert kept == [{k: v for k, v in row.items() if k != "id"} for row in ratings.rows()]
+    assert kept[0]["created_at"] == "2025-01-02T03:04:05+00:00" and len(kept) == 2
     copies = [
         source,
         _pg(pg_url, embedder, tmp_path),

@@ -26,6 +26,7 @@ from assistant.api.errors import ApiError
 from assistant.api.metrics import Metrics
 from assistant.core.config import Settings
 from assistant.core.types import Document
+from assistant.feedback.store import FeedbackStore, open_feedback
 from assistant.feedback.suggestions import Suggester
 from assistant.ingest.pipeline import Ingestor, IngestSummary
 from assistant.sync.follow import Follower
@@ -54,6 +55,8 @@ class Services:
         self.answering: Answering | None = None
         self.suggester: Suggester | None = None
         self._write_limiter: anyio.CapacityLimiter | None = None
+        self._feedback: FeedbackStore | None = None
+        self._feedback_lock = threading.Lock()  # requests in threads open it once
 
     # --- wiring ---------------------------------------------------------------------
     def attach(
@@ -92,6 +95,8 @@ class Services:
     def close(self) -> None:
         if self.follower is not None:
             self.follower.stop()
+        if self._feedback is not None:
+            self._feedback.close()
         if self.batcher is not None and self._owns_batcher:
             self.batcher.close()
 
@@ -109,6 +114,15 @@ class Services:
         if self.assistant is None:
             raise ApiError(503, "not_ready", NOT_READY_VI, headers={"Retry-After": "5"})
         return self.assistant
+
+    @property
+    def feedback(self) -> FeedbackStore:
+        """Readers' feedback (the index's database, or the file next to the index); it
+        needs neither the model nor the index to be loaded."""
+        with self._feedback_lock:
+            if self._feedback is None:
+                self._feedback = open_feedback(self.settings)
+            return self._feedback
 
     def require_suggester(self) -> Suggester:
         """The suggested questions of the loaded index, or 503 while loading."""

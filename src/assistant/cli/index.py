@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.cli import add_index_option, settings_from
 from assistant.cli.ingest import make_ingestor
+from assistant.feedback.store import copy_feedback, feedback_at
 from assistant.index.migrate import MigrationError, copy_index
 from assistant.runtime import (
     build_embedder,
@@ -77,13 +78,16 @@ def run_migrate(args: argparse.Namespace) -> int:
         origin.dim,
         create=True,
     )
+    from_feedback, to_feedback = feedback_at(source), feedback_at(args.to)
     try:
         counts = copy_index(origin, target, batch_docs=settings.copy_batch_docs)
+        ratings = copy_feedback(from_feedback, to_feedback)
     finally:
-        origin.close()
-        target.close()
+        for opened in (origin, target, from_feedback, to_feedback):
+            opened.close()
     sys.stdout.write(
         f"copied {counts['documents']} articles, {counts['chunks']} chunks, "
-        f"{counts['cached_embeddings']} cached vectors to {target.store.location}\n"
+        f"{counts['cached_embeddings']} cached vectors, {ratings} feedback records to "
+        f"{target.store.location}\n"
     )
     return 0

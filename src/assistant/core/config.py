@@ -42,8 +42,8 @@ class Settings(BaseSettings):
         None,
         description="postgresql://user:password@host/db: keep the index in PostgreSQL "
         "(with pgvector), shared by every service process that names the same database; "
-        "unset = the embedded index in index_dir. index_dir still holds what is local to "
-        "one process (sync state, feedback).",
+        "unset = the embedded index in index_dir. Readers' feedback goes to the same "
+        "database; index_dir still holds what is local to one process (sync state).",
     )
     database_pool_size: int = Field(
         8, ge=1, description="Connections each process keeps open to the database at most."

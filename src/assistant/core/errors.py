@@ -17,3 +17,7 @@ class IndexNotFoundError(AssistantError):
 
 class IndexFormatError(AssistantError):
     """The index on disk was written by another format version or another model."""
+
+
+class FeedbackUnavailableError(AssistantError):
+    """The feedback store could not take or give records (busy, unreachable, full)."""

@@ -1,8 +1,10 @@
 """Readers' feedback on answers and the questions the chat suggests.
 
-* :mod:`.store`: ratings in ``feedback.sqlite3`` next to the index (separate, so
-  rebuilding or replacing the index never loses them), written with the index's SQLite
-  helpers; exported as CSV or JSON Lines for the editors (:mod:`.export`).
+* :mod:`.store`: the store interface, and ratings in ``feedback.sqlite3`` next to the
+  index (separate, so rebuilding or replacing the index never loses them), written with
+  the index's SQLite helpers; :mod:`.postgres`: the same in the index's PostgreSQL
+  database, shared by every replica; exported as CSV or JSON Lines for the editors
+  (:mod:`.export`).
 * :mod:`.suggestions`: questions drawn from the indexed articles for the chat's empty
   screen, computed once per index generation by one :class:`~.suggestions.Suggester`.
 

@@ -1,23 +1,36 @@
-"""The feedback table in its own SQLite file next to the index.
+"""Where readers' feedback is kept: the :class:`FeedbackStore` interface, and its
+embedded implementation, a SQLite file next to the index.
 
-Every call opens its own connection (:func:`~assistant.index.store.connect`) and writes
-in one short ``BEGIN IMMEDIATE`` transaction (:func:`~assistant.index.store.immediate`)
-in WAL mode, so concurrent requests, threads and processes are safe. The file is created
-on first use.
+With ``ASSISTANT_DATABASE_URL`` the feedback goes to the index's PostgreSQL database
+instead (:class:`~assistant.feedback.postgres.PgFeedbackStore`), so every replica writes
+to one table and one export holds all of it; :func:`open_feedback` picks the one the
+settings name.
+
+In the embedded store every call opens its own connection
+(:func:`~assistant.index.store.connect`) and writes in one short ``BEGIN IMMEDIATE``
+transaction (:func:`~assistant.index.store.immediate`) in WAL mode, so concurrent
+requests, threads and processes are safe. The file is created on first use.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.core.errors import FeedbackUnavailableError
 from assistant.index.store import connect, immediate
+
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from assistant.core.config import Settings
 
 FEEDBACK_DB = "feedback.sqlite3"
 
@@ -53,17 +66,94 @@ _PREPARED: set[Path] = set()
 _PREPARE_LOCK = threading.Lock()
 
 
-class FeedbackStore:
+class FeedbackStore(Protocol):
+    """What the routes need from a feedback backend. Both raise
+    :class:`~assistant.core.errors.FeedbackUnavailableError` when the storage fails."""
+
+    location: str  # for operators' messages (a path, or a URL without its password)
+
+    def add(
+        self,
+        *,
+        rating: str,
+        question: str,
+        answer: str,
+        comment: str | None = None,
+        query: str | None = None,
+        citations: Sequence[dict[str, Any]] = (),
+        created_at: str | None = None,
+    ) -> int:
+        """Store one record (stamped now unless ``created_at`` is given, as when copied
+        from another store); returns its id."""
+        ...
+
+    def is_empty(self) -> bool:
+        """No record yet (a copy goes only into an empty store)."""
+        ...
+
+    def rows(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """All records, oldest first, with ``citations`` decoded."""
+        ...
+
+    def close(self) -> None:
+        """Release connections (a later call may open new ones)."""
+        ...
+
+
+def open_feedback(settings: Settings) -> FeedbackStore:
+    """The configured store: the index's database when ``database_url`` is set, else the
+    file next to the index directory."""
+    return feedback_at(settings.database_url or settings.index_dir)
+
+
+def feedback_at(location: str | Path) -> FeedbackStore:
+    """The store beside the index at ``location``: a ``postgresql://`` URL or a folder."""
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from assistant.feedback.postgres import PgFeedbackStore
+
+        return PgFeedbackStore(location)
+    return SqliteFeedbackStore(Path(location) / FEEDBACK_DB)
+
+
+def copy_feedback(source: FeedbackStore, target: FeedbackStore) -> int:
+    """Every record of ``source`` into ``target`` with its original time stamp (ids are
+    the target's own); how many. A target that already holds feedback is left alone, so
+    a copy run twice does not double it."""
+    if not target.is_empty():
+        logger.warning("Feedback not copied: %s already holds some", target.location)
+        return 0
+    copied = 0
+    for row in source.rows():
+        fields = {key: row[key] for key in EXPORT_COLUMNS if key != "id"}
+        target.add(**fields)
+        copied += 1
+    return copied
+
+
+def created_now() -> str:
+    """A record's time stamp (UTC, to the second), the same in both stores."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def decoded(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the export gives it: ``citations`` back to a list."""
+    try:
+        record["citations"] = json.loads(record["citations"] or "[]")
+    except ValueError:
+        record["citations"] = []
+    return record
+
+
+class SqliteFeedbackStore:
     """The feedback table in its own SQLite file. Safe for concurrent use: nothing is
     shared between calls but the path."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.location = str(self.path)
 
-    @classmethod
-    def beside(cls, index_dir: Path) -> FeedbackStore:
-        """The feedback file of an index directory."""
-        return cls(Path(index_dir) / FEEDBACK_DB)
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,27 +174,36 @@ class FeedbackStore:
         comment: str | None = None,
         query: str | None = None,
         citations: Sequence[dict[str, Any]] = (),
+        created_at: str | None = None,
     ) -> int:
         """Store one feedback record; returns its id."""
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            return self._insert(
+                (created_at or created_now(), rating, question, answer, comment, query,
+                 json.dumps(list(citations), ensure_ascii=False))
+            )  # fmt: skip
+        except sqlite3.Error as err:
+            raise FeedbackUnavailableError(f"Feedback not stored in {self.path}: {err}") from err
+
+    def _insert(self, values: tuple[object, ...]) -> int:
         with closing(self._connect()) as conn, immediate(conn):
             cursor = conn.execute(
                 "INSERT INTO feedback (created_at, rating, question, answer, comment, "
                 "query, citations) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    created,
-                    rating,
-                    question,
-                    answer,
-                    comment,
-                    query,
-                    json.dumps(list(citations), ensure_ascii=False),
-                ),
+                values,
             )
             return int(cursor.lastrowid or 0)
 
+    def is_empty(self) -> bool:
+        if not self.path.exists():
+            return True
+        with closing(self._connect()) as conn:
+            return conn.execute("SELECT 1 FROM feedback LIMIT 1").fetchone() is None
+
     def rows(self, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """All records, oldest first, with ``citations`` decoded."""
+        """All records, oldest first, with ``citations`` decoded (none if no file)."""
+        if not self.path.exists():
+            return
         with closing(self._connect()) as conn:
             cursor = conn.execute(f"SELECT {', '.join(EXPORT_COLUMNS)} FROM feedback ORDER BY id")
             while True:
@@ -112,9 +211,4 @@ class FeedbackStore:
                 if not found:
                     return
                 for row in found:
-                    record = dict(row)
-                    try:
-                        record["citations"] = json.loads(record["citations"] or "[]")
-                    except ValueError:
-                        record["citations"] = []
-                    yield record
+                    yield decoded(dict(row))

@@ -1,7 +1,8 @@
 """Readers' feedback on answers, its export for the editors, and suggested questions.
 
 * ``POST /api/feedback`` stores a thumbs up/down (with an optional comment) about one
-  answer (:class:`~assistant.feedback.store.FeedbackStore`, next to the index);
+  answer (:class:`~assistant.feedback.store.FeedbackStore`: next to the index, or in
+  the index's PostgreSQL database);
 * ``GET /api/feedback/export?format=csv|jsonl`` (API key required) downloads all of it;
 * ``GET /api/suggestions`` offers up to six questions drawn from the indexed articles
   (:class:`~assistant.feedback.suggestions.Suggester`), for the chat's empty screen.
@@ -10,18 +11,17 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from assistant.api.deps import ReadAccess, ServicesDep, SettingsDep, WriteAccess
+from assistant.api.deps import ReadAccess, ServicesDep, WriteAccess
 from assistant.api.errors import ApiError
 from assistant.api.schemas import FeedbackIn, FeedbackStored, Suggestions, error_responses
+from assistant.core.errors import FeedbackUnavailableError
 from assistant.feedback.export import as_csv, as_jsonl
-from assistant.feedback.store import FeedbackStore
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,10 @@ router = APIRouter(prefix="/api", tags=["Góp ý và gợi ý"])
     responses=error_responses(401, 403, 413, 422, 429),
     dependencies=[ReadAccess],
 )
-def post_feedback(body: FeedbackIn, settings: SettingsDep) -> FeedbackStored:
+def post_feedback(body: FeedbackIn, services: ServicesDep) -> FeedbackStored:
     """Store a reader's rating of an answer, with an optional comment, for the editors."""
-    store = FeedbackStore.beside(settings.index_dir)
     try:
-        record_id = store.add(
+        record_id = services.feedback.add(
             rating=body.rating,
             question=body.question,
             answer=body.answer,
@@ -48,8 +47,8 @@ def post_feedback(body: FeedbackIn, settings: SettingsDep) -> FeedbackStored:
             query=body.query,
             citations=[c.model_dump(exclude_none=True) for c in body.citations],
         )
-    except sqlite3.Error as err:
-        logger.error("Feedback not stored in %s: %s", store.path, err)
+    except FeedbackUnavailableError as err:
+        logger.error("%s", err)
         raise ApiError(
             503,
             "feedback_unavailable",
@@ -71,12 +70,12 @@ def post_feedback(body: FeedbackIn, settings: SettingsDep) -> FeedbackStored:
     dependencies=[WriteAccess],
 )
 def export_feedback(
-    settings: SettingsDep,
+    services: ServicesDep,
     fmt: Annotated[Literal["csv", "jsonl"], Query(alias="format")] = "csv",
 ) -> StreamingResponse:
     """All feedback, oldest first, as a download: CSV (UTF-8 with BOM, opens directly in
     Excel) or JSON Lines."""
-    rows = FeedbackStore.beside(settings.index_dir).rows()
+    rows = services.feedback.rows()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     if fmt == "jsonl":
         body, media_type = as_jsonl(rows), "application/x-ndjson; charset=utf-8"
