@@ -51,6 +51,16 @@ def test_a_thanh_hoa_question_is_not_answered_from_a_neighbour(assistant) -> Non
     assert all(not c.doc_id.startswith("syn-pt-son-la") for c in answer.citations)
 
 
+def test_a_refusal_offers_the_asked_measure_in_years_the_articles_cover(assistant) -> None:  # type: ignore[no-untyped-def]
+    refused = assistant.ask("Kim ngạch xuất khẩu của Thanh Hóa năm 2030 đạt bao nhiêu?")
+    assert not refused.answerable and refused.suggestions
+    assert "xuất khẩu" in refused.suggestions[0]
+    for suggestion in refused.suggestions:
+        assert assistant.ask(suggestion).answerable, suggestion
+    elsewhere = assistant.ask("Nghệ An có bao nhiêu sân bay quốc tế năm 2030?")
+    assert all("Nghệ An" in s for s in elsewhere.suggestions), elsewhere.suggestions
+
+
 def test_the_asked_year_is_answered_from_that_years_review(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("Kim ngạch nhập khẩu của Thanh Hóa năm 2019 đạt bao nhiêu?")
     _cites_only(answer, "syn-rv-tong-ket-2019", "3.912,8")

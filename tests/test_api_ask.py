@@ -69,6 +69,16 @@ def test_unanswerable_question_is_refused_in_vietnamese(model_client: TestClient
     assert body["answerable"] is False
     assert body["citations"] == []
     assert "Đà Nẵng" in body["answer"]
+    assert body["suggestions"] == []  # no article is about Đà Nẵng: nothing to offer
+    refused = model_client.post(
+        "/api/ask", json={"question": "Kim ngạch xuất khẩu của Thanh Hóa năm 2030 là bao nhiêu?"}
+    ).json()
+    assert refused["answerable"] is False
+    # what it offers instead are questions the articles do answer
+    assert 1 <= len(refused["suggestions"]) <= 3, refused["suggestions"]
+    for suggestion in refused["suggestions"]:
+        answered = model_client.post("/api/ask", json={"question": suggestion}).json()
+        assert answered["answerable"] and answered["citations"], suggestion
 
 
 @model

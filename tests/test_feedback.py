@@ -29,9 +29,10 @@ from assistant.core.types import Document
 from assistant.embed.hashing import HashingEmbedder
 from assistant.feedback.postgres import PgFeedbackStore
 from assistant.feedback.store import FEEDBACK_DB, FeedbackStore, SqliteFeedbackStore
-from assistant.feedback.suggestions import Suggester, questions_from_text, suggest_questions
+from assistant.feedback.suggestions import Suggester, suggest_questions
 from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
+from assistant.text.questions import closest_questions, questions_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB_DIR = ROOT / "src" / "assistant" / "web"
@@ -369,6 +370,42 @@ def test_questions_are_made_from_sentences_with_figures() -> None:
 )
 def test_dates_codes_and_durations_make_no_question(text: str) -> None:
     assert questions_from_text(text) == []
+
+
+def test_a_time_clause_with_a_verb_is_not_the_time_of_the_next_clause() -> None:
+    # "Năm 2019 Thanh Hóa đã hoàn thành" is a clause of its own, not a date phrase
+    text = "Năm 2019 Thanh Hóa đã hoàn thành, huyện Xăm Tảy với kinh phí 25 tỷ đồng."
+    assert not any(q.startswith("Năm 2019 Thanh Hóa") for q, _ in questions_from_text(text))
+    listed = "Giai đoạn 2023-2025, hai bên tập trung hợp tác trong 5 lĩnh vực: y tế, giáo dục."
+    assert [q for q, _ in questions_from_text(listed)] == [
+        "Giai đoạn 2023-2025, hai bên tập trung hợp tác trong bao nhiêu lĩnh vực?"
+    ]
+
+
+REFUSED_NEAR = [
+    "Năm 2022, kim ngạch xuất khẩu hàng hóa của tỉnh đạt 1.250,5 triệu USD.",
+    "Kim ngạch nhập khẩu đạt 300 triệu USD. Năm 2021, tỉnh đón 120 đoàn khách quốc tế.",
+    "Năm 2022, tổng kim ngạch xuất khẩu hàng hóa của tỉnh đạt 1.250 triệu USD.",
+]
+
+
+def test_a_refusal_suggests_dated_questions_closest_to_the_asked_one_first() -> None:
+    found = closest_questions("Kim ngạch xuất khẩu năm 2030 là bao nhiêu?", REFUSED_NEAR, 3)
+    assert found == [
+        "Năm 2022, kim ngạch xuất khẩu hàng hóa của tỉnh đạt bao nhiêu?",  # its twin is dropped
+        "Năm 2021, tỉnh đón bao nhiêu đoàn khách quốc tế?",  # "nhập khẩu" has no year
+    ]
+    assert closest_questions("Kim ngạch xuất khẩu năm 2030?", REFUSED_NEAR, 1) == found[:1]
+
+
+def test_a_suggestion_names_the_place_the_reader_asked_about() -> None:
+    texts = [*REFUSED_NEAR, "Năm 2022, Ban Quản lý cấp mới 31 dự án đầu tư."]
+    found = closest_questions("Xuất khẩu của Quảng Bình năm 2030?", texts, 3, place="Quảng Bình")
+    assert found == [  # after its bare "tỉnh", else first
+        "Năm 2022, kim ngạch xuất khẩu hàng hóa của tỉnh Quảng Bình đạt bao nhiêu?",
+        "Năm 2021, tỉnh Quảng Bình đón bao nhiêu đoàn khách quốc tế?",
+        "Tại Quảng Bình, năm 2022, Ban Quản lý cấp mới bao nhiêu dự án đầu tư?",
+    ]
 
 
 def test_suggestions_are_diverse_and_bounded() -> None:

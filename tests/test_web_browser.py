@@ -266,6 +266,18 @@ def test_not_found_answer_looks_different(session: Session) -> None:
     if related.count():
         related.first.click()
         expect(page.locator("#source-text")).not_to_be_empty()
+    page.keyboard.press("Escape")
+
+    # it offers questions the articles answer; a click asks one, and it is answered
+    instead = missing.locator(".suggestions--instead .suggestion")
+    expect(instead.first).to_be_visible()
+    offered = instead.first.inner_text()
+    count = page.locator(".msg--assistant").count()
+    instead.first.click()
+    answered = page.locator(".msg--assistant").nth(count)
+    expect(answered).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator(".msg--user").last).to_contain_text(offered)
+    expect(answered).not_to_have_class(re.compile(r"msg--notfound"))
 
 
 def test_thumbs_down_with_comment_is_stored(session: Session, server: str) -> None:

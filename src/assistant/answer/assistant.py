@@ -43,6 +43,8 @@ from assistant.core.types import DocumentFilter, Passage
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.text.places import place_key
+from assistant.text.questions import closest_questions
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +176,13 @@ class Assistant:
         if self.generator is not None and answer.answerable:
             answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
             clock.lap("generate")
+        if not answer.answerable:
+            answer.suggestions = closest_questions(
+                understood.text,
+                [p.text for p in answer.passages[: tuning.suggestion_passages]],
+                tuning.refusal_suggestions,
+                place=self._named_place(understood.scope),
+            )
         answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
         clock.total()
         answer.timings_ms = {
@@ -188,6 +197,15 @@ class Assistant:
             answer.timings_ms["total"],
         )
         return answer
+
+    def _named_place(self, scope: QuestionScope) -> str | None:
+        """The one place a question named, other than the home province: what a suggested
+        question must name too (a question without a place is about the home province)."""
+        if not scope.explicit or len(scope.places) != 1:
+            return None
+        return (
+            None if scope.places[0] == place_key(self.settings.home_place) else scope.place_names[0]
+        )
 
     def _newer(
         self,

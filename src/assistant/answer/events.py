@@ -104,6 +104,7 @@ def answer_events(answer: Answer) -> Iterator[Event]:
             "mode": answer.mode,
             "timings_ms": data["timings_ms"],
             "related": data["related"],
+            "suggestions": data["suggestions"],
         },
     )
 

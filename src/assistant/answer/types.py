@@ -127,6 +127,8 @@ class Answer:
     # the answer itself (a figure, a date, a name) as a span of citation ``lead_citation``
     lead: str | None = None
     lead_citation: int | None = None
+    # refused: questions the closest passages do answer, for the reader to ask instead
+    suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self, *, passage_text: bool = True) -> dict[str, object]:
         """JSON-ready dict with the public field names (``passage_text=False`` leaves the
@@ -144,6 +146,7 @@ class Answer:
             "scope": self.scope or None,
             "lead": ({"text": self.lead, "citation": self.lead_citation} if self.lead else None),
             "related": _SOURCES.dump_python([Source.of(p) for p in self.related]),
+            "suggestions": list(self.suggestions),
         }
 
 

@@ -235,6 +235,11 @@ class AskResponse(BaseModel):
     scope: ScopeOut | None = Field(
         None, description="What the question was read to be about: place(s), period(s)."
     )
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="When the articles do not answer: questions that the closest passages "
+        "do answer (e.g. the same measure in a year the articles cover), to ask instead.",
+    )
     lead: LeadOut | None = Field(
         None,
         description="For a figure, date or name question, the answer itself (the answer "

@@ -40,10 +40,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def render_text(events: Iterable[Event]) -> str:
     """The answer, then its numbered sources with the quoted passage (or, when the
-    articles do not answer, the passages that may be related)."""
+    articles do not answer, questions they do answer and the passages that may be
+    related)."""
     text: list[str] = []
     citations: list[dict[str, Any]] = []
     related: list[dict[str, Any]] = []
+    instead: list[str] = []
     for event in events:
         if event.name == "delta":
             text.append(event.data["text"])
@@ -51,6 +53,7 @@ def render_text(events: Iterable[Event]) -> str:
             citations = event.data["citations"]
         elif event.name == "done":
             related = event.data["related"]
+            instead = event.data.get("suggestions", [])
     lines = ["".join(text), ""]
     if citations:
         lines.append("Nguồn:")
@@ -58,7 +61,10 @@ def render_text(events: Iterable[Event]) -> str:
             meta = ", ".join(x for x in (c["published_at"], c["url"]) if x)
             lines.append(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else ""))
             lines.append(f"    “{c['quote']}” [{c['doc_id']}:{c['start']}-{c['end']}]")
-    elif related:
+    if instead:
+        lines.append("Các bài viết trả lời được câu hỏi:")
+        lines.extend(f"- {question}" for question in instead)
+    if related and not citations:
         lines.append("Có thể liên quan:")
         for p in related:
             lines.append(f"- {p['title']}: “{p['quote'][:160]}…”")

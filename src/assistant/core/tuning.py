@@ -71,6 +71,12 @@ class Tuning(BaseModel):
         "best one does not: share of the best score it needs to join the answer.",
     )
     max_answer_sentences: int = Field(6, description="At most this many quoted segments.")
+    refusal_suggestions: int = Field(
+        3, description="A refusal offers up to this many questions the articles do answer."
+    )
+    suggestion_passages: int = Field(
+        5, description="Those questions come from this many of the closest passages."
+    )
     summary_sentences: int = Field(
         4,
         description="A summary quotes its best sentence and those after it in its "

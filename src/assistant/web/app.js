@@ -38,6 +38,7 @@
     searching: "Đang tìm trong các bài viết…",
     notFoundTitle: "Không tìm thấy câu trả lời trong các bài viết",
     related: "Có thể liên quan",
+    askInstead: "Các bài viết trả lời được câu hỏi",
     sources: "Nguồn trích dẫn",
     copy: "Sao chép",
     copyLabel: "Sao chép câu trả lời",
@@ -455,6 +456,7 @@
       if (!this.answerable) {
         this.element.classList.add("msg--notfound");
         this.notice.hidden = false;
+        this.renderAskInstead(Array.isArray(done.suggestions) ? done.suggestions : []);
         const related =
           Array.isArray(done.related) && done.related.length ? done.related : this.passages;
         this.renderRelated(related.slice(0, MAX_RELATED));
@@ -497,6 +499,23 @@
         list.append(h("li", { class: "sources__item" }, numbers, label));
       }
       this.extra.append(h("h3", { class: "msg__subtitle", text: TEXT.sources }), list);
+    }
+
+    /** Questions the closest passages do answer, offered in place of a refused one: a
+     * click asks it. */
+    renderAskInstead(questions) {
+      const texts = questions.filter((q) => typeof q === "string" && q.trim()).slice(0, 3);
+      if (!texts.length) return;
+      const list = h(
+        "ul",
+        { class: "suggestions suggestions--instead" },
+        ...texts.map((text) => {
+          const button = h("button", { type: "button", class: "suggestion", text });
+          button.addEventListener("click", () => ask(text));
+          return h("li", {}, button);
+        }),
+      );
+      this.extra.append(h("h3", { class: "msg__subtitle", text: TEXT.askInstead }), list);
     }
 
     /** "Có thể liên quan": passages that were found but do not answer the question. */
