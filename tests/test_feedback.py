@@ -28,7 +28,7 @@ from assistant.core.config import Settings, get_settings
 from assistant.core.types import Document
 from assistant.embed.hashing import HashingEmbedder
 from assistant.feedback.postgres import PgFeedbackStore
-from assistant.feedback.store import FEEDBACK_DB, FeedbackStore, SqliteFeedbackStore
+from assistant.feedback.store import FEEDBACK_DB, FeedbackRecord, FeedbackStore, SqliteFeedbackStore
 from assistant.feedback.suggestions import Suggester, suggest_questions
 from assistant.index.index import Index
 from assistant.ingest.pipeline import Ingestor
@@ -199,10 +199,12 @@ def test_concurrent_writers_lose_nothing(open_store: Callable[[], FeedbackStore]
             store = open_store()
             for i in range(25):
                 new_id = store.add(
-                    rating="up" if i % 2 else "down",
-                    question=f"câu hỏi {worker}-{i}",
-                    answer="trả lời",
-                    citations=CITATIONS,
+                    FeedbackRecord(
+                        rating="up" if i % 2 else "down",
+                        question=f"câu hỏi {worker}-{i}",
+                        answer="trả lời",
+                        citations=CITATIONS,
+                    )
                 )
                 with lock:
                     ids.append(new_id)

@@ -24,7 +24,7 @@ from assistant.core.errors import IndexFormatError, IndexNotFoundError
 from assistant.core.types import Document, DocumentFilter
 from assistant.embed.hashing import HashingEmbedder
 from assistant.eval.testset import load_testset
-from assistant.feedback.store import feedback_at
+from assistant.feedback.store import FeedbackRecord, feedback_at
 from assistant.index.index import Index
 from assistant.index.postgres import PostgresIndex
 from assistant.ingest.pipeline import Ingestor
@@ -207,15 +207,14 @@ def test_migrate_round_trip_keeps_answers_identical(pg_url: str, tmp_path: Path)
     settings = get_settings(index_dir=folder)
     Assistant(source, embedder, settings).warm()  # sentence vectors cached in the index
     ratings = feedback_at(folder)
-    ratings.add(
-        rating="down", question="Ai?", answer="Không rõ.", created_at="2025-01-02T03:04:05+00:00"
-    )
-    ratings.add(rating="up", question="Bao nhiêu?", answer="42 [1].", citations=[{"n": 1}])
+    stamp = "2025-01-02T03:04:05+00:00"
+    ratings.add(FeedbackRecord("down", "Ai?", "Không rõ.", created_at=stamp))
+    ratings.add(FeedbackRecord("up", "Bao nhiêu?", "42 [1].", citations=[{"n": 1}]))
     assert main(["-q", "index", "migrate", "--index", str(folder), "--to", pg_url]) == 0
     assert main(["-q", "index", "migrate", "--from", pg_url, "--to", str(back)]) == 0
     kept = [{k: v for k, v in row.items() if k != "id"} for row in feedback_at(back).rows()]
     assert kept == [{k: v for k, v in row.items() if k != "id"} for row in ratings.rows()]
-    assert kept[0]["created_at"] == "2025-01-02T03:04:05+00:00" and len(kept) == 2
+    assert kept[0]["created_at"] == stamp and len(kept) == 2
     copies = [
         source,
         _pg(pg_url, embedder, tmp_path),

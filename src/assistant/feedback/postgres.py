@@ -9,8 +9,7 @@ own (feedback is rare beside questions), opened on first use.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -18,8 +17,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from assistant.core.errors import AssistantError, FeedbackUnavailableError
-from assistant.feedback.store import EXPORT_COLUMNS, created_now, decoded
-from assistant.index.postgres import prepare_schema, redacted
+from assistant.feedback.store import EXPORT_COLUMNS, INSERT_COLUMNS, FeedbackRecord, decoded
+from assistant.index.postgres import open_pool, prepare_schema, redacted
 
 POOL_SIZE = 2
 
@@ -42,14 +41,7 @@ class PgFeedbackStore:
                 raise FeedbackUnavailableError(
                     f"Feedback database {self.location} not ready: {err}"
                 ) from err
-            self._pool = ConnectionPool(
-                self.url,
-                min_size=1,
-                max_size=POOL_SIZE,
-                kwargs={"autocommit": True},
-                open=True,
-                name="assistant-feedback",
-            )
+            self._pool = open_pool(self.url, POOL_SIZE, "assistant-feedback")
         return self._pool
 
     def close(self) -> None:
@@ -57,27 +49,12 @@ class PgFeedbackStore:
             self._pool.close()
             self._pool = None
 
-    def add(
-        self,
-        *,
-        rating: str,
-        question: str,
-        answer: str,
-        comment: str | None = None,
-        query: str | None = None,
-        citations: Sequence[dict[str, Any]] = (),
-        created_at: str | None = None,
-    ) -> int:
+    def add(self, record: FeedbackRecord) -> int:
         """Store one record in its own (autocommitted) statement; returns its id."""
-        values = (created_at or created_now(), rating, question, answer, comment, query,
-                  json.dumps(list(citations), ensure_ascii=False))  # fmt: skip
+        sql = f"INSERT INTO feedback ({INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 7)})"
         try:
             with self.pool.connection() as conn:
-                row = conn.execute(
-                    "INSERT INTO feedback (created_at, rating, question, answer, comment, "
-                    "query, citations) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                    values,
-                ).fetchone()
+                row = conn.execute(sql + " RETURNING id", record.values()).fetchone()
         except (psycopg.Error, TimeoutError) as err:
             raise FeedbackUnavailableError(
                 f"Feedback not stored in {self.location}: {err}"

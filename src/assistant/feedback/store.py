@@ -20,12 +20,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.core.errors import FeedbackUnavailableError
-from assistant.index.store import connect, immediate
+from assistant.index.store import FEEDBACK_COLUMNS, connect, immediate
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +35,12 @@ if TYPE_CHECKING:
 
 FEEDBACK_DB = "feedback.sqlite3"
 
-_FEEDBACK_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    comment TEXT,
-    query TEXT,
-    citations TEXT NOT NULL DEFAULT '[]'
-);
+_FEEDBACK_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT,{FEEDBACK_COLUMNS});
 CREATE INDEX IF NOT EXISTS feedback_created ON feedback(created_at);
 """
+# The stored columns in insert order (the id is the store's own).
+INSERT_COLUMNS = "created_at, rating, question, answer, comment, query, citations"
 
 EXPORT_COLUMNS = (
     "id",
@@ -66,25 +60,41 @@ _PREPARED: set[Path] = set()
 _PREPARE_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """One reader's rating of one answer, as both stores keep it."""
+
+    rating: str  # "up" or "down"
+    question: str
+    answer: str
+    comment: str | None = None
+    query: str | None = None
+    citations: Sequence[dict[str, Any]] = ()
+    # stamped when made; a copy from another store keeps the original stamp
+    created_at: str = field(
+        default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")
+    )
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> FeedbackRecord:
+        """A stored row (as :meth:`FeedbackStore.rows` gives it) as a record again."""
+        return cls(**{key: row[key] for key in EXPORT_COLUMNS if key != "id"})
+
+    def values(self) -> tuple[object, ...]:
+        """The values of :data:`INSERT_COLUMNS`, in order."""
+        citations = json.dumps(list(self.citations), ensure_ascii=False)
+        return (self.created_at, self.rating, self.question, self.answer, self.comment,
+                self.query, citations)  # fmt: skip
+
+
 class FeedbackStore(Protocol):
     """What the routes need from a feedback backend. Both raise
     :class:`~assistant.core.errors.FeedbackUnavailableError` when the storage fails."""
 
     location: str  # for operators' messages (a path, or a URL without its password)
 
-    def add(
-        self,
-        *,
-        rating: str,
-        question: str,
-        answer: str,
-        comment: str | None = None,
-        query: str | None = None,
-        citations: Sequence[dict[str, Any]] = (),
-        created_at: str | None = None,
-    ) -> int:
-        """Store one record (stamped now unless ``created_at`` is given, as when copied
-        from another store); returns its id."""
+    def add(self, record: FeedbackRecord) -> int:
+        """Store one record; returns its id."""
         ...
 
     def is_empty(self) -> bool:
@@ -124,15 +134,9 @@ def copy_feedback(source: FeedbackStore, target: FeedbackStore) -> int:
         return 0
     copied = 0
     for row in source.rows():
-        fields = {key: row[key] for key in EXPORT_COLUMNS if key != "id"}
-        target.add(**fields)
+        target.add(FeedbackRecord.of(row))
         copied += 1
     return copied
-
-
-def created_now() -> str:
-    """A record's time stamp (UTC, to the second), the same in both stores."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def decoded(record: dict[str, Any]) -> dict[str, Any]:
@@ -165,34 +169,14 @@ class SqliteFeedbackStore:
                 _PREPARED.add(self.path)
         return conn
 
-    def add(
-        self,
-        *,
-        rating: str,
-        question: str,
-        answer: str,
-        comment: str | None = None,
-        query: str | None = None,
-        citations: Sequence[dict[str, Any]] = (),
-        created_at: str | None = None,
-    ) -> int:
+    def add(self, record: FeedbackRecord) -> int:
         """Store one feedback record; returns its id."""
+        sql = f"INSERT INTO feedback ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
         try:
-            return self._insert(
-                (created_at or created_now(), rating, question, answer, comment, query,
-                 json.dumps(list(citations), ensure_ascii=False))
-            )  # fmt: skip
+            with closing(self._connect()) as conn, immediate(conn):
+                return int(conn.execute(sql, record.values()).lastrowid or 0)
         except sqlite3.Error as err:
             raise FeedbackUnavailableError(f"Feedback not stored in {self.path}: {err}") from err
-
-    def _insert(self, values: tuple[object, ...]) -> int:
-        with closing(self._connect()) as conn, immediate(conn):
-            cursor = conn.execute(
-                "INSERT INTO feedback (created_at, rating, question, answer, comment, "
-                "query, citations) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            return int(cursor.lastrowid or 0)
 
     def is_empty(self) -> bool:
         if not self.path.exists():

@@ -48,6 +48,16 @@ DB_NAME = "assistant.sqlite3"
 # The tables both engines declare alike (see :mod:`assistant.index.postgres`): a change
 # to one of them is a new format version here and a new schema migration there.
 META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+# Readers' feedback: the columns both engines keep (the SQLite file beside an index, and
+# the PostgreSQL database's table, each with its own kind of id column first).
+FEEDBACK_COLUMNS = """
+    created_at TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    comment TEXT,
+    query TEXT,
+    citations TEXT NOT NULL DEFAULT '[]'"""
 DOCUMENTS_TABLE = """CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,

@@ -22,6 +22,7 @@ from assistant.api.errors import ApiError
 from assistant.api.schemas import FeedbackIn, FeedbackStored, Suggestions, error_responses
 from assistant.core.errors import FeedbackUnavailableError
 from assistant.feedback.export import as_csv, as_jsonl
+from assistant.feedback.store import FeedbackRecord
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ def post_feedback(body: FeedbackIn, services: ServicesDep) -> FeedbackStored:
     """Store a reader's rating of an answer, with an optional comment, for the editors."""
     try:
         record_id = services.feedback.add(
-            rating=body.rating,
-            question=body.question,
-            answer=body.answer,
-            comment=body.comment,
-            query=body.query,
-            citations=[c.model_dump(exclude_none=True) for c in body.citations],
+            FeedbackRecord(
+                rating=body.rating,
+                question=body.question,
+                answer=body.answer,
+                comment=body.comment,
+                query=body.query,
+                citations=[c.model_dump(exclude_none=True) for c in body.citations],
+            )
         )
     except FeedbackUnavailableError as err:
         logger.error("%s", err)
