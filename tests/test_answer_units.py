@@ -24,6 +24,7 @@ from assistant.answer.kinds import (
     names_of_kind,
     states_unit,
 )
+from assistant.answer.lexicon import expansions, phrase_words
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import rewrite_followup
@@ -609,3 +610,49 @@ def test_a_paragraph_goes_on_into_the_next_overlapping_passage() -> None:
     chosen = [s.text for s in select(segments[:1], q, Tuning(), segments).segments]
     assert "Tỉnh phối hợp với UNESCO bảo tồn di sản." in chosen
     assert all("kinh tế" not in text for text in chosen)  # the next paragraph is not
+
+
+def test_a_lexicon_phrase_may_have_one_more_word_and_its_words_are_no_names() -> None:
+    # "mua hàng của nước ngoài" is the lexicon's "mua của nước ngoài" with one more word
+    assert "nhập khẩu" in expansions("Tỉnh mua hàng của nước ngoài hết bao nhiêu?", english=False)
+    # a key of two words does not stretch ("có tổng giá trị" is not "có giá trị")
+    assert expansions("Hợp đồng có tổng giá trị bao nhiêu?", english=False) == []
+    assert "tay" in phrase_words("Quảng Bình đón bao nhiêu lượt khách Tây?", english=False)
+
+
+def test_every_year_is_not_which_year() -> None:
+    assert not analyse("Năm nào thành phố này cũng nhận mấy cán bộ sang học?").wants_date
+    assert analyse("Thỏa thuận được ký vào năm nào?").wants_date
+
+
+def test_a_country_is_named_by_its_localities_or_earlier_in_the_paragraph() -> None:
+    def freq(terms):  # type: ignore[no-untyped-def]
+        return dict.fromkeys(terms, 1)
+
+    need = requirements(
+        analyse("Thanh Hóa xây tặng bạn Lào trạm y tế nào năm 2019?"), ["thanh hoa"], freq
+    )
+    assert "lao" in need.names
+    nowhere = frozenset({"tram", "y_te"})
+    assert not need.met_by(nowhere, nowhere, frozenset(), lambda term: False)
+    # the article is about Hủa Phăn, a Lao province
+    assert need.met_by(nowhere, nowhere, frozenset({"hua_phan"}), lambda term: False)
+    # or its paragraph, up to the clause, names the country (a list of countries is left
+    # out of it by the caller)
+    assert need.met_by(
+        nowhere, nowhere, frozenset(), lambda term: False, lambda: frozenset({"lao"})
+    )
+    # a partner that is no country is never satisfied by the paragraph alone
+    named = requirements(analyse("Thanh Hóa nhận của Seongnam mấy xe?"), ["thanh hoa"], freq)
+    assert "seongnam" in named.names
+    assert not named.met_by(
+        nowhere, nowhere, frozenset(), lambda term: False, lambda: frozenset({"seongnam"})
+    )
+
+
+def test_people_are_counted_by_what_they_are() -> None:
+    forms = asked_unit("Năm 2021, tỉnh cho mấy người điều dưỡng sang Đức?")
+    assert states_unit("tỉnh đưa 36 điều dưỡng viên sang làm việc", forms)
+    assert states_unit(
+        "tiếp nhận 10 cán bộ, công chức của tỉnh", asked_unit("Nhận bao nhiêu người?")
+    )

@@ -22,6 +22,8 @@ from assistant.answer.scope import (
 )
 from assistant.core.types import ArticleScope, Document, Passage
 from assistant.ingest.scope import article_scope
+from assistant.text.periods import spelled_counts_as_digits
+from assistant.text.places import NATIONAL_KEY
 
 HOME = "Thanh Hóa"
 
@@ -298,6 +300,13 @@ def test_a_mid_term_review_covers_the_programmes_years_so_far() -> None:
     ).periods == [(2016, 2020)]
     plan = _doc("Thanh Hóa - Hủa Phăn ký kế hoạch hợp tác năm 2024", "…", day="2023-12-16")
     assert article_scope(plan, HOME).periods == [(2024, 2024), (2023, 2023)]
+    # the news of the signing that starts a plan: its undated facts are that year's
+    signing = _doc(
+        "Thanh Hóa và tỉnh Mittelsachsen ký kế hoạch hợp tác đào tạo nghề",
+        "Ngày 18-6-2024, hai tỉnh đã ký Kế hoạch hợp tác đào tạo nghề giai đoạn 2024-2027.",
+        day="2024-06-19",
+    )
+    assert article_scope(signing, HOME).periods == [(2024, 2027), (2024, 2024)]
 
 
 def test_a_sentence_about_the_year_does_not_answer_for_a_span() -> None:
@@ -400,3 +409,29 @@ def test_a_stock_and_remittances_are_parts_the_clause_must_state() -> None:
     sent = question_scope("Năm 2023 lao động gửi tiền về được bao nhiêu?", [], HOME)
     assert states_measure("lượng kiều hối chuyển về tỉnh ước đạt 236 triệu USD", sent.measure_terms)
     assert not states_measure("giải ngân 87,4 tỷ đồng cho lao động vay vốn", sent.measure_terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (
+            "Sáu tháng đầu 2023, tỉnh nhập khẩu bao nhiêu?",
+            "6 tháng đầu 2023, tỉnh nhập khẩu bao nhiêu?",
+        ),
+        ("Chín tháng đầu năm 2025", "9 tháng đầu năm 2025"),
+        ("trong mười hai tháng qua", "trong 12 tháng qua"),
+        ("Hai tháng 9 năm liền", "Hai tháng 9 năm liền"),  # "tháng 9" is a month's name
+        ("năm tháng", "năm tháng"),  # "năm" is far more often a year than five
+    ],
+)
+def test_a_count_of_months_in_words_is_written_in_digits(text: str, written: str) -> None:
+    assert spelled_counts_as_digits(text) == written
+
+
+def test_an_english_question_about_vietnam_naming_no_province_is_national() -> None:
+    assert question_scope(
+        "How much did Vietnam receive in remittances in 2024?", [], HOME
+    ).places == (NATIONAL_KEY,)
+    assert question_scope(
+        "How many Vietnamese workers went to Japan in 2023?", [], HOME
+    ).places == ("thanh hoa",)

@@ -59,7 +59,7 @@ from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.ingest.scope import lead_of
-from assistant.text.places import COUNTRIES, foreign_in, foreign_keys
+from assistant.text.places import COUNTRIES, countries_in, foreign_in, foreign_keys
 from assistant.text.vietnamese import fold, lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -309,7 +309,17 @@ class ExtractiveComposer:
             yearly review names many partners, but not in its lead)."""
             return term in words.lead and words.body[term] >= self.tuning.topical_mentions
 
-        return required.met_by(seg.leading, seg.passage_terms, words.title, topical)
+        def paragraph() -> frozenset[str]:
+            """The clause's sentence so far and the earlier sentences of its paragraph
+            that are about one country (not a list: "các nhà đầu tư Nhật Bản, Hàn
+            Quốc, Đài Loan")."""
+            own = seg.passage.text[
+                seg.sentence_start - seg.passage.start : seg.end - seg.passage.start
+            ]
+            about_one = [s for s in earlier_in_paragraph(seg) if len(countries_in(s)) == 1]
+            return frozenset(lexical_terms(" ".join([own, *about_one]))[1])
+
+        return required.met_by(seg.leading, seg.passage_terms, words.title, topical, paragraph)
 
     def _following(
         self,

@@ -19,8 +19,30 @@ from assistant.text.vietnamese import fold, unify_tones
 # forms a clause may state it with, as articles write them: folded, "đồng" (the currency)
 # would match "lao động". A unit not listed here is left to coverage and similarity.
 UNITS: dict[str, tuple[str, ...]] = {
-    "nguoi": ("người", "lao động", "học viên", "học sinh", "lượt", "thành viên"),
-    "lao dong": ("lao động", "người", "học viên"),
+    # people are counted by what they are ("36 điều dưỡng viên", "10 cán bộ")
+    "nguoi": (
+        "người",
+        "lao động",
+        "học viên",
+        "học sinh",
+        "sinh viên",
+        "lượt",
+        "thành viên",
+        "điều dưỡng",
+        "cán bộ",
+        "công chức",
+        "chuyên gia",
+        "thực tập sinh",
+        "kỹ sư",
+        "giáo viên",
+        "bác sĩ",
+        "đại biểu",
+    ),
+    "lao dong": ("lao động", "người", "học viên", "thực tập sinh", "điều dưỡng"),
+    "dieu duong": ("điều dưỡng",),
+    "can bo": ("cán bộ", "công chức", "người"),
+    "chuyen gia": ("chuyên gia", "người"),
+    "thuc tap": ("thực tập sinh",),
     "luot": ("lượt",),
     "doan": ("đoàn",),
     "du an": ("dự án",),

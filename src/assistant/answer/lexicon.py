@@ -7,12 +7,15 @@ word coverage; dense retrieval keeps the question as typed. Each entry is a gene
 equivalence of provincial foreign-relations reporting, not a rule for one question.
 Expansions are returned so that the response can show them (``scope.expansions``).
 
-Keys and matching are folded (no diacritics, lower case) on word boundaries.
+Keys and matching are folded (no diacritics, lower case) on word boundaries. A key of
+three words or more also matches with one word between two of its words ("mua hàng của
+nước ngoài" for "mua của nước ngoài"): readers add a word where the phrase stays the same.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from assistant.text.vietnamese import fold
 
@@ -47,7 +50,8 @@ VIETNAMESE: dict[str, str] = {
     "giai ngan": "thực hiện",
     "gui ve": "kiều hối",
     "kieu bao": "kiều hối người Việt Nam ở nước ngoài",
-    "co gia tri": "có hiệu lực",
+    "co gia tri den": "có hiệu lực đến",
+    "co gia tri trong": "có hiệu lực trong",
     "thoi han": "có hiệu lực",
     "van kien": "thỏa thuận biên bản ghi nhớ",
     "sang nuoc ngoai lam viec": "đi làm việc ở nước ngoài",
@@ -89,6 +93,16 @@ VIETNAMESE: dict[str, str] = {
     "muon mua": "có nhu cầu nhập khẩu",
     "can mua": "có nhu cầu nhập khẩu",
     "di san the gioi": "di sản văn hóa thế giới UNESCO",
+    "nam nao cung": "mỗi năm hằng năm",
+    "hoc ngan ngay": "tập huấn bồi dưỡng ngắn hạn",
+    "ngan ngay": "ngắn hạn",
+    "may moc": "trang thiết bị máy móc",
+    "rot vao": "đầu tư vào",
+    "bom them": "điều chỉnh tăng vốn",
+    "bom von": "điều chỉnh tăng vốn",
+    "von moi": "vốn cấp mới",
+    "lam an o nuoc ngoai": "làm việc ở nước ngoài",
+    "di lam an": "đi làm việc",
 }
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.
@@ -192,12 +206,45 @@ ENGLISH: dict[str, str] = {
 }
 
 
+def _pattern(key: str) -> re.Pattern[str]:
+    """A key on word boundaries; one of three words or more, with at most one extra word
+    between two of its words."""
+    words = [re.escape(word) for word in key.split()]
+    between = r" (?:[\w-]+ )?" if len(words) >= 3 else " "
+    return re.compile(rf"(?<![\w-]){between.join(words)}(?![\w-])")
+
+
+_PATTERNS: dict[bool, dict[str, re.Pattern[str]]] = {}
+
+
+def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
+    """(match, key) for each key of the table found in ``folded`` text, table order."""
+    patterns = _PATTERNS.get(english)
+    if patterns is None:
+        table = ENGLISH if english else VIETNAMESE
+        patterns = _PATTERNS[english] = {key: _pattern(key) for key in table}
+    for key, pattern in patterns.items():
+        for match in pattern.finditer(folded):
+            yield match, key
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(re.findall(r"[\w-]+", fold(text)))
+
+
 def expansions(text: str, english: bool) -> list[str]:
     """The articles' wording for the reader's phrases found in the question, in order."""
-    folded = " " + " ".join(re.findall(r"[\w-]+", fold(text))) + " "
     table = ENGLISH if english else VIETNAMESE
-    found = [table[key] for key in table if f" {key} " in folded]
+    found = [table[key] for _, key in _matches(_folded_words(text), english)]
     return list(dict.fromkeys(found))
+
+
+def phrase_words(text: str, english: bool) -> frozenset[str]:
+    """The (folded) words of the question that belong to a reader's phrase the lexicon
+    knows: "Tây" in "khách Tây" is no name the answer must contain."""
+    return frozenset(
+        word for match, _ in _matches(_folded_words(text), english) for word in match[0].split()
+    )
 
 
 def in_articles_words(text: str) -> str:
@@ -208,11 +255,7 @@ def in_articles_words(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length: nothing to align
         return " ".join([text, *expansions(text, english=False)])
-    spans = sorted(
-        (m.start(), m.end(), VIETNAMESE[key])
-        for key in VIETNAMESE
-        for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", folded)
-    )
+    spans = sorted((m.start(), m.end(), VIETNAMESE[key]) for m, key in _matches(folded, False))
     out, at = [], 0
     for start, end, words in spans:
         if start >= at:  # the first of overlapping phrases wins

@@ -57,6 +57,8 @@ _NUMERIC_CUES = (
     "amount",
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
+# "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
+_EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,6}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event
 # (the date of a visit is not the date of a signing). Tone-unified, lower case. Not "ban
 # hành": documents are cited as "Chỉ thị số 41-CT/TW ngày 15-4-2010", without the verb.
@@ -300,7 +302,7 @@ def analyse(text: str) -> Question:
         folded=folded,
         english=english,
         wants_number=_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text),
-        wants_date=_has_cue(folded, _DATE_CUES),
+        wants_date=_has_cue(_EVERY.sub(" ", folded), _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=_has_cue(folded, _PERSON_CUES),

@@ -15,11 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answer.lexicon import english_country
 from assistant.answer.question import Question
-from assistant.text.places import COUNTRIES, VIETNAM_PROVINCES, place_key
+from assistant.text.places import (
+    COUNTRIES,
+    PARTNER_NAMES,
+    VIETNAM_PROVINCES,
+    country_key,
+    place_key,
+)
 from assistant.text.vietnamese import lexical_terms, raw_tokens
 
 # Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
@@ -54,6 +61,8 @@ class Requirement:
 
     figures: dict[str, str]  # years and figures: in the sentence's passage
     names: dict[str, str]  # names (not places): in the sentence, its title, or its topic
+    # a country is also named by its localities ("bạn Lào": an article on Hủa Phăn)
+    localities: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def met_by(
         self,
@@ -61,12 +70,31 @@ class Requirement:
         passage: frozenset[str],
         title: frozenset[str],
         topical: Callable[[str], bool],
+        paragraph: Callable[[], frozenset[str]] | None = None,
     ) -> bool:
         """``topical(term)``: does the sentence's own article mention the term often
         enough for it to be the article's topic (see ``Tuning.topical_mentions``)? The
-        asked measure is the scoping stage's (:func:`~.scope.states_measure`)."""
+        asked measure is the scoping stage's (:func:`~.scope.states_measure`).
+        A country is checked in ``paragraph()`` (when given) instead of ``sentence``: the terms of the
+        sentence itself and of the sentences before it in its paragraph that are about
+        that one country ("Hợp tác với tỉnh Erzgebirge (CHLB Đức) …. Năm 2021, tỉnh đưa 36
+        điều dưỡng viên sang …"), not one listing several ("… với các nhà đầu tư Nhật
+        Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu USD"); or by a locality of it
+        ("bạn Lào": an article on Hủa Phăn)."""
+
+        def named(term: str) -> bool:
+            return term in sentence or term in title or topical(term)
+
+        def country(term: str) -> bool:
+            return (
+                term in (paragraph() if paragraph else sentence)
+                or term in title
+                or topical(term)
+                or any(named(a) for a in self.localities[term])
+            )
+
         return all(t in passage for t in self.figures) and all(
-            t in sentence or t in title or topical(t) for t in self.names
+            country(t) if t in self.localities else named(t) for t in self.names
         )
 
     @property
@@ -90,6 +118,7 @@ def requirements(
     """
     figures: dict[str, str] = {}
     names: dict[str, str] = {}
+    localities: dict[str, frozenset[str]] = {}
     bounds = {m.group(1) for m in _BOUND.finditer(question.text)}
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token) or _YEARLIKE.fullmatch(token):
@@ -129,7 +158,22 @@ def requirements(
                 names.update({k: name for k in (folded[words:] if words > 1 else folded[:1])})
             continue
         names.update({key: name for key in keys})
-    return Requirement(figures, names)
+        if place_key(name) in COUNTRIES:
+            localities.update({key: _locality_terms(country_key(place_key(name))) for key in keys})
+    return Requirement(figures, names, localities)
+
+
+@lru_cache(maxsize=64)
+def _locality_terms(country: str) -> frozenset[str]:
+    """The terms that name the country's partner localities, as a name is required
+    (a name of several words by its first word pair: "hua_phan")."""
+    terms: set[str] = set()
+    for name, of_country in PARTNER_NAMES.items():
+        if of_country == country:
+            folded = lexical_terms(name)[1]
+            words = len(raw_tokens(name))
+            terms.update((folded[words:] if words > 1 else folded)[:1])
+    return frozenset(terms)
 
 
 def _qualifies(text: str, country: str, names: list[str]) -> bool:

@@ -80,7 +80,8 @@ def part_of_year(text: str) -> str | None:
     return "6 thang" if half or english == "half" else "quy 1"
 
 
-_ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|nationwide|whole country|all of vietnam)")
+# An English question about Vietnam that names no province is about the whole country.
+_ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|vietnam\b|nationwide|whole country)")
 
 # Measures that look alike but must not answer each other. Each entry: the folded words
 # that name the measure, and the words whose presence without them names the other one.

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer.lexicon import expansions
+from assistant.answer.lexicon import expansions, phrase_words
 from assistant.answer.question import (
     Question,
     analyse,
@@ -26,6 +26,8 @@ from assistant.answer.scope import QuestionScope, question_scope
 from assistant.index.index import Index
 from assistant.retrieve.restore import restore_diacritics
 from assistant.text.names import names_in_lowercase
+from assistant.text.periods import spelled_counts_as_digits
+from assistant.text.vietnamese import fold
 
 
 @dataclass
@@ -66,6 +68,12 @@ class QuestionUnderstanding:
             if restored != rewrite.query:
                 focus = restore_diacritics(rewrite.focus, self.index.written_forms)
                 rewrite = replace(rewrite, query=restored, focus=focus, rewritten=True)
+            # "Chín tháng đầu năm": the articles write counts of months in digits
+            rewrite = replace(
+                rewrite,
+                query=spelled_counts_as_digits(rewrite.query),
+                focus=spelled_counts_as_digits(rewrite.focus),
+            )
         q = analyse(rewrite.query)
         own = analyse(rewrite.focus)
         if rewrite.rewritten and not rewrite.parallel and asks_a_kind(own):
@@ -79,6 +87,9 @@ class QuestionUnderstanding:
             # "Còn Mittelsachsen thì sao, …?": a follow-up naming its own partner asks
             # about that one; the previous question's names only helped find the article
             q.names = own.names
+        # "khách Tây": a word of a reader's phrase the lexicon knows is no name to insist on
+        in_phrases = phrase_words(rewrite.query, q.english)
+        q.names = [n for n in q.names if not set(fold(n).split()) <= in_phrases]
         places = self.index.place_keys()
         added = expansions(rewrite.query, q.english)
         scope = question_scope(rewrite.query, places, self.home_place, added)

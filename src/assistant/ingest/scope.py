@@ -10,6 +10,7 @@ country ("cả nước", a ministry), when its place is :data:`~assistant.text.p
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from assistant.core.types import ArticleScope, Document, Period
@@ -62,6 +63,12 @@ def _year(published_at: str | None) -> int | None:
         return None
 
 
+# News of an event opens with its date ("Ngày 18-6-2024, …", "Sáng 27-10-2022, …").
+_DATED_LEAD = re.compile(
+    r"\s*(?:Ngày|Sáng|Chiều|Tối|Trưa)?\s*(?:ngày\s+)?\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)\b"
+)
+
+
 def article_scope(doc: Document, home_place: str) -> ArticleScope:
     """The scope of one article (pure function of its text, title, tags and date)."""
     lead = lead_of(doc)
@@ -84,9 +91,18 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
         if published and first < published < last and (first, published) not in periods
     ]
     # a plan for a coming year ("ký kế hoạch hợp tác năm 2024", published in December
-    # 2023) reports on the year it is published in: its "Trong năm, …" is that year
+    # 2023) reports on the year it is published in: its "Trong năm, …" is that year; so
+    # does the news of an event that starts a plan ("Ngày 18-6-2024, … đã ký Kế hoạch …
+    # giai đoạn 2024-2027"): its undated facts ("Tỉnh Mittelsachsen hỗ trợ trang thiết bị
+    # …") are the event's, that year's (a plan itself, undated, gives targets)
     this_year = (published, published) if published else None
-    if this_year and this_year not in periods and any(p[0] > this_year[0] for p in periods):
+    dated = _DATED_LEAD.match(lead)
+    event = dated is not None and int(dated.group(1)) == published
+    if (
+        this_year
+        and this_year not in periods
+        and any(p[0] > this_year[0] or (event and p[0] == this_year[0] < p[1]) for p in periods)
+    ):
         periods.append(this_year)
     return ArticleScope(
         places=list(places.values()),

@@ -65,3 +65,29 @@ def deadline_years(text: str) -> list[int]:
 
 def overlaps(a: Period, b: Period) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+# Counts of months spelled out ("Sáu tháng đầu năm", "chín tháng"), as the articles write
+# them in digits ("6 tháng đầu năm"). Not "năm": "năm tháng" is rarely "five months".
+_SPELLED_COUNTS = {
+    "mười một": "11",
+    "mười hai": "12",
+    "một": "1",
+    "hai": "2",
+    "ba": "3",
+    "bốn": "4",
+    "sáu": "6",
+    "bảy": "7",
+    "tám": "8",
+    "chín": "9",
+    "mười": "10",
+}
+_SPELLED_MONTHS = re.compile(
+    r"(?<!\w)(" + "|".join(_SPELLED_COUNTS) + r")(?=\s+tháng(?!\s+\d))", re.IGNORECASE
+)
+
+
+def spelled_counts_as_digits(text: str) -> str:
+    """``text`` with a count of months in words written in digits ("Chín tháng đầu năm
+    2025" → "9 tháng đầu năm 2025"); "tháng 9" (a month's name) is left alone."""
+    return _SPELLED_MONTHS.sub(lambda m: _SPELLED_COUNTS[m.group(1).lower()], text)

@@ -126,6 +126,10 @@ _PARTNERS: dict[str, tuple[str, ...]] = {
     "Cô-oét": ("Farwaniyah",),
     "Nga": ("Tula",),
 }
+# Each partner as written → its country's key.
+PARTNER_NAMES: dict[str, str] = {
+    name: country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
+}
 PARTNER_COUNTRY: dict[str, str] = {
     fold(name): country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
 }
@@ -162,6 +166,14 @@ def foreign_keys(folded_names: Iterable[str]) -> frozenset[str]:
 def foreign_in(text: str) -> frozenset[str]:
     """The countries and foreign partners a text names, as :func:`foreign_keys`."""
     return foreign_keys(fold(m.group(1)) for m in _FOREIGN_WRITTEN.finditer(unify_tones(text)))
+
+
+_COUNTRY_KEYS = frozenset(country_key(name) for name in COUNTRIES)
+
+
+def countries_in(text: str) -> frozenset[str]:
+    """The countries a text names, directly or through a partner of theirs (keys)."""
+    return foreign_in(text) & _COUNTRY_KEYS
 
 
 # Wording that makes a piece national ("cả nước thu hút …", "Bộ Ngoại giao tổ chức …").
