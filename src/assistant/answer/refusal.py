@@ -75,12 +75,12 @@ class Requirement:
         """``topical(term)``: does the sentence's own article mention the term often
         enough for it to be the article's topic (see ``Tuning.topical_mentions``)? The
         asked measure is the scoping stage's (:func:`~.scope.states_measure`).
-        A country is checked in ``paragraph()`` (when given) instead of ``sentence``: the terms of the
-        sentence itself and of the sentences before it in its paragraph that are about
-        that one country ("Hợp tác với tỉnh Erzgebirge (CHLB Đức) …. Năm 2021, tỉnh đưa 36
-        điều dưỡng viên sang …"), not one listing several ("… với các nhà đầu tư Nhật
-        Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu USD"); or by a locality of it
-        ("bạn Lào": an article on Hủa Phăn)."""
+        A country is checked in ``paragraph()`` (when given) instead of ``sentence``:
+        the terms of the sentence itself and of the sentences before it in its
+        paragraph that are about that one country ("Hợp tác với tỉnh Erzgebirge (CHLB
+        Đức) …. Năm 2021, tỉnh đưa 36 điều dưỡng viên sang …"), not one listing several
+        ("… với các nhà đầu tư Nhật Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu
+        USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn)."""
 
         def named(term: str) -> bool:
             return term in sentence or term in title or topical(term)
