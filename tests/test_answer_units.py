@@ -27,7 +27,7 @@ from assistant.answer.kinds import (
 from assistant.answer.lexicon import expansions, phrase_words
 from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
 from assistant.answer.refusal import requirements
-from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.rewrite import elliptic, rewrite_followup
 from assistant.answer.scope import question_scope, states_measure
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
@@ -656,3 +656,16 @@ def test_people_are_counted_by_what_they_are() -> None:
     assert states_unit(
         "tiếp nhận 10 cán bộ, công chức của tỉnh", asked_unit("Nhận bao nhiêu người?")
     )
+
+
+def test_a_question_naming_only_a_time_takes_the_previous_topic() -> None:
+    history = [
+        {"role": "user", "content": "Xuất khẩu của Thanh Hóa 6 tháng đầu năm 2025 được bao nhiêu?"}
+    ]
+    rewrite = rewrite_followup("Đến hết 9 tháng thì được bao nhiêu?", history)
+    assert rewrite.rewritten and "Xuất khẩu" in rewrite.query
+    assert not elliptic("Đến hết 9 tháng, Thanh Hóa cấp mới bao nhiêu dự án FDI?")
+
+
+def test_a_capitalised_first_word_that_is_a_verb_starts_no_name() -> None:
+    assert analyse("Sang Tula tháng 9-2023, đoàn làm việc với ai?").names == ["Tula"]

@@ -435,3 +435,31 @@ def test_an_english_question_about_vietnam_naming_no_province_is_national() -> N
     assert question_scope(
         "How many Vietnamese workers went to Japan in 2023?", [], HOME
     ).places == ("thanh hoa",)
+
+
+def test_until_the_end_of_a_month_is_that_many_months() -> None:
+    assert (
+        part_of_year("Từ đầu năm đến hết tháng 9/2025, tỉnh cấp phép bao nhiêu dự án?") == "9 thang"
+    )
+    assert part_of_year("Tháng 9 năm 2023, đoàn sang thăm Tula") is None
+
+
+def test_new_projects_are_not_the_stock() -> None:
+    scope = question_scope("Năm 2017 Thanh Hóa cấp mới bao nhiêu dự án FDI?", [], HOME)
+    new = "Trong năm, tỉnh đã cấp giấy chứng nhận đăng ký đầu tư cho 14 dự án FDI mới"
+    stock = "Lũy kế đến hết năm 2017, trên địa bàn tỉnh có 104 dự án FDI còn hiệu lực"
+    assert states_measure(new, scope.measure_terms)
+    assert not states_measure(stock, scope.measure_terms)
+
+
+def test_a_named_province_may_be_answered_from_a_national_piece_that_names_it() -> None:
+    scope = question_scope("How much in remittances did Hanoi receive in 2024?", [], HOME)
+    assert scope.places == ("ha noi",) and NATIONAL_KEY in scope.document_filter(None).places
+    national = ArticleScope(places=["Việt Nam"], place_keys=[NATIONAL_KEY], periods=[(2024, 2024)])
+    assert scope.admits(national, frozenset({"ha_noi", "1_86"}))
+    assert not scope.admits(national, frozenset({"ho_chi_minh", "9_61"}))
+    hanoi = ArticleScope(places=["Hà Nội"], place_keys=["ha noi"], periods=[])
+    assert scope.admits(hanoi, frozenset())
+    # the home province, unnamed, is not looked for in national pieces
+    home = question_scope("Năm 2024 kiều hối về tỉnh bao nhiêu?", [], HOME)
+    assert NATIONAL_KEY not in home.document_filter(None).places

@@ -292,6 +292,8 @@ class ExtractiveComposer:
             return False
         if not all(t in seg.context for t in subject or {}):
             return False
+        if not scope.admits(seg.passage.scope, seg.leading):
+            return False  # a national piece, on a clause that is not about the asked place
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
             return False
         if scope.dated and not period_covered(

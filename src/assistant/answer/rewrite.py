@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.core.words import STOPWORDS
 from assistant.text.vietnamese import fold
 
 _FOLLOWUP_PATTERNS = [
@@ -38,6 +39,20 @@ _CONTINUATION = re.compile(
 _ANAPHORA = re.compile(
     r"\b(?:đó|do|này|nay|ấy|ay|họ|ho|nó|no|it|they|that|those|this)\b", re.IGNORECASE
 )
+
+
+# Words that say when, how much or nothing at all: a question made only of them
+# ("Đến hết 9 tháng thì được bao nhiêu?") names no topic and takes the previous one's.
+_NO_TOPIC = STOPWORDS | frozenset(
+    "nam thang quy dau cuoi het nua ngay hien nay luc thi duoc dat sao bao nhieu may "
+    "tong cong khoang chung ket qua so lieu con vay the".split()
+)
+
+
+def elliptic(question: str) -> bool:
+    """Does the question name nothing but a time and a question word?"""
+    words = re.findall(r"[^\W\d_]+", fold(question))
+    return bool(words) and all(word in _NO_TOPIC for word in words)
 
 
 @dataclass
@@ -89,6 +104,11 @@ def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None)
             query = replaced if replaced else f"{phrase} {previous}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4
-    if short or _ANAPHORA.search(question) or _CONTINUATION.match(question.strip()):
+    if (
+        short
+        or elliptic(question)
+        or _ANAPHORA.search(question)
+        or _CONTINUATION.match(question.strip())
+    ):
         return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
     return Rewrite(query=question, focus=question, rewritten=False)

@@ -30,7 +30,7 @@ from assistant.text.places import (
     mentioned,
     place_key,
 )
-from assistant.text.vietnamese import fold, unify_tones
+from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
 if TYPE_CHECKING:
     from assistant.index.index import Index
@@ -61,8 +61,10 @@ _RECENCY_WORDING = tuple(
 )
 # A part of a year ("6 tháng đầu năm", "9 tháng", "quý I", "nửa đầu năm"): the half-year
 # review and the yearly one state the same measure for the same year.
+# "Từ đầu năm đến hết tháng 9" is "9 tháng" too.
 _PART_OF_YEAR = re.compile(
-    r"\b(?:(\d{1,2}) thang(?! \d)|quy (i{1,3}|iv|[1-4])\b|(nua dau) nam|first (half|quarter))"
+    r"\b(?:(\d{1,2}) thang(?! \d)|quy (i{1,3}|iv|[1-4])\b|(nua dau) nam|first (half|quarter)|"
+    r"(?:tu dau nam )?(?:den|toi) (?:het |cuoi )?thang (\d{1,2})\b)"
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
@@ -72,7 +74,8 @@ def part_of_year(text: str) -> str | None:
     match = _PART_OF_YEAR.search(fold(text))
     if not match:
         return None
-    months, quarter, half, english = match.groups()
+    months, quarter, half, english, until_month = match.groups()
+    months = months or until_month
     if months:
         return None if months == "12" else f"{months} thang"
     if quarter:
@@ -120,6 +123,11 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\b(?:binh quan|trung binh)\b", "binh quan|trung binh"),
     # the projects still running (a stock), not the year's new ones
     (r"\bcon (?:hieu luc|hoat dong)\b|\bluy ke\b", "con hieu luc|luy ke"),
+    # the year's new projects, not the stock ("lũy kế … 104 dự án FDI còn hiệu lực")
+    (
+        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|\bnew (?:\w+ )?projects?\b",
+        r"\bmoi\b|cap giay chung nhan|cap phep|thu hut",
+    ),
     # remittances, not another sum of money in the same sentence (a loan to workers)
     (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
@@ -155,8 +163,26 @@ class QuestionScope:
         return self.latest or not self.dated
 
     def document_filter(self, base: DocumentFilter | None) -> DocumentFilter:
-        """The reader's own filter narrowed to articles about the asked place(s)."""
-        return replace(base or DocumentFilter(), places=self.places)
+        """The reader's own filter narrowed to articles about the asked place(s) and, for
+        a province the question names, national pieces too: they give provinces' figures
+        ("Hà Nội đứng thứ hai với khoảng 1,86 tỷ USD"), though only a clause naming the
+        province may answer from them (:meth:`admits`)."""
+        places = self.places
+        if self.explicit and NATIONAL_KEY not in places:
+            places = (*places, NATIONAL_KEY)
+        return replace(base or DocumentFilter(), places=places)
+
+    def admits(self, article: ArticleScope | None, leading: frozenset[str]) -> bool:
+        """May a clause of this article answer? One about an asked place may; a national
+        piece only where the clause (or the sentence before it) names the asked place."""
+        if article is None or set(article.place_keys) & set(self.places):
+            return True
+        return any(
+            term in leading
+            for name in self.place_names
+            for term in lexical_terms(name)[1]
+            if "_" in term or " " not in name
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -21,7 +21,7 @@ from assistant.answer.question import (
     is_english,
     with_kind_of,
 )
-from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.rewrite import elliptic, rewrite_followup
 from assistant.answer.scope import QuestionScope, question_scope
 from assistant.index.index import Index
 from assistant.retrieve.restore import restore_diacritics
@@ -94,9 +94,15 @@ class QuestionUnderstanding:
         added = expansions(rewrite.query, q.english)
         scope = question_scope(rewrite.query, places, self.home_place, added)
         if rewrite.rewritten and not rewrite.parallel:
-            asked = question_scope(rewrite.focus, places, self.home_place)
+            asked = question_scope(
+                rewrite.focus, places, self.home_place, expansions(rewrite.focus, q.english)
+            )
             if asked.dated:  # "Tính đến giữa năm 2023 …": the new question's period
                 scope = replace(
                     scope, periods=asked.periods, until=asked.until, latest=asked.latest
                 )
+            if not elliptic(rewrite.focus):
+                # "Năm đó tỉnh ấy cấp mới mấy dự án FDI?" after an export question: the
+                # measure is the new question's own (none: any), not the borrowed one
+                scope = replace(scope, measure_terms=asked.measure_terms)
         return Understood(text, rewrite.query, rewrite.focus, q, scope, added)

@@ -17,7 +17,9 @@ from assistant.text.vietnamese import TOKEN_PATTERN, fold, is_numberlike, lexica
 _GENERIC_FIRST = frozenset(
     "tỉnh thành huyện xã nước quỹ tổ tổng năm giai trong ngoài hai các những ai có bao "
     "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
-    "thỏa quan công chủ ban bộ sở hợp trận vụ đợt lễ giải đoàn chương dự".split()
+    "thỏa quan công chủ ban bộ sở hợp trận vụ đợt lễ giải đoàn chương dự "
+    # verbs and prepositions that open a question ("Sang Tula tháng 9-2023, …")
+    "sang đến tới về với cùng sau trước qua nhân đối riêng so mỗi cả".split()
 )
 _NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
 # Words of titles written with capitals ("Phó Chủ tịch", "Thị trưởng", "Tổng Lãnh sự"): a

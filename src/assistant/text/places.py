@@ -46,7 +46,15 @@ _PROVINCE_NAMES = (
 )  # fmt: skip
 VIETNAM_PROVINCES: dict[str, str] = {fold(name): name for name in _PROVINCE_NAMES}
 # What readers and the press also call a province ("xứ Thanh" is Thanh Hóa).
-PLACE_ALIASES: dict[str, str] = {"xu thanh": "thanh hoa", "xu nghe": "nghe an"}
+PLACE_ALIASES: dict[str, str] = {
+    "xu thanh": "thanh hoa",
+    "xu nghe": "nghe an",
+    # as English writes them, in one word
+    "hanoi": "ha noi",
+    "saigon": "ho chi minh",
+    "danang": "da nang",
+    "haiphong": "hai phong",
+}
 
 # Countries: after a partner's own name ("tỉnh Savanh bên Lào", "Seongnam (Hàn Quốc)") a
 # country only says where the partner is.
