@@ -669,3 +669,35 @@ def test_a_question_naming_only_a_time_takes_the_previous_topic() -> None:
 
 def test_a_capitalised_first_word_that_is_a_verb_starts_no_name() -> None:
     assert analyse("Sang Tula tháng 9-2023, đoàn làm việc với ai?").names == ["Tula"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Đoàn của tỉnh gồm những cơ quan nào?", None),  # agencies, not a district
+        ("Năm 2023, quý nào xuất khẩu cao nhất?", None),  # a quarter, not a fund
+        ("Quỹ nào tài trợ đề án?", "quỹ"),
+        ("tai tro boi quy nao", "quy"),  # no diacritics: the kind cannot be told apart
+    ],
+)
+def test_a_kind_folded_like_another_is_read_as_written(question: str, kind: str | None) -> None:
+    found = asked_name_kind(question)
+    assert (found.written if found else None) == kind
+
+
+def test_a_price_is_money_and_a_factory_is_no_how_many() -> None:
+    assert "đồng" in asked_unit("Thương lái mua lúa tươi giá bao nhiêu một cân?")
+    assert (
+        asked_unit("Nhà máy ở khu công nghiệp nhận khoảng bao nhiêu người vào làm?")[0] == "người"
+    )
+    assert asked_unit("nam 2023 tinh co may du an fdi") == ("dự án",)
+
+
+def test_how_or_why_asks_for_no_figure() -> None:
+    question = analyse("Thanh Hóa làm cách nào mà tỷ lệ tốt nghiệp cao như vậy?")
+    assert question.wants_manner and not question.wants_number
+    assert analyse("Tỷ lệ tốt nghiệp năm 2023 là bao nhiêu?").wants_number
+
+
+def test_a_classifier_does_not_name_the_measure() -> None:
+    assert asked_subject("Cái nhà máy linh kiện đạt bao nhiêu?") == {"nha_may": "nhà máy"}

@@ -428,15 +428,6 @@ def test_a_count_of_months_in_words_is_written_in_digits(text: str, written: str
     assert spelled_counts_as_digits(text) == written
 
 
-def test_an_english_question_about_vietnam_naming_no_province_is_national() -> None:
-    assert question_scope(
-        "How much did Vietnam receive in remittances in 2024?", [], HOME
-    ).places == (NATIONAL_KEY,)
-    assert question_scope(
-        "How many Vietnamese workers went to Japan in 2023?", [], HOME
-    ).places == ("thanh hoa",)
-
-
 def test_until_the_end_of_a_month_is_that_many_months() -> None:
     assert (
         part_of_year("Từ đầu năm đến hết tháng 9/2025, tỉnh cấp phép bao nhiêu dự án?") == "9 thang"
@@ -463,3 +454,19 @@ def test_a_named_province_may_be_answered_from_a_national_piece_that_names_it() 
     # the home province, unnamed, is not looked for in national pieces
     home = question_scope("Năm 2024 kiều hối về tỉnh bao nhiêu?", [], HOME)
     assert NATIONAL_KEY not in home.document_filter(None).places
+
+
+@pytest.mark.parametrize(
+    ("question", "national"),
+    [
+        ("Năm 2025 Việt Nam xuất siêu được bao nhiêu?", True),
+        ("How much did Vietnam receive in remittances in 2024?", True),
+        ("Ai là Tổng Giám đốc Công ty TNHH Hoshimi Auto Parts Việt Nam?", False),  # a name
+        ("Tỉnh Farwaniyah muốn mua những mặt hàng gì của Việt Nam?", False),  # a partner's
+        ("Năm 2025 Thanh Hóa xuất khẩu sang các nước ngoài Việt Nam bao nhiêu?", False),
+    ],
+)
+def test_a_question_about_vietnam_naming_no_province_is_national(
+    question: str, national: bool
+) -> None:
+    assert (question_scope(question, [], HOME).places == (NATIONAL_KEY,)) is national

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.text.places import capitalised_run
-from assistant.text.vietnamese import fold, unify_tones
+from assistant.text.vietnamese import fold, has_diacritics, unify_tones
 
 # The counted thing after "bao nhiêu" / "mấy" (folded, as a question may be typed) → the
 # forms a clause may state it with, as articles write them: folded, "đồng" (the currency)
@@ -126,6 +126,22 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "company": ("công ty", "doanh nghiệp", "tập đoàn"),
     "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
 }
+# The Vietnamese kinds as written: folded, "quan" is also "cơ quan" and "quý" a quarter,
+# so a question typed with diacritics must spell the kind itself.
+_NOT_NAMED_KINDS = frozenset({"co quan", "thi truong", "linh vuc"})
+_KIND_SPELLING = {
+    "thanh pho": "thành phố",
+    "tinh": "tỉnh",
+    "bang": "bang",
+    "quan": "quận",
+    "huyen": "huyện",
+    "dia phuong": "địa phương",
+    "doanh nghiep": "doanh nghiệp",
+    "cong ty": "công ty",
+    "tap doan": "tập đoàn",
+    "quy": "quỹ",
+    "to chuc": "tổ chức",
+}
 # Words between a kind and "nào" that do not change the kind ("địa phương nước ngoài").
 _KIND_MODIFIERS = frozenset({"nuoc ngoai", "quoc te", "ket nghia", "doi tac", "huu nghi"})
 _WHICH_EN = re.compile(r"\b(?:which|what)((?:\s+[\w-]+){1,4})")
@@ -160,6 +176,15 @@ def asked_name_kind(text: str) -> NamedKind | None:
                 kind = " ".join(folded[before - size : before]) if before >= size else ""
                 if kind in NAMED_KINDS:
                     written = " ".join(words[before - size : before]).lower()
+                    if (
+                        size == 1
+                        and before >= 2
+                        and " ".join(folded[before - 2 : before]) in (_NOT_NAMED_KINDS)
+                    ):
+                        break  # "cơ quan nào": the agencies, not a district ("quận")
+                    spelled = _KIND_SPELLING.get(kind)
+                    if spelled and has_diacritics(text) and unify_tones(written) != spelled:
+                        continue  # "quý nào" is a quarter, not a fund ("quỹ")
                     return NamedKind(written, NAMED_KINDS[kind], kind in _PLACE_KINDS)
     for match in _WHICH_EN.finditer(fold(text).lower()):
         for word in match.group(1).split():
@@ -326,12 +351,30 @@ def own_question(text: str) -> str:
     return first + mark if rest.strip() else text
 
 
+# A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
+# also "già", "giả").
+_PRICE = re.compile(r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu")
+
+
 def _asked_unit_key(question: str) -> str | None:
-    folded = fold(own_question(question))
+    own = own_question(question)
+    folded = fold(own)
+    written = unify_tones(own.lower())
+
+    def counted(m: re.Match[str]) -> bool:
+        """ "bao nhiêu X" or "mấy X", not "nhà máy X" (folded alike)."""
+        asked = written[m.start() : m.start() + 3] if len(written) == len(folded) else "mấy"
+        return bool(m.group(1)) and (
+            not folded[m.start() :].startswith("may ")
+            or (asked == "mấy" or not has_diacritics(own))
+        )
+
     # "bao nhiêu X" first; a question opening with "số X" only when it has none
-    match = next((m for m in _HOW_MANY.finditer(folded) if m.group(1)), None) or _HOW_MANY.search(
-        folded
+    match = next((m for m in _HOW_MANY.finditer(folded) if counted(m)), None) or next(
+        (m for m in _HOW_MANY.finditer(folded) if m.group(2)), None
     )
+    if _PRICE.search(unify_tones(own_question(question).lower())):
+        return "tien"  # "giá bao nhiêu một cân": a price is money, not hectares
     if not match:
         return None
     words = (match.group(1) or match.group(2)).split()
@@ -376,6 +419,9 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
     "luong",
     "gia tri",
     "muc",
+    # classifiers: "Cái nhà máy …", "Chiếc xe …" name the thing after them
+    "cai",
+    "chiec",
 )
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(

@@ -103,6 +103,12 @@ VIETNAMESE: dict[str, str] = {
     "von moi": "vốn cấp mới",
     "lam an o nuoc ngoai": "làm việc ở nước ngoài",
     "di lam an": "đi làm việc",
+    "buon ban hai chieu": "kim ngạch thương mại song phương hai chiều",
+    "buon ban": "thương mại",
+    "keo nha dau tu": "thu hút nhà đầu tư",
+    "lap ra": "thành lập",
+    "nhom chuyen trach": "tổ công tác",
+    "bo ra": "bố trí kinh phí",
 }
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.

@@ -93,6 +93,7 @@ _REASON_CUES = ("vi sao", "tai sao", "nguyen nhan", "ly do", "vi dau", "do dau",
 _MANNER_CUES = (
     "the nao",
     "bang cach nao",
+    "lam cach nao",
     "ra sao",
     "lam gi de",
     "se lam gi",
@@ -303,7 +304,9 @@ def analyse(text: str) -> Question:
         text=text,
         folded=folded,
         english=english,
-        wants_number=_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text),
+        # a cause or a way is asked for, whatever figure the question names
+        wants_number=(_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text))
+        and not _has_cue(folded, _REASON_CUES + _MANNER_CUES),
         wants_date=_has_cue(_EVERY.sub(" ", folded), _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),

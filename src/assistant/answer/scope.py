@@ -26,6 +26,7 @@ from assistant.text.places import (
     PLACE_ALIASES,
     VIETNAM_PROVINCES,
     admin_places,
+    foreign_in,
     is_national,
     mentioned,
     place_key,
@@ -83,8 +84,23 @@ def part_of_year(text: str) -> str | None:
     return "6 thang" if half or english == "half" else "quy 1"
 
 
-# An English question about Vietnam that names no province is about the whole country.
-_ENGLISH_NATIONAL = re.compile(r"\b(?:vietnam's|vietnam\b|nationwide|whole country)")
+# A question about Vietnam ("Năm 2025 Việt Nam xuất siêu …", "How much did Vietnam …")
+# that names no province and no foreign partner is about the whole country; not a name
+# that ends with it ("Công ty TNHH Hoshimi Auto Parts Việt Nam").
+_VIETNAM_NAMED = re.compile(
+    r"(?:(?<=^)|(?<=[^\w\s])|(?<=\s))(\S+\s+)?(?:việt nam|viet nam|vietnam)\b|"
+    r"\b(?:nationwide|whole country)\b",
+    re.IGNORECASE,
+)
+
+
+def _about_vietnam(text: str) -> bool:
+    for match in _VIETNAM_NAMED.finditer(text):
+        before = (match.group(1) or "").strip()
+        if not before or not before[:1].isupper() or match.start() == 0:
+            return True
+    return False
+
 
 # Measures that look alike but must not answer each other. Each entry: the folded words
 # that name the measure, and the words whose presence without them names the other one.
@@ -216,7 +232,8 @@ def question_scope(
     for key in named:
         if key in VIETNAM_PROVINCES or key in known:
             names.setdefault(key, VIETNAM_PROVINCES.get(key) or _as_written(text, key))
-    if not names and (is_national(text) or _ENGLISH_NATIONAL.search(folded)):
+    about_vietnam = _about_vietnam(text) and not foreign_in(text)
+    if not names and (is_national(text) or about_vietnam):
         names[NATIONAL_KEY] = NATIONAL
     explicit = bool(names)
     if not names:
