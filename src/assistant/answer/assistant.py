@@ -177,9 +177,12 @@ class Assistant:
             answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
             clock.lap("generate")
         if not answer.answerable:
+            # from the asked place's own articles (a national piece's questions are not
+            # about the province it was retrieved for)
+            own = [p for p in answer.passages if _about(p, understood.scope)]
             answer.suggestions = closest_questions(
                 understood.text,
-                [p.text for p in answer.passages[: tuning.suggestion_passages]],
+                [p.text for p in own[: tuning.suggestion_passages]],
                 tuning.refusal_suggestions,
                 place=self._named_place(understood.scope),
             )
@@ -276,3 +279,8 @@ class Assistant:
         the first questions. Returns the number of chunks visited. Used by the service
         at start-up."""
         return self.composer.warm(max_chunks, batch)
+
+
+def _about(passage: Passage, scope: QuestionScope) -> bool:
+    """Is the passage's article about one of the asked places?"""
+    return passage.scope is None or bool(set(passage.scope.place_keys) & set(scope.places))
