@@ -33,6 +33,7 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
 from assistant.retrieve.restore import restore_diacritics
+from assistant.text.places import foreign_in
 from assistant.text.telex import telex_to_vietnamese
 
 TRADE = (
@@ -701,3 +702,10 @@ def test_how_or_why_asks_for_no_figure() -> None:
 
 def test_a_classifier_does_not_name_the_measure() -> None:
     assert asked_subject("Cái nhà máy linh kiện đạt bao nhiêu?") == {"nha_may": "nhà máy"}
+
+
+def test_readers_shorten_country_names() -> None:
+    assert foreign_in("Năm 2019 có bao nhiêu người đi làm thuê bên Hàn?") == {"han quoc"}
+    assert foreign_in("sang Nhật làm việc") == {"nhat ban"}
+    assert foreign_in("hàn công nghệ cao") == frozenset()  # welding, as written
+    assert "đi làm việc ở nước ngoài lao động" in expansions("đi làm thuê bên Hàn", english=False)

@@ -464,6 +464,7 @@ def test_a_named_province_may_be_answered_from_a_national_piece_that_names_it() 
         ("Ai là Tổng Giám đốc Công ty TNHH Hoshimi Auto Parts Việt Nam?", False),  # a name
         ("Tỉnh Farwaniyah muốn mua những mặt hàng gì của Việt Nam?", False),  # a partner's
         ("Năm 2025 Thanh Hóa xuất khẩu sang các nước ngoài Việt Nam bao nhiêu?", False),
+        ("How many Vietnamese workers went abroad on labour contracts in 2022?", True),
     ],
 )
 def test_a_question_about_vietnam_naming_no_province_is_national(

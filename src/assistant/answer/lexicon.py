@@ -103,6 +103,8 @@ VIETNAMESE: dict[str, str] = {
     "von moi": "vốn cấp mới",
     "lam an o nuoc ngoai": "làm việc ở nước ngoài",
     "di lam an": "đi làm việc",
+    "di lam thue": "đi làm việc ở nước ngoài lao động",
+    "viet kieu": "kiều bào người Việt Nam ở nước ngoài kiều hối",
     "buon ban hai chieu": "kim ngạch thương mại song phương hai chiều",
     "buon ban": "thương mại",
     "keo nha dau tu": "thu hút nhà đầu tư",

@@ -326,6 +326,8 @@ def split_at_place(name: str) -> list[str]:
     ("Seongnam Lee Dong-hwan": a city, then its deputy mayor) is two names; the article
     writes them apart ("thành phố Seongnam … ông Lee Dong-hwan")."""
     words = name.split()
+    if place_key(name) in FOREIGN_NAMES or place_key(name) in VIETNAM_PROVINCES:
+        return [name]  # "Nhật Bản" is one country, though readers also say "Nhật"
     for cut in range(len(words) - 1, 0, -1):
         key = place_key(" ".join(words[:cut]))
         if key in FOREIGN_NAMES or key in VIETNAM_PROVINCES:

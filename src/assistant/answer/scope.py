@@ -89,7 +89,7 @@ def part_of_year(text: str) -> str | None:
 # that ends with it ("Công ty TNHH Hoshimi Auto Parts Việt Nam").
 _VIETNAM_NAMED = re.compile(
     r"(?:(?<=^)|(?<=[^\w\s])|(?<=\s))(\S+\s+)?(?:việt nam|viet nam|vietnam)\b|"
-    r"\b(?:nationwide|whole country)\b",
+    r"\b(?:nationwide|whole country|vietnamese (?:workers|labou?rers|exporters|exports|people))\b",
     re.IGNORECASE,
 )
 

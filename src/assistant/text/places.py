@@ -52,6 +52,7 @@ PLACE_ALIASES: dict[str, str] = {
     # as English writes them, in one word
     "hanoi": "ha noi",
     "saigon": "ho chi minh",
+    "sai gon": "ho chi minh",
     "danang": "da nang",
     "haiphong": "hai phong",
 }
@@ -62,6 +63,9 @@ _COUNTRY_NAMES = (
     "Lào",
     "Hàn Quốc",
     "Nhật Bản",
+    # as readers shorten them ("sang Nhật làm việc", "bên Hàn")
+    "Nhật",
+    "Hàn",
     "Đức",
     "CHLB Đức",
     "Kuwait",
@@ -93,6 +97,8 @@ _SAME_COUNTRY = {
     "hoa ky": "my",
     "australia": "uc",
     "chdcnd lao": "lao",
+    "nhat": "nhat ban",
+    "han": "han quoc",
 }
 
 
