@@ -471,3 +471,20 @@ def test_a_question_about_vietnam_naming_no_province_is_national(
     question: str, national: bool
 ) -> None:
     assert (question_scope(question, [], HOME).places == (NATIONAL_KEY,)) is national
+
+
+def test_a_named_document_is_looked_for_in_national_pieces_and_its_horizon_is_no_period() -> None:
+    scope = question_scope(
+        "When did the Party Secretariat issue Directive 15-CT/TW on economic diplomacy "
+        "for national development to 2030?",
+        [],
+        HOME,
+    )
+    assert scope.periods == () and scope.documents == ("15_ct_tw",)
+    assert scope.document_filter(None).places == ("thanh hoa", NATIONAL_KEY)
+    national = ArticleScope(places=["Việt Nam"], place_keys=[NATIONAL_KEY], periods=[(2022, 2022)])
+    assert scope.admits(national, frozenset({"15_ct_tw", "10_8_2022"}))
+    assert not scope.admits(national, frozenset({"41_ct_tw"}))
+    # a question about the home province naming no document does not look there
+    plain = question_scope("Chỉ thị về ngoại giao kinh tế ban hành ngày nào?", [], HOME)
+    assert NATIONAL_KEY not in plain.document_filter(None).places

@@ -167,6 +167,9 @@ class QuestionScope:
     measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
     part: str | None = None  # part of a year asked for ("6 thang", "quy 1"), folded
     until: tuple[int, ...] = ()  # deadlines ("từ nay đến năm 2025"): a period ending then
+    # codes of the Party's or the State's documents it names ("15_ct_tw", folded terms):
+    # national pieces state them too, whatever place the question is about
+    documents: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -184,7 +187,7 @@ class QuestionScope:
         ("Hà Nội đứng thứ hai với khoảng 1,86 tỷ USD"), though only a clause naming the
         province may answer from them (:meth:`admits`)."""
         places = self.places
-        if self.explicit and NATIONAL_KEY not in places:
+        if (self.explicit or self.documents) and NATIONAL_KEY not in places:
             places = (*places, NATIONAL_KEY)
         return replace(base or DocumentFilter(), places=places)
 
@@ -193,7 +196,9 @@ class QuestionScope:
         piece only where the clause (or the sentence before it) names the asked place."""
         if article is None or set(article.place_keys) & set(self.places):
             return True
-        return any(
+        if any(code in leading for code in self.documents):
+            return True  # "Chỉ thị số 15-CT/TW ngày 10-8-2022 …" in a national piece
+        return self.explicit and any(
             term in leading
             for name in self.place_names
             for term in lexical_terms(name)[1]
@@ -211,6 +216,10 @@ class QuestionScope:
             "measure": list(self.measure_terms),
             "part_of_year": self.part,
         }
+
+
+# A code of a Party or State document: "41-CT/TW", "22-NQ/TW", "19/NQ-CP", "15-CT/TW".
+_DOCUMENT_CODE = re.compile(r"\b\d+[-/](?:CT|NQ|QĐ|KL|TB|CV)[-/][A-ZĐ]+\b")
 
 
 def question_scope(
@@ -247,6 +256,9 @@ def question_scope(
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(fold(" ".join([text, *expansions]))),
         part=part_of_year(text),
+        documents=tuple(
+            term for code in _DOCUMENT_CODE.findall(text) for term in lexical_terms(code)[1][:1]
+        ),
     )
 
 
@@ -287,6 +299,9 @@ def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
 _PLAN_PERIOD = re.compile(
     r"\b(?:ke hoach|chuong trinh|de an|chien luoc|quy hoach|thoa thuan|bien ban)"
     r"(?:\s+[^\s\d,.;:?]+){0,6}?\s+(?:giai doan\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d"
+    # a document's horizon: "Chỉ thị 15-CT/TW … đến năm 2030", "Directive … to 2030"
+    r"|\b(?:chi thi|nghi quyet|ket luan|chien luoc|de an|directive|resolution|strategy)"
+    r"(?:\s+[^\s,.;:?]+){0,10}?\s+(?:den nam|den|toi nam|to|until|by)\s+(?:19|20)\d\d"
 )
 
 
