@@ -208,7 +208,8 @@ class QuestionScope:
     def as_dict(self) -> dict[str, object]:
         return {
             "places": list(self.place_names),
-            "place_keys": list(self.places),
+            # the places whose articles may answer: national pieces too, where admitted
+            "place_keys": list(self.document_filter(None).places),
             "explicit": self.explicit,
             "periods": [list(p) for p in self.periods],
             "until": list(self.until),

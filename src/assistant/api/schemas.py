@@ -162,7 +162,11 @@ class ScopeOut(BaseModel):
     """The question's scope: the answer comes only from articles about these places."""
 
     places: list[str] = Field(description="Places asked about (the home province if none).")
-    place_keys: list[str] = Field(description="The same places as matching keys.")
+    place_keys: list[str] = Field(
+        description="Keys of the places whose articles may answer: the places asked about, "
+        "and 'viet nam' when a national piece may answer by a clause naming the asked "
+        "province or document."
+    )
     explicit: bool = Field(description="Did the question name them?")
     periods: list[list[int]] = Field(description="Years asked about, as [first, last].")
     latest: bool = Field(description="Did the question ask for the newest figure?")
