@@ -17,8 +17,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from assistant.core.errors import AssistantError, FeedbackUnavailableError
-from assistant.feedback.store import EXPORT_COLUMNS, INSERT_COLUMNS, FeedbackRecord, decoded
-from assistant.index.postgres import open_pool, prepare_schema, redacted
+from assistant.feedback.store import INSERT_SQL, SELECT_SQL, FeedbackRecord, decoded
+from assistant.index.postgres import open_pool, pg_sql, prepare_schema, redacted
 
 POOL_SIZE = 2
 
@@ -51,10 +51,9 @@ class PgFeedbackStore:
 
     def add(self, record: FeedbackRecord) -> int:
         """Store one record in its own (autocommitted) statement; returns its id."""
-        sql = f"INSERT INTO feedback ({INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 7)})"
         try:
             with self.pool.connection() as conn:
-                row = conn.execute(sql + " RETURNING id", record.values()).fetchone()
+                row = conn.execute(pg_sql(INSERT_SQL + " RETURNING id"), record.values()).fetchone()
         except (psycopg.Error, TimeoutError) as err:
             raise FeedbackUnavailableError(
                 f"Feedback not stored in {self.location}: {err}"
@@ -69,7 +68,7 @@ class PgFeedbackStore:
         """All records, oldest first, streamed through a server-side cursor."""
         with self.pool.connection() as conn, conn.transaction():
             cursor = conn.cursor("feedback_export", row_factory=dict_row)
-            cursor.execute(f"SELECT {', '.join(EXPORT_COLUMNS)} FROM feedback ORDER BY id")
+            cursor.execute(SELECT_SQL)
             while found := cursor.fetchmany(batch):
                 for row in found:
                     yield decoded(dict(row))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.core.errors import FeedbackUnavailableError
 from assistant.index.store import FEEDBACK_COLUMNS, connect, immediate
+from assistant.runtime import is_database_url
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,6 @@ _FEEDBACK_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT,{FEEDBACK_COLUMNS});
 CREATE INDEX IF NOT EXISTS feedback_created ON feedback(created_at);
 """
-# The stored columns in insert order (the id is the store's own).
-INSERT_COLUMNS = "created_at, rating, question, answer, comment, query, citations"
-
 EXPORT_COLUMNS = (
     "id",
     "created_at",
@@ -52,6 +50,12 @@ EXPORT_COLUMNS = (
     "query",
     "citations",
 )
+# The stored columns, in that order (the id is the store's own).
+_STORED = EXPORT_COLUMNS[1:]
+# One record in; qmark placeholders (the PostgreSQL store converts them).
+INSERT_SQL = f"INSERT INTO feedback ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})"
+# Every record, oldest first.
+SELECT_SQL = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM feedback ORDER BY id"
 
 
 # Files whose journal mode and table this process has set up (once: concurrent first
@@ -78,13 +82,12 @@ class FeedbackRecord:
     @classmethod
     def of(cls, row: dict[str, Any]) -> FeedbackRecord:
         """A stored row (as :meth:`FeedbackStore.rows` gives it) as a record again."""
-        return cls(**{key: row[key] for key in EXPORT_COLUMNS if key != "id"})
+        return cls(**{key: row[key] for key in _STORED})
 
     def values(self) -> tuple[object, ...]:
-        """The values of :data:`INSERT_COLUMNS`, in order."""
+        """The values of :data:`INSERT_SQL`, in order (citations as JSON text)."""
         citations = json.dumps(list(self.citations), ensure_ascii=False)
-        return (self.created_at, self.rating, self.question, self.answer, self.comment,
-                self.query, citations)  # fmt: skip
+        return tuple(citations if key == "citations" else getattr(self, key) for key in _STORED)
 
 
 class FeedbackStore(Protocol):
@@ -118,10 +121,10 @@ def open_feedback(settings: Settings) -> FeedbackStore:
 
 def feedback_at(location: str | Path) -> FeedbackStore:
     """The store beside the index at ``location``: a ``postgresql://`` URL or a folder."""
-    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+    if is_database_url(location):
         from assistant.feedback.postgres import PgFeedbackStore
 
-        return PgFeedbackStore(location)
+        return PgFeedbackStore(str(location))
     return SqliteFeedbackStore(Path(location) / FEEDBACK_DB)
 
 
@@ -171,10 +174,9 @@ class SqliteFeedbackStore:
 
     def add(self, record: FeedbackRecord) -> int:
         """Store one feedback record; returns its id."""
-        sql = f"INSERT INTO feedback ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
         try:
             with closing(self._connect()) as conn, immediate(conn):
-                return int(conn.execute(sql, record.values()).lastrowid or 0)
+                return int(conn.execute(INSERT_SQL, record.values()).lastrowid or 0)
         except sqlite3.Error as err:
             raise FeedbackUnavailableError(f"Feedback not stored in {self.path}: {err}") from err
 
@@ -189,7 +191,7 @@ class SqliteFeedbackStore:
         if not self.path.exists():
             return
         with closing(self._connect()) as conn:
-            cursor = conn.execute(f"SELECT {', '.join(EXPORT_COLUMNS)} FROM feedback ORDER BY id")
+            cursor = conn.execute(SELECT_SQL)
             while True:
                 found = cursor.fetchmany(batch)
                 if not found:

@@ -135,7 +135,7 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _pg(sql: str) -> str:
+def pg_sql(sql: str) -> str:
     """A portable statement (qmark placeholders) in psycopg's placeholder style."""
     return sql.replace("?", "%s")
 
@@ -270,16 +270,16 @@ class PgStore(SqlStore):
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self.pool.connection() as conn:
-            return conn.execute(_pg(sql), params).fetchall()
+            return conn.execute(pg_sql(sql), params).fetchall()
 
     def _run(self, conn: Any, sql: str, params: Sequence[object] = ()) -> Any:
-        return conn.execute(_pg(sql), params)
+        return conn.execute(pg_sql(sql), params)
 
     def _run_many(self, conn: Any, sql: str, rows: Any) -> None:
         rows = list(rows)
         if rows:
             with conn.cursor() as cur:
-                cur.executemany(_pg(sql), rows)
+                cur.executemany(pg_sql(sql), rows)
 
     @contextmanager
     def _begin(self, keys: Sequence[str]) -> Iterator[psycopg.Connection[Any]]:
@@ -385,7 +385,7 @@ class PgStore(SqlStore):
             else:
                 conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, k)}")
                 conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-            rows = conn.execute(_pg(sql), [vector, *params, vector, k]).fetchall()
+            rows = conn.execute(pg_sql(sql), [vector, *params, vector, k]).fetchall()
         return [(int(row[0]), float(row[1])) for row in rows]
 
     # --- the lexical index -----------------------------------------------------------
