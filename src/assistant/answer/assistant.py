@@ -179,7 +179,7 @@ class Assistant:
         if not answer.answerable:
             # from the asked place's own articles (a national piece's questions are not
             # about the province it was retrieved for)
-            own = [p for p in answer.passages if _about(p, understood.scope)]
+            own = [p for p in answer.passages if understood.scope.about(p.scope)]
             answer.suggestions = closest_questions(
                 understood.text,
                 [p.text for p in own[: tuning.suggestion_passages]],
@@ -279,8 +279,3 @@ class Assistant:
         the first questions. Returns the number of chunks visited. Used by the service
         at start-up."""
         return self.composer.warm(max_chunks, batch)
-
-
-def _about(passage: Passage, scope: QuestionScope) -> bool:
-    """Is the passage's article about one of the asked places?"""
-    return passage.scope is None or bool(set(passage.scope.place_keys) & set(scope.places))

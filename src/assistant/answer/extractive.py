@@ -35,6 +35,7 @@ from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.core.words import STOPWORDS
+from assistant.text.periods import DATE_OPENING
 from assistant.text.places import COUNTRIES, foreign_in, foreign_keys
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
@@ -50,9 +51,7 @@ _NUMBER = re.compile(r"\d")
 # A date as a lexical term: "21_9_2023" (day, month, year), "9_2023" (month, year).
 _DATE_TERM = re.compile(r"^(?:\d{1,2}_)?\d{1,2}_(?:19|20)\d\d$")
 # A sentence that opens with its date ("Ngày 20-9-2023, …", "Sáng 27-10-2022, …").
-_OPENING_DATE = re.compile(
-    r"^(?:(?:Ngày|Sáng|Chiều|Tối|Trưa|Hôm)\s+(?:ngày\s+)?)?\d{1,2}[-/]\d{1,2}[-/]\d{4}\s*,"
-)
+_OPENING_DATE = re.compile(rf"^{DATE_OPENING}\s*,")
 # A clause that gives a cause (as written: folded, "do" would also be "đó", "độ").
 _REASON = re.compile(
     r"(?<!\w)(?:do|vì|bởi|nhờ|nguyên nhân|lý do|trong bối cảnh|khiến|dẫn đến|thiếu hụt|"

@@ -179,7 +179,7 @@ def asked_name_kind(text: str) -> NamedKind | None:
                     if (
                         size == 1
                         and before >= 2
-                        and " ".join(folded[before - 2 : before]) in (_NOT_NAMED_KINDS)
+                        and " ".join(folded[before - 2 : before]) in _NOT_NAMED_KINDS
                     ):
                         break  # "cơ quan nào": the agencies, not a district ("quận")
                     spelled = _KIND_SPELLING.get(kind)
@@ -373,7 +373,7 @@ def _asked_unit_key(question: str) -> str | None:
     match = next((m for m in _HOW_MANY.finditer(folded) if counted(m)), None) or next(
         (m for m in _HOW_MANY.finditer(folded) if m.group(2)), None
     )
-    if _PRICE.search(unify_tones(own_question(question).lower())):
+    if _PRICE.search(written):
         return "tien"  # "giá bao nhiêu một cân": a price is money, not hectares
     if not match:
         return None

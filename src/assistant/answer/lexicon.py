@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.text.vietnamese import fold
 
@@ -236,23 +237,24 @@ def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
             yield match, key
 
 
-def _folded_words(text: str) -> str:
-    return " ".join(re.findall(r"[\w-]+", fold(text)))
+@lru_cache(maxsize=1024)
+def _phrases(text: str, english: bool) -> tuple[tuple[str, str], ...]:
+    """(the question's words matched, key) for each known phrase of a question: computed
+    once for the expansions and for the words they cover."""
+    folded = " ".join(re.findall(r"[\w-]+", fold(text)))
+    return tuple((match[0], key) for match, key in _matches(folded, english))
 
 
 def expansions(text: str, english: bool) -> list[str]:
     """The articles' wording for the reader's phrases found in the question, in order."""
     table = ENGLISH if english else VIETNAMESE
-    found = [table[key] for _, key in _matches(_folded_words(text), english)]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(table[key] for _, key in _phrases(text, english)))
 
 
 def phrase_words(text: str, english: bool) -> frozenset[str]:
     """The (folded) words of the question that belong to a reader's phrase the lexicon
     knows: "Tây" in "khách Tây" is no name the answer must contain."""
-    return frozenset(
-        word for match, _ in _matches(_folded_words(text), english) for word in match[0].split()
-    )
+    return frozenset(word for words, _ in _phrases(text, english) for word in words.split())
 
 
 def in_articles_words(text: str) -> str:

@@ -143,9 +143,7 @@ def requirements(
     for name in partners:
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
-        folded = lexical_terms(name)[1]
-        words = len(raw_tokens(name))
-        keys = folded[words:] if words > 1 else folded[:1]
+        keys = _name_keys(name)
         if not keys:
             continue
         if question.english and min(known(keys).values()) == 0:
@@ -153,9 +151,7 @@ def requirements(
             # ("South Korean city" → Hàn Quốc), must be there in Vietnamese
             country = english_country(name)
             if country:
-                folded = lexical_terms(country)[1]
-                words = len(raw_tokens(country))
-                names.update({k: name for k in (folded[words:] if words > 1 else folded[:1])})
+                names.update({k: name for k in _name_keys(country)})
             continue
         names.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
@@ -163,17 +159,24 @@ def requirements(
     return Requirement(figures, names, localities)
 
 
+def _name_keys(name: str) -> list[str]:
+    """The folded terms a name is required as: its word pairs ("nhat_ban", so that
+    "Bản" alone never satisfies "Nhật Bản"), or the word of a one-word name."""
+    folded = lexical_terms(name)[1]
+    words = len(raw_tokens(name))
+    return folded[words:] if words > 1 else folded[:1]
+
+
 @lru_cache(maxsize=64)
 def _locality_terms(country: str) -> frozenset[str]:
     """The terms that name the country's partner localities, as a name is required
     (a name of several words by its first word pair: "hua_phan")."""
-    terms: set[str] = set()
-    for name, of_country in PARTNER_NAMES.items():
-        if of_country == country:
-            folded = lexical_terms(name)[1]
-            words = len(raw_tokens(name))
-            terms.update((folded[words:] if words > 1 else folded)[:1])
-    return frozenset(terms)
+    return frozenset(
+        key
+        for name, of_country in PARTNER_NAMES.items()
+        if of_country == country
+        for key in _name_keys(name)[:1]
+    )
 
 
 def _qualifies(text: str, country: str, names: list[str]) -> bool:

@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
@@ -191,19 +192,29 @@ class QuestionScope:
             places = (*places, NATIONAL_KEY)
         return replace(base or DocumentFilter(), places=places)
 
-    def admits(self, article: ArticleScope | None, leading: frozenset[str]) -> bool:
-        """May a clause of this article answer? One about an asked place may; a national
-        piece only where the clause (or the sentence before it) names the asked place."""
-        if article is None or set(article.place_keys) & set(self.places):
-            return True
-        if any(code in leading for code in self.documents):
-            return True  # "Chỉ thị số 15-CT/TW ngày 10-8-2022 …" in a national piece
-        return self.explicit and any(
-            term in leading
+    def about(self, article: ArticleScope | None) -> bool:
+        """Is the article about an asked place (an unscoped one counts as such)?"""
+        return article is None or not set(article.place_keys).isdisjoint(self.places)
+
+    @cached_property
+    def _place_terms(self) -> frozenset[str]:
+        """The asked places as a clause names them (a name of several words by its word
+        pairs: "ha_noi", not "noi")."""
+        return frozenset(
+            term
             for name in self.place_names
             for term in lexical_terms(name)[1]
             if "_" in term or " " not in name
         )
+
+    def admits(self, article: ArticleScope | None, leading: frozenset[str]) -> bool:
+        """May a clause of this article answer? One about an asked place may; a national
+        piece only where the clause (or the sentence before it) names the asked place."""
+        if self.about(article):
+            return True
+        if any(code in leading for code in self.documents):
+            return True  # "Chỉ thị số 15-CT/TW ngày 10-8-2022 …" in a national piece
+        return self.explicit and not self._place_terms.isdisjoint(leading)
 
     def as_dict(self) -> dict[str, object]:
         return {

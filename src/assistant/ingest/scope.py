@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from assistant.core.types import ArticleScope, Document, Period
-from assistant.text.periods import periods_in
+from assistant.text.periods import DATE_OPENING, periods_in
 from assistant.text.places import (
     NATIONAL,
     admin_places,
@@ -64,9 +64,7 @@ def _year(published_at: str | None) -> int | None:
 
 
 # News of an event opens with its date ("Ngày 18-6-2024, …", "Sáng 27-10-2022, …").
-_DATED_LEAD = re.compile(
-    r"\s*(?:Ngày|Sáng|Chiều|Tối|Trưa)?\s*(?:ngày\s+)?\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)\b"
-)
+_DATED_LEAD = re.compile(rf"\s*{DATE_OPENING}\b")
 
 
 def article_scope(doc: Document, home_place: str) -> ArticleScope:

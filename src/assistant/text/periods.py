@@ -91,3 +91,10 @@ def spelled_counts_as_digits(text: str) -> str:
     """``text`` with a count of months in words written in digits ("Chín tháng đầu năm
     2025" → "9 tháng đầu năm 2025"); "tháng 9" (a month's name) is left alone."""
     return _SPELLED_MONTHS.sub(lambda m: _SPELLED_COUNTS[m.group(1).lower()], text)
+
+
+# A text that opens with a date, the way news opens ("Ngày 20-9-2023, …", "Sáng
+# 27-10-2022, …"); the group is the year.
+DATE_OPENING = (
+    r"(?:(?:Ngày|Sáng|Chiều|Tối|Trưa|Hôm)\s+(?:ngày\s+)?)?\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)"
+)

@@ -144,9 +144,8 @@ _PARTNERS: dict[str, tuple[str, ...]] = {
 PARTNER_NAMES: dict[str, str] = {
     name: country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
 }
-PARTNER_COUNTRY: dict[str, str] = {
-    fold(name): country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
-}
+# The same, folded.
+PARTNER_COUNTRY: dict[str, str] = {fold(name): country for name, country in PARTNER_NAMES.items()}
 FOREIGN_NAMES = COUNTRIES | frozenset(PARTNER_COUNTRY)
 # Countries and partners as written, capitalised: "Đức" and "Pháp", never "giáo dục" or
 # "biện pháp" (which folding alone would confuse).
