@@ -3,6 +3,8 @@ diacritic restoration, segment selection, refusal requirements (no model needed)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from assistant.answer.extractive import (
@@ -25,7 +27,13 @@ from assistant.answer.kinds import (
     states_unit,
 )
 from assistant.answer.lexicon import expansions, phrase_words
-from assistant.answer.question import InvalidQuestionError, analyse, clean_question, is_english
+from assistant.answer.question import (
+    InvalidQuestionError,
+    Question,
+    analyse,
+    clean_question,
+    is_english,
+)
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import elliptic, rewrite_followup
 from assistant.answer.scope import question_scope, states_measure
@@ -181,6 +189,11 @@ def _segment(clause: str) -> Segment:
     """The one segment of a passage holding just ``clause``."""
     (segment,) = segments_of([_passage(clause)])
     return segment
+
+
+def _judged(check: Callable[[Segment, Question], bool], question: str, clause: str) -> bool:
+    """``check``'s verdict on a one-clause passage for ``question``."""
+    return check(_segment(clause), analyse(question))
 
 
 def _select(question: str):  # type: ignore[no-untyped-def]
@@ -475,9 +488,8 @@ def test_names_after_their_kind_or_listed_after_it() -> None:
 def test_a_name_question_needs_a_name_of_the_asked_kind_and_country(
     clause: str, answers: bool
 ) -> None:
-    q = analyse("Thanh Hóa có quan hệ hợp tác với những địa phương nào của Nhật Bản?")
-    segment = _segment(clause)
-    assert has_asked_kind(segment, q) is answers
+    question = "Thanh Hóa có quan hệ hợp tác với những địa phương nào của Nhật Bản?"
+    assert _judged(has_asked_kind, question, clause) is answers
 
 
 def test_two_known_words_never_seen_side_by_side_weigh_as_the_rarer_word() -> None:
@@ -505,9 +517,8 @@ def test_two_known_words_never_seen_side_by_side_weigh_as_the_rarer_word() -> No
 def test_a_clause_naming_only_other_countries_does_not_answer_for_the_asked_one(
     clause: str, answers: bool
 ) -> None:
-    q = analyse("Năm 2023 Thanh Hóa có bao nhiêu lao động sang Đài Loan làm việc?")
-    segment = _segment(clause)
-    assert of_the_asked_partner(segment, q) is answers
+    question = "Năm 2023 Thanh Hóa có bao nhiêu lao động sang Đài Loan làm việc?"
+    assert _judged(of_the_asked_partner, question, clause) is answers
 
 
 def test_a_question_opening_with_so_counts_the_thing_after_it() -> None:
@@ -528,9 +539,8 @@ def test_a_question_opening_with_so_counts_the_thing_after_it() -> None:
 def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
     clause: str, answers: bool
 ) -> None:
-    q = analyse("Thanh Hóa có bao nhiêu lao động làm việc tại đó?")
-    segment = _segment(clause)
-    assert has_asked_kind(segment, q) is answers
+    question = "Thanh Hóa có bao nhiêu lao động làm việc tại đó?"
+    assert _judged(has_asked_kind, question, clause) is answers
 
 
 @pytest.mark.parametrize(
@@ -542,9 +552,8 @@ def test_a_count_of_people_answers_for_workers_only_where_work_is_spoken_of(
     ],
 )
 def test_a_named_document_must_be_named_where_the_answer_is(clause: str, answers: bool) -> None:
-    q = analyse("Nghị quyết nào thực hiện Chỉ thị 15, số hiệu là gì?")
-    segment = _segment(clause)
-    assert names_the_asked_document(segment, q) is answers
+    question = "Nghị quyết nào thực hiện Chỉ thị 15, số hiệu là gì?"
+    assert _judged(names_the_asked_document, question, clause) is answers
 
 
 def test_a_rewritten_follow_up_counts_what_its_own_question_asks_for() -> None:
