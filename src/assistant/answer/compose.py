@@ -59,7 +59,13 @@ from assistant.core.types import Passage, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.ingest.scope import lead_of
-from assistant.text.places import COUNTRIES, countries_in, foreign_in, foreign_keys
+from assistant.text.places import (
+    COUNTRIES,
+    countries_in,
+    foreign_in,
+    foreign_keys,
+    listed_countries,
+)
 from assistant.text.vietnamese import fold, lexical_terms
 
 logger = logging.getLogger(__name__)
@@ -239,7 +245,13 @@ class ExtractiveComposer:
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
-        alike = _alike(by_article, vectors, tuning.same_measure_similarity)
+        alike = _alike(
+            by_article,
+            vectors,
+            tuning.same_measure_similarity,
+            margin,
+            scope.part if scope.part or not scope.latest else _ANY_PART,
+        )
         choice = choose_article(
             scope,
             [(seg.score, seg.passage) for seg in by_article.values()],
@@ -319,7 +331,12 @@ class ExtractiveComposer:
                 seg.sentence_start - seg.passage.start : seg.end - seg.passage.start
             ]
             about_one = [s for s in earlier_in_paragraph(seg) if len(countries_in(s)) == 1]
-            return frozenset(lexical_terms(" ".join([own, *about_one]))[1])
+            terms = frozenset(lexical_terms(" ".join([own, *about_one]))[1])
+            if not q.wants_number:
+                return terms
+            # a figure beside "các thị trường Nhật Bản, Đài Loan, Hàn Quốc" is none of theirs
+            listed = {t for key in listed_countries(own) for t in lexical_terms(key)[1]}
+            return terms - (listed - frozenset(lexical_terms(" ".join(about_one))[1]))
 
         return required.met_by(seg.leading, seg.passage_terms, words.title, topical, paragraph)
 
@@ -438,20 +455,47 @@ def _without(weights: dict[str, float], terms: set[str]) -> dict[str, float]:
     return kept or weights
 
 
+# "Hiện nay …": the newest figure, of a part of the year or a whole one.
+_ANY_PART = "*"
+
+
 def _alike(
-    best: dict[str, Segment], vectors: np.ndarray | None, threshold: float
+    best: dict[str, Segment],
+    vectors: np.ndarray | None,
+    threshold: float,
+    margin: float,
+    part: str | None,
 ) -> frozenset[str]:
-    """Articles whose best clause means nearly what the best article's does: the same
+    """Articles whose best clause means nearly what a best article's does: the same
     measure reported for another period ("Trong năm, tỉnh đã đón tiếp 94 đoàn …" and
-    "Tỉnh đã đón tiếp 171 đoàn …")."""
+    "Tỉnh đã đón tiếp 171 đoàn …"). The best articles are those within ``margin`` of the
+    best score of the asked ``part`` of the year when one states it (a yearly figure is
+    compared with yearly ones)."""
     if vectors is None or not best:
         return frozenset()
-    top = max(best.values(), key=lambda s: s.score)
-    return frozenset(
-        doc
-        for doc, seg in best.items()
-        if float(vectors[seg.order] @ vectors[top.order]) >= threshold
-    )
+    of_part = [
+        s for s in best.values() if part == _ANY_PART or part_of_year(s.passage.title) == part
+    ]
+    top = max(of_part or best.values(), key=lambda s: s.score)
+    found = {
+        s.passage.doc_id: s
+        for s in of_part or best.values()
+        if s is top or s.score >= top.score - margin
+    }
+    # each year words it a little differently: a clause close to one already found
+    # states the same measure too ("… năm 2023 đạt …" is close to "… năm 2025 đạt …")
+    rest = [seg for seg in best.values() if seg.passage.doc_id not in found]
+    grew = True
+    while grew:
+        grew = False
+        for seg in rest:
+            if seg.passage.doc_id not in found and any(
+                float(vectors[seg.order] @ vectors[other.order]) >= threshold
+                for other in found.values()
+            ):
+                found[seg.passage.doc_id] = seg
+                grew = True
+    return frozenset(found)
 
 
 def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:

@@ -48,9 +48,10 @@ UNITS: dict[str, tuple[str, ...]] = {
     "du an": ("dự án",),
     "doanh nghiep": ("doanh nghiệp", "công ty", "nhà đầu tư"),
     "phan tram": ("%", "phần trăm"),
-    "tien": ("usd", "đồng", "euro", "won", "yên", "tỷ", "tỉ", "triệu"),
-    "von": ("usd", "đồng", "euro", "tỷ", "tỉ", "triệu", "vốn"),
-    "kinh phi": ("usd", "đồng", "euro", "tỷ", "tỉ", "triệu"),
+    # a currency, not a bare scale word: "9,65 triệu lượt" is no sum of money
+    "tien": ("usd", "đồng", "đô la", "euro", "won", "yên", "rúp", "kíp"),
+    "von": ("usd", "đồng", "đô la", "euro", "won", "yên", "vốn"),
+    "kinh phi": ("usd", "đồng", "đô la", "euro"),
     "tan": ("tấn",),
     "ha": ("ha", "héc ta", "hecta"),
     "km": ("km",),
@@ -437,6 +438,13 @@ _LEADING_TIME = re.compile(
     r"(?:năm\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*",
     re.IGNORECASE,
 )
+# A leading "latest" adverbial ("Gần đây nhất, …", "Theo số liệu mới nhất, …", "Hiện nay
+# …"): it dates the question and names no measure.
+_LEADING_RECENCY = re.compile(
+    r"^(?:theo\s+(?:các\s+)?(?:số liệu|báo cáo|thống kê)\s+)?(?:mới nhất|gần đây(?:\s+nhất)?|"
+    r"gần nhất|hiện nay|hiện tại|hiện giờ|tính đến nay|đến nay)\s*,?\s*",
+    re.IGNORECASE,
+)
 
 
 def asked_subject(question: str) -> dict[str, str]:
@@ -450,7 +458,7 @@ def asked_subject(question: str) -> dict[str, str]:
     head, comma, rest = text.partition(",")
     if comma and re.search(r"\d", head):
         text = rest.strip()
-    text = _LEADING_TIME.sub("", text)
+    text = _LEADING_RECENCY.sub("", _LEADING_TIME.sub("", text))
     having = _HAS_HOW_MANY.search(text)
     if having:  # "Dự án … có tổng mức đầu tư bao nhiêu?": the words between
         text = having.group(1) + " là bao nhiêu"

@@ -145,6 +145,12 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
         r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|\bnew (?:\w+ )?projects?\b",
         r"\bmoi\b|cap giay chung nhan|cap phep|thu hut",
     ),
+    # people there now (a stock), not the year's departures ("xuất cảnh 5.836 người")
+    (
+        r"\bdang (?:lam viec|sinh song|hoc tap|cu tru|lao dong)\b|"
+        r"\bcurrently (?:working|living|studying)\b",
+        r"\bdang\b|\bhien co\b",
+    ),
     # remittances, not another sum of money in the same sentence (a loan to workers)
     (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
@@ -578,6 +584,12 @@ def choose_article(
     asked one). ``alike``: articles known to state the same measure as the best one
     (another year's review of it); they compete whatever their score."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
+    # the half-year review answers "6 tháng đầu năm", the yearly one a question naming
+    # no part of the year (but "hiện nay" is the newest, whatever part it covers): the
+    # margin is measured from the best of the asked part
+    if scope.part or not scope.latest:
+        same_part = [(score, p) for score, p in ranked if part_of_year(p.title) == scope.part]
+        ranked = same_part or ranked
     top_score, top = ranked[0]
 
     def period_match(p: Passage) -> bool:
@@ -597,10 +609,6 @@ def choose_article(
         if (score >= top_score - margin or p.doc_id in alike)
         and not (p.scope and p.scope.correction)
     ] or [top]
-    # the half-year review answers "6 tháng đầu năm", the yearly one a question naming
-    # no part of the year
-    same_part = [p for p in close if part_of_year(p.title) == scope.part]
-    close = same_part or close
     if len(close) == 1:
         return ArticleChoice(close[0].doc_id)
     if scope.periods and not scope.latest:

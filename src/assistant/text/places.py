@@ -182,6 +182,23 @@ def foreign_in(text: str) -> frozenset[str]:
 
 
 _COUNTRY_KEYS = frozenset(country_key(name) for name in COUNTRIES)
+# What joins the items of a list of countries ("Nhật Bản, Đài Loan và Hàn Quốc").
+_LIST_JOINER = re.compile(r"\s*(?:,|và|hoặc|cùng|or|and)\s*")
+
+
+def listed_countries(text: str) -> frozenset[str]:
+    """The countries a text names only as items of a list of several ("chủ yếu tại các
+    thị trường Nhật Bản, Đài Loan, Hàn Quốc"): a figure beside such a list is not any
+    one of theirs."""
+    unified = unify_tones(text)
+    listed: set[str] = set()
+    previous: re.Match[str] | None = None
+    for match in _FOREIGN_WRITTEN.finditer(unified):
+        if previous and _LIST_JOINER.fullmatch(unified[previous.end() : match.start()]):
+            for item in (previous, match):
+                listed.update(countries_in(item.group(1)))
+        previous = match
+    return frozenset(listed)
 
 
 def countries_in(text: str) -> frozenset[str]:
