@@ -338,7 +338,14 @@ class ExtractiveComposer:
             listed = {t for key in listed_countries(own) for t in lexical_terms(key)[1]}
             return terms - (listed - frozenset(lexical_terms(" ".join(about_one))[1]))
 
-        return required.met_by(seg.leading, seg.passage_terms, words.title, topical, paragraph)
+        return required.met_by(
+            seg.leading,
+            seg.passage_terms,
+            words.title,
+            topical,
+            paragraph,
+            lambda term: term in words.lead or words.body[term] > 0,
+        )
 
     def _following(
         self,

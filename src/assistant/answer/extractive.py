@@ -23,11 +23,15 @@ from assistant.answer.kinds import (
     asked_unit_topic,
     asks_for_a_role,
     asks_for_rank,
+    asks_for_target,
+    asks_price,
     holds_the_role,
+    is_target,
     measured_in,
     names_a_person,
     names_of_kind,
     names_someone,
+    states_price,
     states_unit,
 )
 from assistant.answer.question import Question, events_in
@@ -335,8 +339,11 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     """A question for a figure ("bao nhiêu") or a date ("ngày nào") is only answered by
     a sentence that states one beyond those the question already gives."""
     given = set(question.numbers)
+    # a goal ("phấn đấu đón 120.000 lượt") answers only a question asking for one
+    goals = asks_for_target(question.folded)
     if question.wants_number and not any(
-        m.group(0) not in given for m in _FIGURE.finditer(seg.text)
+        m.group(0) not in given and (goals or not is_target(seg.text, m.start()))
+        for m in _FIGURE.finditer(seg.text)
     ):
         return False
     if question.wants_date:
@@ -360,6 +367,8 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False  # "dân số 1,18 triệu người" counts no workers
         if asks_for_rank(question.text) and not RANK.search(seg.text):
             return False
+        if asks_price(question.text) and not states_price(seg.text):
+            return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
     if (
         question.named_kind
         and question.named_kind.place

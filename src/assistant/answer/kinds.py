@@ -95,6 +95,8 @@ _PLACE_KINDS = frozenset(
         "bang",
         "quan",
         "huyen",
+        "khu",
+        "khu cong nghiep",
         "dia phuong",
         "city",
         "cities",
@@ -115,6 +117,8 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "doanh nghiep": ("doanh nghiệp", "công ty", "tập đoàn"),
     "cong ty": ("công ty",),
     "tap doan": ("tập đoàn",),
+    "khu": ("khu kinh tế", "khu công nghiệp", "khu du lịch", "khu"),
+    "khu cong nghiep": ("khu công nghiệp",),
     "quy": ("quỹ",),
     "to chuc": ("tổ chức",),
     "city": ("thành phố",),
@@ -223,7 +227,16 @@ def names_of_kind(clause: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 # A person in an article: "ông/bà/đồng chí <Name>" or "<Name>, <title>".
-_PERSON_LEAD = re.compile(r"\b(?:ông|bà|đồng chí|ngài|Ông|Bà|Đồng chí|Ngài)\s+")
+_PERSON_LEAD = re.compile(
+    r"\b(?:ông|bà|đồng chí|ngài|em|anh|chị|cầu thủ|trung vệ|hậu vệ|tiền vệ|tiền đạo|"
+    r"thủ môn|huấn luyện viên|HLV|bác sĩ|kỹ sư|giáo sư|nhà văn|nhà thơ|nghệ nhân|"
+    r"nghệ sĩ|vận động viên|VĐV|thủ khoa|tác giả|Ông|Bà|Đồng chí|Ngài|Em|Anh|Chị)\s+"
+)
+# The commonest Vietnamese family names: "Lê Quang Vĩnh" is a person by its first word.
+_FAMILY_NAMES = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Dương Lý Đinh Trịnh "
+    "Mai Lương Đào Cao Lâm Tạ Hà Lò Quách Tô Trương Văn Vi Triệu Kiều Mạc".split()
+)
 _TITLE_AFTER = re.compile(
     r"^\s*,\s*(?:Phó\s+)?(?:Chủ tịch|Bí thư|Giám đốc|Tổng Giám đốc|Tỉnh trưởng|Thị trưởng|"
     r"Thống đốc|Đại sứ|Bộ trưởng|Thứ trưởng|Trưởng|Tổng Lãnh sự|Hiệu trưởng|Viện trưởng)"
@@ -355,6 +368,27 @@ def own_question(text: str) -> str:
 # A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
 # also "già", "giả").
 _PRICE = re.compile(r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu")
+
+
+# What states a price in a clause: "giá", or an amount per unit ("50.000 đồng/người",
+# "mỗi vé", "một lượt").
+_PRICE_STATED = re.compile(r"(?<!\w)giá(?!\w)|\d\s*(?:\w+\s*)?/\s*\w|(?<!\w)mỗi(?!\w)")
+
+
+# A worth, not a price: "trị giá bao nhiêu", "đáng giá", "giá trị".
+_WORTH = re.compile(r"(?:trị|đáng)\s+giá(?!\w)|(?<!\w)giá\s+trị(?!\w)")
+
+
+def asks_price(question: str) -> bool:
+    """Does the question ask for a price ("giá vé bao nhiêu"), not a worth ("trị giá
+    bao nhiêu", a total)?"""
+    written = unify_tones(own_question(question).lower())
+    return bool(_PRICE.search(written)) and not _WORTH.search(written)
+
+
+def states_price(clause: str) -> bool:
+    """Does the clause state a price, not a total (revenue from tickets is no price)?"""
+    return bool(_PRICE_STATED.search(unify_tones(clause.lower())))
 
 
 def _asked_unit_key(question: str) -> str | None:
@@ -514,6 +548,32 @@ def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
     )
 
 
+# A figure set as a goal, not reached ("phấn đấu đón 120.000 lượt", "mục tiêu đến năm
+# 2030 đạt …", "dự kiến đạt …"): the cue comes a few words before the figure.
+_TARGET_BEFORE = re.compile(
+    r"(?:phấn đấu|mục tiêu|dự kiến|chỉ tiêu|đặt kế hoạch|kế hoạch đề ra|định hướng)"
+    r"(?:\s+[^\s\d]+){0,6}\s*$",
+    re.IGNORECASE,
+)
+# A question asking for a goal or a forecast (folded).
+_ASKS_TARGET = re.compile(
+    r"\b(?:muc tieu|ke hoach|phan dau|du kien|chi tieu|du tinh|se dat|se don|target|plan|"
+    r"planned|expected|aims?|goal|forecast)\b"
+)
+
+
+def asks_for_target(question_folded: str) -> bool:
+    """Does the question ask for a goal or a forecast ("mục tiêu", "dự kiến")?"""
+    return bool(_ASKS_TARGET.search(question_folded))
+
+
+def is_target(clause: str, figure_start: int) -> bool:
+    """Is the figure starting at ``figure_start`` a goal set, not a result ("phấn đấu
+    đón 120.000 lượt khách")? Only the words of its own clause before it count."""
+    before = re.split(r"[,;:]", clause[:figure_start])[-1]
+    return bool(_TARGET_BEFORE.search(before))
+
+
 # Roles that make "ai" ask for a person (else "ai" may be a fund or a company).
 _ROLES = re.compile(
     r"\b(?:chu tich|bi thu|giam doc|tinh truong|thi truong|thong doc|dai su|bo truong|"
@@ -590,4 +650,6 @@ def names_a_person(clause: str) -> bool:
         run = capitalised_run(clause, start)
         if run and len(run[0].split()) >= 2 and _TITLE_AFTER.match(clause[run[1] :]):
             return True
+        if run and 3 <= len(run[0].split()) <= 4 and run[0].split()[0] in _FAMILY_NAMES:
+            return True  # "Lê Quang Vĩnh", "Nguyễn Thị Thu Hà"
     return False

@@ -112,6 +112,29 @@ VIETNAMESE: dict[str, str] = {
     "lap ra": "thành lập",
     "nhom chuyen trach": "tổ công tác",
     "bo ra": "bố trí kinh phí",
+    # when a thing began, opened or was built
+    "co tu nam": "xây dựng năm thành lập năm ra đời năm",
+    "co tu khi nao": "xây dựng thành lập ra đời",
+    "xay tu": "xây dựng năm",
+    "dong tho": "khởi công",
+    "khoi cong": "động thổ",
+    "dua vao su dung": "khánh thành đưa vào hoạt động",
+    "khai truong": "khánh thành đưa vào hoạt động",
+    "mo cua": "khai trương đưa vào hoạt động",
+    # what a place earns, spends and measures
+    "khach tieu": "tổng thu doanh thu",
+    "thu ve": "tổng thu doanh thu",
+    "kiem duoc": "thu nhập doanh thu",
+    "tien luong": "thu nhập",
+    "cay so": "km",
+    "diem tuyet doi": "điểm 10",
+    "boc xep": "hàng hóa thông qua cảng sản lượng",
+    "hoc viec": "đào tạo thực tập",
+    "sang hoc": "đào tạo du học",
+    "nha may me": "nhà máy mẹ công ty mẹ",
+    "ve vao cua": "vé tham quan",
+    "cho o": "cơ sở lưu trú buồng",
+    "nha nghi khach san": "cơ sở lưu trú",
 }
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.

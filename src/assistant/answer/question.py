@@ -275,7 +275,17 @@ def _asks_how_many(text: str) -> bool:
     count too (as written: folded, "số" is also "sở", a department)."""
     words = re.findall(r"\w+", text.lower())
     opens_with_count = words[:1] == ["số"] or words[:2] in (["tổng", "số"], ["số", "lượng"])
-    return "mấy" in words or (not has_diacritics(text) and "may" in words) or opens_with_count
+    asked = "mấy" if "mấy" in words else "may" if not has_diacritics(text) else None
+    if asked in words:
+        # "mấy dự án FDI mới … đặt ở những khu nào?": "mấy" only points at the items
+        # another question word asks about
+        later = words[words.index(asked) + 1 :]
+        return not any(w in _OTHER_QUESTION_WORDS for w in later) or opens_with_count
+    return opens_with_count
+
+
+# Question words that, after "mấy", make it a determiner ("mấy dự án … ở đâu?").
+_OTHER_QUESTION_WORDS = frozenset({"nào", "đâu", "gì", "nao", "dau"})
 
 
 def events_in(text: str) -> tuple[str, ...]:

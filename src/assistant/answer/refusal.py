@@ -51,6 +51,13 @@ _BOUND = re.compile(
     re.IGNORECASE,
 )
 
+# A name right after a locative ("… ở Vĩnh Lộc", "tại huyện Hoằng Hóa", "in Nghi Son").
+_LOCATED = re.compile(
+    r"(?:\bở|\btại|\bin|\bat)\s+(?:(?:huyện|thị xã|xã|thành phố|quận|khu|district|"
+    r"town|commune)\s+)?$",
+    re.IGNORECASE,
+)
+
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 
 
@@ -63,6 +70,8 @@ class Requirement:
     names: dict[str, str]  # names (not places): in the sentence, its title, or its topic
     # a country is also named by its localities ("bạn Lào": an article on Hủa Phăn)
     localities: dict[str, frozenset[str]] = field(default_factory=dict)
+    # where the asked thing is ("Thành Tây Đô ở Vĩnh Lộc"): anywhere in its article
+    located: dict[str, str] = field(default_factory=dict)
 
     def met_by(
         self,
@@ -71,6 +80,7 @@ class Requirement:
         title: frozenset[str],
         topical: Callable[[str], bool],
         paragraph: Callable[[], frozenset[str]] | None = None,
+        mentioned: Callable[[str], bool] | None = None,
     ) -> bool:
         """``topical(term)``: does the sentence's own article mention the term often
         enough for it to be the article's topic (see ``Tuning.topical_mentions``)? The
@@ -80,7 +90,9 @@ class Requirement:
         paragraph that are about that one country ("Hợp tác với tỉnh Erzgebirge (CHLB
         Đức) …. Năm 2021, tỉnh đưa 36 điều dưỡng viên sang …"), not one listing several
         ("… với các nhà đầu tư Nhật Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu
-        USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn)."""
+        USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn). A place the
+        question locates the asked thing in ("ở Vĩnh Lộc") is ``mentioned`` anywhere in
+        the article: the sentence that answers names the thing, not always its place."""
 
         def named(term: str) -> bool:
             return term in sentence or term in title or topical(term)
@@ -93,8 +105,12 @@ class Requirement:
                 or any(named(a) for a in self.localities[term])
             )
 
+        def located(term: str) -> bool:
+            return named(term) or term in passage or bool(mentioned and mentioned(term))
+
         return all(t in passage for t in self.figures) and all(
-            country(t) if t in self.localities else named(t) for t in self.names
+            country(t) if t in self.localities else located(t) if t in self.located else named(t)
+            for t in self.names
         )
 
     @property
@@ -119,6 +135,7 @@ def requirements(
     figures: dict[str, str] = {}
     names: dict[str, str] = {}
     localities: dict[str, frozenset[str]] = {}
+    located: dict[str, str] = {}
     bounds = {m.group(1) for m in _BOUND.finditer(question.text)}
     for token in question.numbers:
         if not _SIGNIFICANT_NUMBER.search(token) or _YEARLIKE.fullmatch(token):
@@ -154,9 +171,12 @@ def requirements(
                 names.update({k: name for k in _name_keys(country)})
             continue
         names.update({key: name for key in keys})
+        at = question.text.find(name)
+        if at > 0 and _LOCATED.search(question.text[:at]):
+            located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
             localities.update({key: _locality_terms(country_key(place_key(name))) for key in keys})
-    return Requirement(figures, names, localities)
+    return Requirement(figures, names, localities, located)
 
 
 def _name_keys(name: str) -> list[str]:

@@ -156,6 +156,8 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much)\b")
+# "mấy X … nào / đâu / gì": "mấy" points at the items another question word asks about.
+_MAY_POINTING = re.compile(r"\bmay\b.*\b(?:nao|dau|gi)\b")
 _TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
 # Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
 # exports nor imports.
@@ -367,7 +369,8 @@ def _span_part(folded: str, period: Period) -> Period:
 
 # Sending workers abroad, which articles word as "đi làm việc ở nước ngoài": no export.
 _LABOUR_EXPORT = re.compile(
-    r"\bxuat khau lao dong\b|\b(?:labou?r|workers?) exports?\b|\bexports? of (?:labou?r|workers)\b"
+    r"\bxuat khau lao dong\b|\b(?:labou?r|workers?)[- ]exports?(?:ers?|ing)?\b|"
+    r"\bexports? of (?:labou?r|workers)\b|\bexporting (?:labou?r|workers)\b"
 )
 
 
@@ -387,8 +390,9 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
 
 def _asked_parts(folded: str) -> list[tuple[re.Match[str], str]]:
     """The parts of a measure a figure question names: where, and the clause's words."""
-    if not _ASKS_FIGURE.search(folded):
-        return []
+    asks = {m.group(0) for m in _ASKS_FIGURE.finditer(folded)}
+    if not asks or (asks == {"may"} and _MAY_POINTING.search(folded)):
+        return []  # "mấy dự án … ở những khu nào?": no figure asked
     found = ((re.search(asked, folded), part) for asked, part in MEASURE_QUALIFIERS)
     return [(match, part) for match, part in found if match]
 
