@@ -416,7 +416,7 @@ class ExtractiveComposer:
         said = f"có nhắc đến {about}" if about else "có thông tin liên quan"
         message = (
             f"{NOT_FOUND_VI} Các bài viết {said} nhưng không nêu tên "
-            f"{q.named_kind.written} cụ thể nào [1]."
+            f"{q.named_kind.forms[0] if q.english else q.named_kind.written} cụ thể nào [1]."
         )
         citation = citation_for(1, best.passage, best.start, best.end, best.text)
         return refusal(

@@ -40,7 +40,7 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.core.words import STOPWORDS
 from assistant.text.periods import DATE_OPENING
-from assistant.text.places import COUNTRIES, foreign_in, foreign_keys
+from assistant.text.places import COUNTRIES, foreign_in, foreign_keys, known_provinces
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
@@ -380,12 +380,21 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         asked = foreign_keys(map(fold, question.names))
         spans = names_of_kind(seg.text, question.named_kind.forms)
         if not any(_a_new_place_of(fold(seg.text[a:b]), question.folded, asked) for a, b in spans):
-            return False
+            # "tỉnh nào … cả nước": a province of the country is named without its kind
+            # ("56 tỉnh, thành phố, trong đó Quảng Ninh dẫn đầu")
+            domestic = not asked and {"tỉnh", "thành phố"} & set(question.named_kind.forms)
+            if not (domestic and _a_province_not_asked(seg.text, question.folded)):
+                return False
     if not question.wants_person:
         return True
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
+
+
+def _a_province_not_asked(clause: str, question: str) -> bool:
+    """Does the clause name a Vietnamese province the question (folded) does not?"""
+    return any(not re.search(rf"\b{key}\b", question) for key in known_provinces(clause))
 
 
 def _a_new_place_of(name: str, question: str, asked: frozenset[str]) -> bool:

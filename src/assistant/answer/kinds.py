@@ -355,7 +355,7 @@ def noun_after(lead: str, nouns: Iterable[str], words: int) -> re.Pattern[str]:
     return re.compile(rf"\b{lead}\s+(?:[\w-]+\s+){{0,{words}}}?(" + "|".join(nouns) + r")\b")
 
 
-_ENGLISH_COUNTED = noun_after("how many", _ENGLISH_COUNT_UNITS, 2)
+_ENGLISH_COUNTED = noun_after("how many", _ENGLISH_COUNT_UNITS, 4)
 
 
 def own_question(text: str) -> str:
