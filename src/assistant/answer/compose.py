@@ -308,6 +308,8 @@ class ExtractiveComposer:
             return False  # a national piece, on a clause that is not about the asked place
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
             return False
+        if scope.whole_year and (part_of_year(seg.passage.title) or part_of_year(lead_in(seg))):
+            return False  # "cả năm 2024": not the 9 months' figure
         if scope.dated and not period_covered(
             scope,
             seg.passage.scope,
@@ -345,6 +347,8 @@ class ExtractiveComposer:
             topical,
             paragraph,
             lambda term: term in words.lead or words.body[term] > 0,
+            words.lead,
+            figure=q.wants_number,
         )
 
     def _following(

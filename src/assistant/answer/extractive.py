@@ -26,13 +26,13 @@ from assistant.answer.kinds import (
     asks_for_target,
     asks_price,
     holds_the_role,
-    is_target,
     measured_in,
     names_a_person,
     names_of_kind,
     names_someone,
     states_price,
     states_unit,
+    without_targets,
 )
 from assistant.answer.question import Question, events_in
 from assistant.core.cache import BoundedCache
@@ -340,11 +340,12 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     a sentence that states one beyond those the question already gives."""
     given = set(question.numbers)
     # a goal ("phấn đấu đón 120.000 lượt") answers only a question asking for one
-    goals = asks_for_target(question.folded)
-    if question.wants_number and not any(
-        m.group(0) not in given and (goals or not is_target(seg.text, m.start()))
-        for m in _FIGURE.finditer(seg.text)
-    ):
+    stated = (
+        seg.text
+        if asks_for_target(question.folded) or not question.wants_number
+        else without_targets(seg.text, _FIGURE)
+    )
+    if question.wants_number and not any(m.group(0) not in given for m in _FIGURE.finditer(stated)):
         return False
     if question.wants_date:
         dates = {m.group(0) for m in _DATE.finditer(seg.text)}
@@ -360,7 +361,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         forms = asked_unit(question.text) or (
             () if question.english else measured_in(question.text)
         )
-        if not states_unit(seg.text, forms):
+        if not states_unit(stated, forms):
             return False
         topic = () if question.english else asked_unit_topic(question.text)
         if topic and not any(t in seg.context for t in topic):

@@ -40,6 +40,13 @@ UNITS: dict[str, tuple[str, ...]] = {
     ),
     "lao dong": ("lao động", "người", "học viên", "thực tập sinh", "điều dưỡng"),
     "dieu duong": ("điều dưỡng",),
+    "bac si": ("bác sĩ", "y bác sĩ", "cán bộ y tế", "người"),
+    "giao vien": ("giáo viên", "người"),
+    "cong nhan": ("công nhân", "lao động", "người"),
+    "ky su": ("kỹ sư", "người"),
+    "benh nhan": ("bệnh nhân", "người bệnh", "lượt", "ca", "người"),
+    "bai": ("bài",),
+    "dot": ("đợt", "lần", "lượt"),
     "can bo": ("cán bộ", "công chức", "người"),
     "chuyen gia": ("chuyên gia", "người"),
     "thuc tap": ("thực tập sinh",),
@@ -461,6 +468,7 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(
     "là đạt được có của các những và với ở tại trong từ đến cho về theo bao nhiêu mấy "
+    "thế còn bên phía vậy "
     "la dat duoc co cua cac nhung va voi o tai trong tu den cho theo nhieu may".split()
 )
 # Acronyms a question may type in lower case: not the second word of a head ("vốn FDI"
@@ -551,8 +559,8 @@ def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
 # A figure set as a goal, not reached ("phấn đấu đón 120.000 lượt", "mục tiêu đến năm
 # 2030 đạt …", "dự kiến đạt …"): the cue comes a few words before the figure.
 _TARGET_BEFORE = re.compile(
-    r"(?:phấn đấu|mục tiêu|dự kiến|chỉ tiêu|đặt kế hoạch|kế hoạch đề ra|định hướng)"
-    r"(?:\s+[^\s\d]+){0,6}\s*$",
+    r"(?<!\w)(?:phấn đấu|mục tiêu|dự kiến|chỉ tiêu|đặt kế hoạch|kế hoạch đề ra|định hướng)"
+    r"(?!\w)",
     re.IGNORECASE,
 )
 # A question asking for a goal or a forecast (folded).
@@ -570,8 +578,16 @@ def asks_for_target(question_folded: str) -> bool:
 def is_target(clause: str, figure_start: int) -> bool:
     """Is the figure starting at ``figure_start`` a goal set, not a result ("phấn đấu
     đón 120.000 lượt khách")? Only the words of its own clause before it count."""
-    before = re.split(r"[,;:]", clause[:figure_start])[-1]
+    before = re.split(r"[,;:]\s", clause[:figure_start])[-1]
     return bool(_TARGET_BEFORE.search(before))
+
+
+def without_targets(clause: str, figures: re.Pattern[str]) -> str:
+    """The clause with the ``figures`` that are goals blanked out (same length): what it
+    states as done."""
+    return figures.sub(
+        lambda m: "…" * len(m.group(0)) if is_target(clause, m.start()) else m.group(0), clause
+    )
 
 
 # Roles that make "ai" ask for a person (else "ai" may be a fund or a company).

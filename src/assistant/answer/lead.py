@@ -39,7 +39,9 @@ _UNIT = (
     r"lần|người|lượt người|lượt khách|lượt|đoàn|dự án|doanh nghiệp|lao động|học viên|"
     r"học sinh|sinh viên|du học sinh|lưu học sinh|tấn|ha|héc ta|km|giường|"
     r"đơn vị|hộ|xã|trường|chương trình|thỏa thuận|văn bản|nước|quốc gia|"
-    r"địa phương|tỉnh|đối tác|nhà đầu tư|sản phẩm|mặt hàng|thị trường|thành viên))?"
+    r"địa phương|tỉnh|đối tác|nhà đầu tư|sản phẩm|mặt hàng|thị trường|thành viên|khán giả|"
+    r"cổ động viên|bài thi|buồng|cơ sở lưu trú|công nhân|kỹ sư|điều dưỡng|trường hợp|đợt|"
+    r"ca|bác sĩ|giáo viên|bệnh nhân))?"
 )
 _FIGURE = re.compile(rf"(?<![\w.,/-]){_NUMBER}{_SCALE}{_UNIT}(?![\w/])")
 # A duration, for "bao lâu" only ("có hiệu lực 5 năm"): elsewhere "6 tháng" is a part of

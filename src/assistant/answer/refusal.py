@@ -46,7 +46,8 @@ _DOCUMENT_NUMBER = re.compile(
 # A figure the question sets as a bound ("vốn từ 200 triệu USD trở lên", "trên 1.000
 # lao động", "more than 500"): the answering clause states the items' own figures.
 _BOUND = re.compile(
-    r"(?:từ|trên|hơn|dưới|quá|tối thiểu|tối đa|ít nhất|more than|over|at least|under)"
+    r"(?:từ|trên|hơn|dưới|quá|tối thiểu|tối đa|ít nhất|cứ|mỗi|more than|over|at least|"
+    r"under|per|every|out of)"
     r"\s+(\d[\d.,]*)",
     re.IGNORECASE,
 )
@@ -81,6 +82,8 @@ class Requirement:
         topical: Callable[[str], bool],
         paragraph: Callable[[], frozenset[str]] | None = None,
         mentioned: Callable[[str], bool] | None = None,
+        lead: frozenset[str] = frozenset(),
+        figure: bool = False,
     ) -> bool:
         """``topical(term)``: does the sentence's own article mention the term often
         enough for it to be the article's topic (see ``Tuning.topical_mentions``)? The
@@ -92,16 +95,28 @@ class Requirement:
         ("… với các nhà đầu tư Nhật Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu
         USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn). A place the
         question locates the asked thing in ("ở Vĩnh Lộc") is ``mentioned`` anywhere in
-        the article: the sentence that answers names the thing, not always its place."""
+        the article: the sentence that answers names the thing, not always its place. A
+        name in the article's ``lead`` counts when its title names another asked name.
+        Asked for a ``figure``, a country must be named near it, not only often."""
 
         def named(term: str) -> bool:
-            return term in sentence or term in title or topical(term)
+            return term in sentence or term in title or topical(term) or in_lead(term)
+
+        def in_lead(term: str) -> bool:
+            """Named where the article sets out its event ("… ở vòng 9 V.League 1"), when
+            its title names another of the asked names: the article is the asked event's."""
+            asked = self.names.get(term)
+            return term in lead and any(
+                key in title for key, name in self.names.items() if name != asked
+            )
 
         def country(term: str) -> bool:
             return (
                 term in (paragraph() if paragraph else sentence)
                 or term in title
-                or topical(term)
+                # a country an article often names is not the one every figure is of
+                # ("… bằng 114,9% kế hoạch" in a review whose main market is Japan)
+                or (not figure and topical(term))
                 or any(named(a) for a in self.localities[term])
             )
 

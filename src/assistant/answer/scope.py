@@ -71,6 +71,10 @@ _PART_OF_YEAR = re.compile(
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
+# The whole of a year, said as such ("cả năm 2024", "for the whole of 2023").
+_WHOLE_YEAR = re.compile(r"\b(?:ca nam|tron nam|suot nam|whole (?:of )?(?:the )?year|full year)\b")
+
+
 def part_of_year(text: str) -> str | None:
     """The part of a year a text names, normalised ("6 thang", "quy 1"), or None."""
     match = _PART_OF_YEAR.search(fold(text))
@@ -151,6 +155,9 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
         r"\bcurrently (?:working|living|studying)\b",
         r"\bdang\b|\bhien co\b",
     ),
+    # a share of a whole ("chiếm bao nhiêu phần trăm"), not a share of the plan
+    # (folded, "chiêm" is also the rice crop: "vụ chiêm xuân")
+    (r"(?<!vu )(?<!lua )\bchiem\b(?! xuan)", r"chiem|ty trong|ty le"),
     # remittances, not another sum of money in the same sentence (a loan to workers)
     (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
@@ -175,6 +182,7 @@ class QuestionScope:
     latest: bool = False
     measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
     part: str | None = None  # part of a year asked for ("6 thang", "quy 1"), folded
+    whole_year: bool = False  # "cả năm 2024": a part of the year's figure is no answer
     until: tuple[int, ...] = ()  # deadlines ("từ nay đến năm 2025"): a period ending then
     # codes of the Party's or the State's documents it names ("15_ct_tw", folded terms):
     # national pieces state them too, whatever place the question is about
@@ -276,6 +284,7 @@ def question_scope(
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(fold(" ".join([text, *expansions]))),
         part=part_of_year(text),
+        whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
         documents=tuple(
             term for code in _DOCUMENT_CODE.findall(text) for term in lexical_terms(code)[1][:1]
         ),

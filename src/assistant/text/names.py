@@ -19,7 +19,9 @@ _GENERIC_FIRST = frozenset(
     "khi ở từ còn thế vậy tại theo người dự đề chỉ nghị ngày doanh vốn lũy hội lãnh tập "
     "thỏa quan công chủ ban bộ sở hợp trận vụ đợt lễ giải đoàn chương dự "
     # verbs and prepositions that open a question ("Sang Tula tháng 9-2023, …")
-    "sang đến tới về với cùng sau trước qua nhân đối riêng so mỗi cả".split()
+    "sang đến tới về với cùng sau trước qua nhân đối riêng so mỗi cả "
+    # words that place or point ("Bên Đức …", "Phía Hàn Quốc …", "Hồi 2019 …")
+    "bên phía hồi cứ mấy thế vụ khu cái chiếc lúc hiện gần mới".split()
 )
 _NAME_TOKEN = TOKEN_PATTERN  # compound-aware: "22/NQ-TW" is one (numeric) token
 # Words of titles written with capitals ("Phó Chủ tịch", "Thị trưởng", "Tổng Lãnh sự"): a
