@@ -87,8 +87,11 @@ def completes(seg: Segment, question: Question) -> bool:
 
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
 _FIGURE = re.compile(
-    r"(?<![\d.,/-])(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
+    r"(?<![\d.,/-])(?<!tháng )(?<!Tháng )(?<!vòng )(?<!khóa )"
+    r"(?!(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?![\d.,]\d))"
     r"(?!\d{1,2}[-/]\d{1,2}[-/]\d{4})\d+(?:[.,]\d+)*"
+    # "6 tháng cuối năm" is a part of the year, "tháng 6" a month: neither is a figure
+    r"(?!\s+tháng)"
 )
 
 
@@ -348,9 +351,9 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     if question.wants_number and not any(m.group(0) not in given for m in _FIGURE.finditer(stated)):
         return False
     if question.wants_date:
-        dates = {m.group(0) for m in _DATE.finditer(seg.text)}
+        dates = {m.group(0).removeprefix("năm ") for m in _DATE.finditer(seg.text)}
         if not any(all(d not in g for g in given) for d in dates):
-            return False
+            return False  # only the year the question gives ("năm 2025") is no date
         if question.events and not (
             _names_event(seg, question.events) or _dates_next_sentence(seg, question.events)
         ):

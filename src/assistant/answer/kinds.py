@@ -266,7 +266,11 @@ MONEY: tuple[str, ...] = (
 PERCENT: tuple[str, ...] = ("%", "phần trăm")
 # Money asked for in plain words ("hết bao nhiêu tiền"), matched as written: folded,
 # "tiền" is also "tiến" and "tiên".
-_MONEY_WRITTEN = re.compile(r"(?<!\w)(?:tiền|bao nhiêu đô la|bao nhiêu USD)(?!\w)")
+# Money asked for; not "không lấy tiền" (free of charge), which asks for no sum.
+_MONEY_WRITTEN = re.compile(
+    r"(?<!không lấy )(?<!không mất )(?<!không thu )(?<!\w)(?:tiền|bao nhiêu đô la|bao nhiêu USD)"
+    r"(?!\w)"
+)
 DURATION: tuple[str, ...] = ("năm", "tháng", "tuần", "ngày")
 # The measure a question names without "bao nhiêu <unit>" (folded words) → the units its
 # figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not the

@@ -264,8 +264,16 @@ def is_english(text: str) -> bool:
 
 
 def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
-    padded = f" {folded} "
-    return any(f" {cue}" in padded or (cue in folded and " " in cue) for cue in cues)
+    """Is one of the cues in the question as whole words ("ai", not the start of "aim")?
+    A cue of several words may start inside a word's end; one ending in a space is a
+    prefix ("cac " before any noun)."""
+    words = " ".join(re.findall(r"\w+", folded))
+    padded = f" {words} "
+    return any(
+        (f" {cue}" if cue.endswith(" ") else f" {cue.strip()} ") in padded
+        or (" " in cue.strip() and cue in folded)
+        for cue in cues
+    )
 
 
 def _asks_how_many(text: str) -> bool:

@@ -107,7 +107,9 @@ class Requirement:
             its title names another of the asked names: the article is the asked event's."""
             asked = self.names.get(term)
             return term in lead and any(
-                key in title for key, name in self.names.items() if name != asked
+                key in title
+                for key, name in self.names.items()
+                if name != asked and len(name.split()) > 1
             )
 
         def country(term: str) -> bool:
@@ -183,7 +185,10 @@ def requirements(
             # ("South Korean city" → Hàn Quốc), must be there in Vietnamese
             country = english_country(name)
             if country:
-                names.update({k: name for k in _name_keys(country)})
+                keys = _name_keys(country)
+                names.update({k: name for k in keys})
+                terms = _locality_terms(country_key(place_key(country)))
+                localities.update({k: terms for k in keys})
             continue
         names.update({key: name for key in keys})
         at = question.text.find(name)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer.lexicon import expansions, phrase_words
+from assistant.answer.lexicon import english_country, expansions, phrase_words
 from assistant.answer.question import (
     Question,
     analyse,
@@ -87,9 +87,14 @@ class QuestionUnderstanding:
             # "Còn Mittelsachsen thì sao, …?": a follow-up naming its own partner asks
             # about that one; the previous question's names only helped find the article
             q.names = own.names
-        # "khách Tây": a word of a reader's phrase the lexicon knows is no name to insist on
+        # "khách Tây": a word of a reader's phrase the lexicon knows is no name to insist
+        # on; a country is ("Chinese investors": the figure must be China's)
         in_phrases = phrase_words(rewrite.query, q.english)
-        q.names = [n for n in q.names if not set(fold(n).split()) <= in_phrases]
+        q.names = [
+            n
+            for n in q.names
+            if not set(fold(n).split()) <= in_phrases or (q.english and english_country(n))
+        ]
         places = self.index.place_keys()
         added = expansions(rewrite.query, q.english)
         scope = question_scope(rewrite.query, places, self.home_place, added)
