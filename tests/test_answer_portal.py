@@ -128,6 +128,44 @@ def test_the_half_year_is_answered_from_the_half_year_review(assistant) -> None:
     _cites_only(answer, "syn-rv-6-thang-2025", "6.382")
 
 
+def test_latest_takes_the_newest_review_stating_the_measure(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Each year words the figure a little differently; the newest yearly review still
+    wins, and "hiện nay" takes the newest article whatever part of the year it covers."""
+    share = assistant.ask(
+        "Theo số liệu mới nhất, kim ngạch xuất khẩu của Thanh Hóa đạt bao nhiêu phần trăm "
+        "kế hoạch năm?"
+    )
+    _cites_only(share, "syn-rv-tong-ket-2025", "101,2%")
+    stock = assistant.ask("Hiện nay toàn tỉnh Thanh Hóa có bao nhiêu cơ sở lưu trú du lịch?")
+    _cites_only(stock, "syn-nw-thanh-hoa-du-lich-9-thang-2024", "1.287")
+
+
+def test_a_goal_does_not_answer_a_question_about_a_result(assistant) -> None:  # type: ignore[no-untyped-def]
+    achieved = assistant.ask(
+        "Năm 2024 Ninh Bình thực tế đã đón được bao nhiêu lượt khách Hàn Quốc?"
+    )
+    assert not achieved.answerable, achieved.answer
+    goal = assistant.ask("Năm 2024 Ninh Bình đặt mục tiêu đón bao nhiêu lượt khách Hàn Quốc?")
+    assert goal.answerable and "120.000" in goal.answer
+
+
+def test_the_whole_year_is_not_answered_with_nine_months(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Cả năm 2024 Thanh Hóa đón tổng cộng bao nhiêu lượt khách du lịch?")
+    assert not answer.answerable, answer.answer
+
+
+def test_a_figure_beside_a_list_of_countries_is_none_of_theirs(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Năm 2017 có bao nhiêu người Thanh Hóa đi làm việc ở Nhật Bản?")
+    assert "8.714" not in answer.answer, answer.answer  # "… chủ yếu tại Nhật Bản, Đài Loan"
+
+
+def test_an_english_country_adjective_must_be_the_figures_country(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "How many new FDI projects did Chinese investors register in Vietnam in 2023?"
+    )
+    _cites_only(answer, "syn-nw-fdi-ca-nuoc-2023", "756")
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

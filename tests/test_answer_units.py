@@ -3,6 +3,7 @@ diacritic restoration, segment selection, refusal requirements (no model needed)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -22,9 +23,15 @@ from assistant.answer.kinds import (
     asked_name_kind,
     asked_subject,
     asked_unit,
+    asks_for_target,
+    asks_price,
     holds_the_role,
+    is_target,
+    names_a_person,
     names_of_kind,
+    states_price,
     states_unit,
+    without_targets,
 )
 from assistant.answer.lexicon import expansions, phrase_words
 from assistant.answer.question import (
@@ -41,8 +48,9 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
 from assistant.retrieve.restore import restore_diacritics
-from assistant.text.places import foreign_in
+from assistant.text.places import foreign_in, listed_countries
 from assistant.text.telex import telex_to_vietnamese
+from assistant.text.vietnamese import fold
 
 TRADE = (
     "Nhờ đó, thị trường xuất khẩu của tỉnh ngày càng mở rộng, tổng giá trị xuất khẩu hàng "
@@ -70,6 +78,9 @@ def test_rrf_rewards_items_ranked_by_both() -> None:
     fused = rrf_fuse([[(1, 0.9), (2, 0.8)], [(2, 5.0), (3, 4.0)]], k=60)
     assert max(fused, key=fused.get) == 2
     assert fused[1] == pytest.approx(1 / 61)
+
+
+HOME = "Thanh Hóa"
 
 
 def test_weighted_fusion_normalises_scales() -> None:
@@ -718,3 +729,72 @@ def test_readers_shorten_country_names() -> None:
     assert foreign_in("sang Nhật làm việc") == {"nhat ban"}
     assert foreign_in("hàn công nghệ cao") == frozenset()  # welding, as written
     assert "đi làm việc ở nước ngoài lao động" in expansions("đi làm thuê bên Hàn", english=False)
+
+
+def test_a_goal_is_masked_out_of_what_a_clause_states() -> None:
+    clause = "Năm 2024, tỉnh phấn đấu đón 120.000 lượt khách Hàn Quốc"
+    assert is_target(clause, clause.index("120.000"))
+    stated = without_targets(clause, re.compile(r"\d[\d.,]*\d"))
+    assert "120.000" not in stated and len(stated) == len(clause)
+    done = "Năm 2023, tỉnh đón 98.000 lượt khách, phấn đấu năm 2024 tăng thêm"
+    assert not is_target(done, done.index("98.000"))
+    assert asks_for_target(fold("Ninh Bình đặt mục tiêu đón bao nhiêu khách?"))
+    assert not asks_for_target(fold("Ninh Bình đã đón bao nhiêu khách?"))
+
+
+def test_a_price_is_not_a_worth_nor_a_revenue() -> None:
+    assert asks_price("Vé vào cửa Thành Nhà Hồ giá bao nhiêu một người?")
+    assert not asks_price("Hàng hóa qua cửa khẩu trị giá bao nhiêu?")
+    assert not states_price("Doanh thu từ bán vé tham quan đạt 3,47 tỷ đồng")
+    assert states_price("Giá vé là 40.000 đồng/người")
+
+
+def test_countries_listed_together_are_told_apart_from_one_alone() -> None:
+    listed = "với 8.714 người, chủ yếu tại các thị trường Nhật Bản, Đài Loan, Hàn Quốc"
+    assert listed_countries(listed) == {"nhat ban", "dai loan", "han quoc"}
+    assert listed_countries("Nhật Bản có 12 dự án, Hàn Quốc có 8 dự án") == frozenset()
+
+
+def test_question_cues_are_whole_words() -> None:
+    assert not analyse("How many Korean visitors did Ninh Binh aim to welcome?").wants_person
+    assert analyse("Ai là Chủ tịch UBND tỉnh?").wants_person
+    assert analyse("Who signed the agreement?").wants_person
+
+
+def test_many_pointing_at_items_asks_for_the_items() -> None:
+    pointing = analyse("Mấy dự án FDI mới vào tỉnh chủ yếu đặt ở những khu nào?")
+    assert pointing.wants_list and not pointing.wants_number
+    assert analyse("Tỉnh có mấy khu công nghiệp?").wants_number
+
+
+def test_the_whole_year_and_a_part_of_it() -> None:
+    whole = question_scope("Cả năm 2024 Thanh Hóa đón bao nhiêu lượt khách?", set(), HOME)
+    assert whole.whole_year and whole.part is None
+    assert not question_scope("9 tháng năm 2024 đón bao nhiêu khách?", set(), HOME).whole_year
+
+
+def test_a_person_is_named_by_role_or_family_name() -> None:
+    assert names_a_person("trung vệ Lê Quang Vĩnh bật cao đánh đầu")
+    assert names_a_person("Thủ khoa của tỉnh là em Lê Minh Đức")
+    assert not names_a_person("Khu kinh tế Nghi Sơn thu hút 31 dự án")
+
+
+def test_a_place_the_thing_is_located_in_may_be_named_elsewhere_in_the_article() -> None:
+    q = analyse("Tòa thành đá Tây Đô ở Vĩnh Lộc có từ năm nào?")
+    required = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))
+    assert set(required.located) == {"vinh_loc"}
+    sentence = frozenset({"tay_do", "xay_dung"})
+    never = lambda term: False  # noqa: E731
+    assert required.met_by(sentence, sentence, frozenset(), never, None, lambda t: True)
+    assert not required.met_by(sentence, sentence, frozenset(), never, None, never)
+
+
+def test_a_locality_of_an_asked_country_is_checked_against_the_lead() -> None:
+    """A country's localities are not among the asked names: checking them against the
+    article's lead must not fail (it once raised KeyError)."""
+    q = analyse("Năm 2019, mấy lần Thanh Hóa cử bác sĩ sang các bản biên giới bên Lào?")
+    required = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))
+    assert "lao" in required.localities
+    lead = frozenset(required.localities["lao"])
+    never = lambda term: False  # noqa: E731
+    assert not required.met_by(frozenset(), frozenset(), frozenset(), never, None, never, lead)
