@@ -298,7 +298,18 @@ _ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\b(?:companies|enterprises|businesses|firms)\b", ("doanh nghiệp", "công ty")),
 )
 # Asking for a change ("tăng bao nhiêu"): stated in % or in the measure's unit alike.
-_CHANGE_CUES = ("tang bao nhieu", "giam bao nhieu", "tang them", "giam di", "chiem")
+_CHANGE_CUES = (
+    "tang bao nhieu",
+    "giam bao nhieu",
+    "tang them",
+    "giam di",
+    "chiem",
+    "by how much",
+    "growth",
+    "grow",
+    "increase",
+    "decrease",
+)
 # Asking for a rank: "đứng thứ mấy", "xếp hạng bao nhiêu".
 RANK_CUES = (
     "thu may",

@@ -131,9 +131,11 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     if forms:
         # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
         found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
-    if not (asks_for_change(question.text) or "gap" in folded.split()):
-        values = [m for m in found if not _CHANGE_BEFORE.search(clause[: m.start()])]
-        found = values or found
+    changes = [m for m in found if _CHANGE_BEFORE.search(clause[: m.start()])]
+    if asks_for_change(question.text):
+        found = changes or found  # "tăng bao nhiêu": "tăng 21,5%", not the value
+    elif "gap" not in folded.split():
+        found = [m for m in found if m not in changes] or found
     return _single(found)
 
 

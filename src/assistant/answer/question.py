@@ -74,7 +74,12 @@ EVENT_WORDS = (
 )
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
-_PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi", "who", "whom")
+_PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi")
+# English asks for a person with its first word ("Who heads …"); elsewhere "who" starts
+# a relative clause ("the workers who went abroad").
+_ENGLISH_PERSON = re.compile(
+    r"^\W*(?:who|whom)\b|\b(?:by whom|who (?:is|was|are|were|will|heads|signed|led))\b"
+)
 _LIST_CUES = (
     "nhung",
     "cac ",
@@ -328,7 +333,9 @@ def analyse(text: str) -> Question:
         wants_date=_has_cue(_EVERY.sub(" ", folded), _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
-        wants_person=_has_cue(folded, _PERSON_CUES),
+        wants_person=bool(_ENGLISH_PERSON.search(folded))
+        if english
+        else _has_cue(folded, _PERSON_CUES),
         wants_reason=_has_cue(folded, _REASON_CUES),
         wants_manner=_has_cue(folded, _MANNER_CUES),
         asked_kind=_asked_kind(folded),

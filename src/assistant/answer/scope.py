@@ -127,7 +127,10 @@ _MEASURE_TERMS = {
 # a wrong answer, and no clause stating the part is a reason to refuse. Each entry: the
 # question's wording (folded regex) → the clause's wordings (folded, one of them).
 MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
-    (r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh) nu\b|\bnu gioi\b", "nu|nu gioi"),
+    (
+        r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh) nu\b|\bnu gioi\b|\bwomen\b|\bfemale\b",
+        "nu|nu gioi",
+    ),
     # the visitors themselves, not "đầu tư trực tiếp nước ngoài" in the same sentence
     (
         r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b",
@@ -162,7 +165,9 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
-_ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much)\b")
+_ASKS_FIGURE = re.compile(
+    r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much|what share|what percentage)\b"
+)
 # "mấy X … nào / đâu / gì": "mấy" points at the items another question word asks about.
 _MAY_POINTING = re.compile(r"\bmay\b.*\b(?:nao|dau|gi)\b")
 _TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
@@ -414,7 +419,9 @@ def asked_parts(text: str) -> list[str]:
 
 # A year compared with: "so với năm 2022", "so với vụ chiêm xuân năm 2023", "cùng kỳ 2022".
 _COMPARED = re.compile(
-    r"(?:so với|cùng kỳ|hơn)\s+(?:[^\d,.;:]{0,30}?\s)?(?:năm\s+)?(\d{4})", re.IGNORECASE
+    r"(?:so với|cùng kỳ|hơn|compared (?:with|to)|than|over)\s+(?:[^\d,.;:]{0,30}?\s)?"
+    r"(?:năm\s+)?(\d{4})",
+    re.IGNORECASE,
 )
 
 
