@@ -46,6 +46,8 @@ UNITS: dict[str, tuple[str, ...]] = {
     "ky su": ("kỹ sư", "người"),
     "benh nhan": ("bệnh nhân", "người bệnh", "lượt", "ca", "người"),
     "bai": ("bài",),
+    "tieng": ("giờ", "tiếng"),
+    "gio": ("giờ", "tiếng"),
     "dot": ("đợt", "lần", "lượt"),
     "can bo": ("cán bộ", "công chức", "người"),
     "chuyen gia": ("chuyên gia", "người"),

@@ -58,7 +58,7 @@ _NUMERIC_CUES = (
 )
 _DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
 # "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
-_EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,6}cung\b)")
+_EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,9}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event
 # (the date of a visit is not the date of a signing). Tone-unified, lower case. Not "ban
 # hành": documents are cited as "Chỉ thị số 41-CT/TW ngày 15-4-2010", without the verb.

@@ -142,7 +142,8 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ),
     (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
     (r"\bthu hoi\b", "thu hoi"),
-    (r"\btot nghiep\b", "tot nghiep"),
+    # the graduates, not the graduation exam's other figures ("thi tốt nghiệp … điểm 10")
+    (r"(?<!thi )\btot nghiep\b", "tot nghiep"),
     (r"\btang von\b|\bdieu chinh (?:tang )?von\b", "tang von|dieu chinh"),
     (r"\b(?:binh quan|trung binh)\b", "binh quan|trung binh"),
     # the projects still running (a stock), not the year's new ones

@@ -110,4 +110,14 @@ class QuestionUnderstanding:
                 # "Năm đó tỉnh ấy cấp mới mấy dự án FDI?" after an export question: the
                 # measure is the new question's own (none: any), not the borrowed one
                 scope = replace(scope, measure_terms=asked.measure_terms)
+        # "Sài Gòn", "xứ Thanh": the articles write the place's own name
+        folded_query = fold(rewrite.query)
+        added = [
+            *added,
+            *(
+                name
+                for name in scope.place_names
+                if scope.explicit and fold(name) not in folded_query
+            ),
+        ]
         return Understood(text, rewrite.query, rewrite.focus, q, scope, added)
