@@ -166,6 +166,12 @@ def test_an_english_country_adjective_must_be_the_figures_country(assistant) -> 
     _cites_only(answer, "syn-nw-fdi-ca-nuoc-2023", "756")
 
 
+def test_an_english_answer_leads_with_what_was_asked_and_the_figure(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("How much in remittances did Vietnam receive in 2024?")
+    assert answer.answer.startswith("Remittances: 16,12 tỷ USD [1].\n"), answer.answer
+    assert answer.lead in answer.citations[0].quote
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

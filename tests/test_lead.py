@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.lead import answer_lead
+from assistant.answer.lead import answer_lead, english_label
 from assistant.answer.question import analyse
 
 FDI = "Trong giai đoạn 2016-2020, tỉnh đã thu hút 79 dự án FDI, với tổng vốn 3.777,5 triệu USD"
@@ -114,3 +114,18 @@ def test_a_duration_is_led_for_bao_lau_only() -> None:
     assert lead("Tỉnh thu hút được bao nhiêu?", "6 tháng đầu năm, tỉnh thu hút 14 dự án") == (
         "14 dự án"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("How many new FDI projects did Chinese investors register in 2023?", "New FDI projects"),
+        ("How much in remittances did Vietnam receive in 2024?", "Remittances"),
+        ("What is the FDI total capital?", "FDI total capital"),
+        ("Which German province cooperates with Thanh Hoa?", "German province"),
+        ("When did Thanh Hoa sign the memorandum with Tula?", "Date"),
+        ("In 2023, how many companies?", "Answer"),
+    ],
+)
+def test_an_english_lead_is_labelled_with_what_the_question_asks(question: str, label: str) -> None:
+    assert english_label(question) == label

@@ -36,7 +36,7 @@ from assistant.answer.extractive import (
     select,
 )
 from assistant.answer.kinds import asked_subject
-from assistant.answer.lead import answer_lead
+from assistant.answer.lead import answer_lead, english_label
 from assistant.answer.lexicon import in_articles_words
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
@@ -557,8 +557,10 @@ def cite(
     lead = answer_lead(question, chosen[answering - 1].text) if question and chosen else None
     if lead:
         english = bool(question and question.english)
-        # "Answer: Theo bài đăng ngày …, 285 triệu USD [1]." (the note stays Vietnamese)
-        opening = ("Answer: " if english else "") + _after_note(note, lead.text)
+        # "Remittances: Theo bài đăng ngày …, 285 triệu USD [1]." (the note stays
+        # Vietnamese; the label is what the English question asks about)
+        label = f"{english_label(question.text)}: " if english and question else ""
+        opening = label + _after_note(note, lead.text)
         text = f"{opening} [{answering}].\n{text}"
     elif note:
         text = _after_note(note, text)

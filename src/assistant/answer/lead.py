@@ -220,3 +220,31 @@ def _name(question: Question, clause: str, folded: str) -> Lead | None:
     near = [n for n in names if any(a in fold(clause[n.end : n.end + 40]) for a in asked)]
     names = near or names
     return names[0] if len({n.text for n in names}) == 1 else None
+
+
+# The thing an English question asks about, up to its verb: "How many new FDI projects
+# did …" → "new FDI projects"; "What was the actual two-way trade between …" → "actual
+# two-way trade"; "Which German province cooperates …" → "German province".
+_ENGLISH_ASKED = re.compile(
+    r"^\W*(?:how many|how much(?: in)?|which|what(?: was| is| were| are)?(?: the)?)\s+"
+    r"(?P<thing>[\w-]+(?:\s+[\w-]+){0,5}?)(?:\s+"
+    r"(?:did|do|does|were|was|are|is|will|has|have|had|of|in|for|between|at|from|to|"
+    r"that|cooperates?|signed|attracted|received?)\b|\s*\?\s*$)",
+    re.IGNORECASE,
+)
+_ENGLISH_KIND_LABELS = (("when", "Date"), ("who", "Name"), ("where", "Place"))
+
+
+def english_label(question: str) -> str:
+    """The opening words of an English answer's lead, from the question itself: what it
+    asks about ("New FDI projects: 756 dự án [1]."), "Date" for "when", "Answer" when
+    the question does not say it in a few words."""
+    first = question.strip().lower().split(maxsplit=1)[:1]
+    for word, label in _ENGLISH_KIND_LABELS:
+        if first == [word]:
+            return label
+    match = _ENGLISH_ASKED.match(question)
+    if not match or match.group("thing").lower() in {"the", "a", "an"}:
+        return "Answer"
+    thing = match.group("thing")
+    return thing[:1].upper() + thing[1:]
