@@ -18,6 +18,7 @@ from assistant.answer.extractive import (
     score_segments,
     segments_of,
     select,
+    signs_the_asked_document,
 )
 from assistant.answer.kinds import (
     asked_name_kind,
@@ -798,3 +799,19 @@ def test_a_locality_of_an_asked_country_is_checked_against_the_lead() -> None:
     lead = frozenset(required.localities["lao"])
     never = lambda term: False  # noqa: E731
     assert not required.met_by(frozenset(), frozenset(), frozenset(), never, None, never, lead)
+
+
+def test_english_months_and_may_are_no_names_nor_counts() -> None:
+    question = analyse("Who scored Song Lam Nghe An's goal against Dong A Thanh Hoa in May 2023?")
+    assert "May" not in question.names and not question.wants_number
+    assert analyse("thanh hoa co may du an fdi").wants_number  # Vietnamese without marks
+
+
+def test_a_memorandum_does_not_answer_when_an_agreement_was_signed() -> None:
+    memorandum = "Hai bên đã ký Biên bản ghi nhớ, làm cơ sở để tiến tới ký kết thỏa thuận hợp tác"
+    signed = "Hai tỉnh đã ký thỏa thuận hợp tác giai đoạn 2021-2025"
+    asked = analyse("Thanh Hóa và tỉnh Tula ký thỏa thuận hợp tác chính thức vào ngày nào?")
+    assert not signs_the_asked_document(_segment(memorandum), asked)
+    assert signs_the_asked_document(_segment(signed), asked)
+    mou = analyse("Thanh Hóa và tỉnh Tula ký biên bản ghi nhớ ngày nào?")
+    assert signs_the_asked_document(_segment(memorandum), mou)

@@ -358,6 +358,8 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             _names_event(seg, question.events) or _dates_next_sentence(seg, question.events)
         ):
             return False  # the date of another event (a visit, not the signing)
+        if not signs_the_asked_document(seg, question):
+            return False  # a memorandum is not the agreement it leads to
     if question.wants_number:
         # "bao nhiêu lao động" is not answered by "420.000 euro", nor "tổng mức đầu tư"
         # by "rút ngắn 14 km", nor "đứng thứ mấy" by a count
@@ -394,6 +396,30 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
+
+
+# An agreement asked for ("ký thỏa thuận hợp tác chính thức"), not a memorandum.
+_AGREEMENT = re.compile(r"\b(?:thoa thuan|hiep dinh|agreement)\b")
+_MEMORANDUM = re.compile(r"\b(?:ghi nho|memorandum|mou)\b")
+# An agreement only aimed at ("làm cơ sở để tiến tới ký kết thỏa thuận hợp tác").
+_AIMED_AT = re.compile(r"\b(?:tien toi|huong toi|de)(?: \w+){0,3} (?:thoa thuan|hiep dinh)\b")
+
+
+def signs_the_asked_document(seg: Segment, question: Question) -> bool:
+    """Asked when an agreement was signed, a sentence signing a memorandum of
+    understanding (which at most leads to one) does not answer."""
+    if not _AGREEMENT.search(question.folded) or _MEMORANDUM.search(question.folded):
+        return True
+    said = _AIMED_AT.sub(" ", fold(seg.text + " " + _next_sentence_text(seg)))
+    return not (_MEMORANDUM.search(said) and not _AGREEMENT.search(said))
+
+
+def _next_sentence_text(seg: Segment) -> str:
+    """The sentence after the segment's, as far as its passage holds it."""
+    if seg.following_start < 0:
+        return ""
+    rest = seg.passage.text[max(0, seg.following_start - seg.passage.start) :]
+    return re.split(r"(?<=[.!?])\s", rest, maxsplit=1)[0]
 
 
 def _a_province_not_asked(clause: str, question: str) -> bool:

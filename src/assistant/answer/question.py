@@ -313,7 +313,15 @@ def _english_name(run: str) -> str:
     words = run.split()
     while words and words[0].lower() in _ENGLISH_WORDS:
         words = words[1:]
+    if len(words) == 1 and words[0].lower() in _ENGLISH_MONTHS:
+        return ""  # "in May 2023": a date, not a name
     return " ".join(words)
+
+
+_ENGLISH_MONTHS = frozenset(
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 def analyse(text: str) -> Question:
@@ -328,7 +336,7 @@ def analyse(text: str) -> Question:
         folded=folded,
         english=english,
         # a cause or a way is asked for, whatever figure the question names
-        wants_number=(_has_cue(folded, _NUMERIC_CUES) or _asks_how_many(text))
+        wants_number=(_has_cue(folded, _NUMERIC_CUES) or (not english and _asks_how_many(text)))
         and not _has_cue(folded, _REASON_CUES + _MANNER_CUES),
         wants_date=_has_cue(_EVERY.sub(" ", folded), _DATE_CUES),
         wants_list=_has_cue(folded, _LIST_CUES),
