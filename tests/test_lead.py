@@ -129,3 +129,10 @@ def test_a_duration_is_led_for_bao_lau_only() -> None:
 )
 def test_an_english_lead_is_labelled_with_what_the_question_asks(question: str, label: str) -> None:
     assert english_label(question) == label
+
+
+def test_a_bound_stays_with_its_figure() -> None:
+    clause = "sản phẩm của tỉnh đã có mặt tại hơn 100 quốc gia và vùng lãnh thổ"
+    assert lead("Hàng hóa của tỉnh có mặt tại bao nhiêu quốc gia?", clause) == "hơn 100 quốc gia"
+    crowd = "Trận đấu thu hút khoảng 11.500 khán giả đến sân cổ vũ"
+    assert lead("Trận đấu có bao nhiêu khán giả?", crowd) == "khoảng 11.500 khán giả"

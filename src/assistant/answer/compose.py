@@ -561,7 +561,8 @@ def cite(
         # Vietnamese; the label is what the English question asks about)
         label = f"{english_label(question.text)}: " if english and question else ""
         opening = label + _after_note(note, lead.text)
-        text = f"{opening} [{answering}].\n{text}"
+        # a line of its own starts with a capital ("Hơn 100 quốc gia [1].")
+        text = f"{opening[:1].upper()}{opening[1:]} [{answering}].\n{text}"
     elif note:
         text = _after_note(note, text)
     return Answer(

@@ -35,7 +35,7 @@ _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
 # What may follow a number to make it a figure: a scale, then a unit (as written).
 _SCALE = r"(?:\s(?:nghìn|ngàn|triệu|tỷ|tỉ))?"
 _UNIT = (
-    r"(?:\s?%|\s(?:USD|đô la Mỹ|đồng|euro|EUR|won|yên|rúp|kíp|"
+    r"(?:\s?%|\s?°C|\s(?:USD|đô la Mỹ|đồng|euro|EUR|won|yên|rúp|kíp|"
     r"lần|người|lượt người|lượt khách|lượt|đoàn|dự án|doanh nghiệp|lao động|học viên|"
     r"học sinh|sinh viên|du học sinh|lưu học sinh|tấn|ha|héc ta|km|giường|"
     r"đơn vị|hộ|xã|trường|chương trình|thỏa thuận|văn bản|nước|quốc gia|"
@@ -136,7 +136,21 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
         found = changes or found  # "tăng bao nhiêu": "tăng 21,5%", not the value
     elif "gap" not in folded.split():
         found = [m for m in found if m not in changes] or found
-    return _single(found)
+    lead = _single(found)
+    if lead is None:
+        return None
+    # "hơn 100 quốc gia" is not "100 quốc gia": the bound stays with the figure
+    bound = _BOUND_BEFORE.search(clause[: lead.start])
+    if bound:
+        return Lead(clause[bound.start() : lead.end], bound.start(), lead.end)
+    return lead
+
+
+# Words that make a figure a bound or an estimate ("hơn 100", "khoảng 11.500").
+_BOUND_BEFORE = re.compile(
+    r"(?<!\w)(?:hơn|trên|gần|khoảng|xấp xỉ|chừng|ngót|tới|dưới|ít nhất|tối đa)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _with_next_words(clause: str, match: re.Match[str], words: int = 3) -> str:
