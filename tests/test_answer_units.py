@@ -815,3 +815,14 @@ def test_a_memorandum_does_not_answer_when_an_agreement_was_signed() -> None:
     assert signs_the_asked_document(_segment(signed), asked)
     mou = analyse("Thanh Hóa và tỉnh Tula ký biên bản ghi nhớ ngày nào?")
     assert signs_the_asked_document(_segment(memorandum), mou)
+
+
+def test_a_place_typed_in_lower_case_is_no_measure() -> None:
+    assert asked_subject("quảng bình đón được bao nhiêu lượt khách du lịch?") == {}
+    assert asked_subject("Dân số tỉnh là bao nhiêu người?") == {"dan_so": "Dân số"}
+
+
+def test_lengths_and_loans_are_counted_in_their_units() -> None:
+    assert asked_unit("Cầu chính dài mấy mét?") == ("m", "mét")
+    question = analyse("How much did the bank lend to workers going abroad?")
+    assert question.wants_number

@@ -125,6 +125,7 @@ def test_a_duration_is_led_for_bao_lau_only() -> None:
         ("Which German province cooperates with Thanh Hoa?", "German province"),
         ("When did Thanh Hoa sign the memorandum with Tula?", "Date"),
         ("In 2023, how many companies?", "Answer"),
+        ("How much did the Social Policy Bank lend in 2023?", "Answer"),
     ],
 )
 def test_an_english_lead_is_labelled_with_what_the_question_asks(question: str, label: str) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.text.places import capitalised_run
+from assistant.text.places import VIETNAM_PROVINCES, capitalised_run, place_key
 from assistant.text.vietnamese import fold, has_diacritics, unify_tones
 
 # The counted thing after "bao nhiêu" / "mấy" (folded, as a question may be typed) → the
@@ -47,6 +47,8 @@ UNITS: dict[str, tuple[str, ...]] = {
     "benh nhan": ("bệnh nhân", "người bệnh", "lượt", "ca", "người"),
     "bai": ("bài",),
     "tieng": ("giờ", "tiếng"),
+    "met": ("m", "mét"),
+    "cay so": ("km", "cây số"),
     "gio": ("giờ", "tiếng"),
     "dot": ("đợt", "lần", "lượt"),
     "can bo": ("cán bộ", "công chức", "người"),
@@ -292,7 +294,11 @@ _ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\btimes\b", ("lần",)),
     (r"\bhow long\b", DURATION),
     (r"\b(?:percent|percentage|share|rate)\b", PERCENT),
-    (r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance)s?\b", MONEY),
+    (
+        r"\b(?:capital|value|worth|money|funding|investment|turnover|remittance|loans?|lend|"
+        r"lent|spend|spent|cost|paid|pay)s?\b",
+        MONEY,
+    ),
     (r"\b(?:visitors?|tourists?|arrivals?)\b", ("lượt",)),
     (r"\b(?:workers?|people|labou?rers?|persons?)\b", ("người", "lao động")),
     (r"\bprojects?\b", ("dự án",)),
@@ -547,6 +553,8 @@ def asked_subject(question: str) -> dict[str, str]:
         and not words[nxt][:1].isupper()
         and folded[nxt] not in _ACRONYMS
     ):
+        if place_key(f"{folded[i]} {folded[nxt]}") in VIETNAM_PROVINCES:
+            return {}  # "quảng bình đón …" typed in lower case: a place, not a measure
         return {f"{folded[i]}_{folded[nxt]}": f"{words[i]} {words[nxt]}"}
     return {folded[i]: words[i]}
 

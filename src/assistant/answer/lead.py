@@ -37,7 +37,7 @@ _SCALE = r"(?:\s(?:nghìn|ngàn|triệu|tỷ|tỉ))?"
 _UNIT = (
     r"(?:\s?%|\s?°C|\s(?:USD|đô la Mỹ|đồng|euro|EUR|won|yên|rúp|kíp|"
     r"lần|người|lượt người|lượt khách|lượt|đoàn|dự án|doanh nghiệp|lao động|học viên|"
-    r"học sinh|sinh viên|du học sinh|lưu học sinh|tấn|ha|héc ta|km|giường|"
+    r"học sinh|sinh viên|du học sinh|lưu học sinh|tấn|ha|héc ta|km|m|mét|giường|"
     r"đơn vị|hộ|xã|trường|chương trình|thỏa thuận|văn bản|nước|quốc gia|"
     r"địa phương|tỉnh|đối tác|nhà đầu tư|sản phẩm|mặt hàng|thị trường|thành viên|khán giả|"
     r"cổ động viên|bài thi|buồng|cơ sở lưu trú|công nhân|kỹ sư|điều dưỡng|trường hợp|đợt|"
@@ -241,6 +241,7 @@ def _name(question: Question, clause: str, folded: str) -> Lead | None:
 # two-way trade"; "Which German province cooperates …" → "German province".
 _ENGLISH_ASKED = re.compile(
     r"^\W*(?:how many|how much(?: in)?|which|what(?: was| is| were| are)?(?: the)?)\s+"
+    r"(?!(?:did|do|does|was|were|is|are|will|has|have|had)\b)"
     r"(?P<thing>[\w-]+(?:\s+[\w-]+){0,5}?)(?:\s+"
     r"(?:did|do|does|were|was|are|is|will|has|have|had|of|in|for|between|at|from|to|"
     r"that|cooperates?|signed|attracted|received?)\b|\s*\?\s*$)",

@@ -171,7 +171,17 @@ _ASKS_FIGURE = re.compile(
 )
 # "mấy X … nào / đâu / gì": "mấy" points at the items another question word asks about.
 _MAY_POINTING = re.compile(r"\bmay\b.*\b(?:nao|dau|gi)\b")
-_TOTAL_TRADE = ("xuat nhap khau", "import and export", "export and import")
+_TOTAL_TRADE = (
+    "xuat nhap khau",
+    "import and export",
+    "export and import",
+    "exports plus imports",
+    "imports plus exports",
+    "exports and imports",
+    "imports and exports",
+    "two-way trade",
+    "total trade",
+)
 # Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
 # exports nor imports.
 _TOTAL_TRADE_WRITTEN = re.compile(r"xuat\s*(?:,|va|-|–)?\s*nhap\s+khau")
