@@ -49,6 +49,7 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
 from assistant.retrieve.restore import restore_diacritics
+from assistant.text.names import name_runs
 from assistant.text.places import foreign_in, listed_countries
 from assistant.text.telex import telex_to_vietnamese
 from assistant.text.vietnamese import fold
@@ -826,3 +827,21 @@ def test_lengths_and_loans_are_counted_in_their_units() -> None:
     assert asked_unit("Cầu chính dài mấy mét?") == ("m", "mét")
     question = analyse("How much did the bank lend to workers going abroad?")
     assert question.wants_number
+
+
+def test_a_letter_code_is_required_as_written() -> None:
+    q = analyse("Thủ khoa khối D01 của Thanh Hóa năm 2023 là ai?")
+    required = requirements(q, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))
+    assert "d01" in required.names
+
+
+def test_a_continent_is_named_with_its_lower_case_word() -> None:
+    assert name_runs("Tiền từ bên châu Á gửi về chiếm mấy phần trăm?") == ["châu Á"]
+
+
+def test_a_name_inside_a_longer_name_is_not_given_by_the_question() -> None:
+    assert _judged(
+        has_asked_kind,
+        "Which German state is Thanh Hoa's partner province Mittelsachsen part of?",
+        "chính quyền tỉnh Mittelsachsen (bang Sachsen, CHLB Đức) đã ký Kế hoạch hợp tác",
+    )

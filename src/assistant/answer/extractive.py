@@ -430,8 +430,8 @@ def _a_province_not_asked(clause: str, question: str) -> bool:
 def _a_new_place_of(name: str, question: str, asked: frozenset[str]) -> bool:
     """Is ``name`` (folded) a place the question does not give, not a country, and not a
     partner of another country than the ``asked`` ones (:func:`foreign_keys`)?"""
-    if name in question or name in COUNTRIES:
-        return False
+    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) or name in COUNTRIES:
+        return False  # as a word: "Sachsen" is not given by "Mittelsachsen"
     partner_of = foreign_keys([name])
     return not asked or not partner_of or bool(partner_of & asked)
 

@@ -31,6 +31,8 @@ from assistant.text.vietnamese import lexical_terms, raw_tokens
 
 # Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
 # such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
+# A code of a letter and digits ("D01", "A00", "C00"): a name, not an amount.
+_LETTER_CODE = re.compile(r"[A-ZĐ]\d{2,3}")
 _SIGNIFICANT_NUMBER = re.compile(r"(?:19|20)\d\d|\d{3,}|\d[.,]\d")
 # Years and year ranges ("2017", "2016-2020"): the scoping stage checks them per article.
 _YEARLIKE = re.compile(
@@ -155,6 +157,10 @@ def requirements(
     located: dict[str, str] = {}
     bounds = {m.group(1) for m in _BOUND.finditer(question.text)}
     for token in question.numbers:
+        if _LETTER_CODE.fullmatch(token):
+            # "khối D01", "tổ hợp A00": a code the answering sentence itself must give
+            names.update({key: token for key in lexical_terms(token)[1][:1]})
+            continue
         if not _SIGNIFICANT_NUMBER.search(token) or _YEARLIKE.fullmatch(token):
             continue
         if token in bounds:  # "từ 200 triệu USD trở lên": a condition, not a figure stated

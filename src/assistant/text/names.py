@@ -8,6 +8,7 @@ still names ``Thanh Hóa``.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 from assistant.text.vietnamese import TOKEN_PATTERN, fold, is_numberlike, lexical_terms
@@ -65,6 +66,11 @@ def name_runs(text: str) -> list[str]:
             run = []
     if run:
         names.append(" ".join(run))
+    # a continent is written "châu Á", "châu Âu": the lower-case word is part of it
+    names = [
+        f"châu {name}" if re.search(rf"(?<!\w)châu {re.escape(name)}(?!\w)", text) else name
+        for name in names
+    ]
     return [name for name in names if not _is_title(name)]
 
 
