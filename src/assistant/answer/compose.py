@@ -245,13 +245,7 @@ class ExtractiveComposer:
         # articles compete on period and recency only for a figure or a date: the same
         # measure published every year. A name or a list is the best match's.
         margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
-        alike = _alike(
-            by_article,
-            vectors,
-            tuning.same_measure_similarity,
-            margin,
-            scope.part if scope.part or not scope.latest else _ANY_PART,
-        )
+        alike = _alike(by_article, vectors, tuning.same_measure_similarity, margin, scope)
         choice = choose_article(
             scope,
             [(seg.score, seg.passage) for seg in by_article.values()],
@@ -466,26 +460,24 @@ def _without(weights: dict[str, float], terms: set[str]) -> dict[str, float]:
     return kept or weights
 
 
-# "Hiện nay …": the newest figure, of a part of the year or a whole one.
-_ANY_PART = "*"
-
-
 def _alike(
     best: dict[str, Segment],
     vectors: np.ndarray | None,
     threshold: float,
     margin: float,
-    part: str | None,
+    scope: QuestionScope,
 ) -> frozenset[str]:
     """Articles whose best clause means nearly what a best article's does: the same
     measure reported for another period ("Trong năm, tỉnh đã đón tiếp 94 đoàn …" and
     "Tỉnh đã đón tiếp 171 đoàn …"). The best articles are those within ``margin`` of the
-    best score of the asked ``part`` of the year when one states it (a yearly figure is
-    compared with yearly ones)."""
+    best score of the asked part of the year when one states it (a yearly figure is
+    compared with yearly ones; see :attr:`QuestionScope.within_part`)."""
     if vectors is None or not best:
         return frozenset()
     of_part = [
-        s for s in best.values() if part == _ANY_PART or part_of_year(s.passage.title) == part
+        s
+        for s in best.values()
+        if not scope.within_part or part_of_year(s.passage.title) == scope.part
     ]
     top = max(of_part or best.values(), key=lambda s: s.score)
     found = {
@@ -556,10 +548,9 @@ def cite(
     answering = next((n for n, seg in enumerate(chosen, start=1) if seg is best), 1)
     lead = answer_lead(question, chosen[answering - 1].text) if question and chosen else None
     if lead:
-        english = bool(question and question.english)
         # "Remittances: Theo bài đăng ngày …, 285 triệu USD [1]." (the note stays
         # Vietnamese; the label is what the English question asks about)
-        label = f"{english_label(question.text)}: " if english and question else ""
+        label = f"{english_label(question.text)}: " if question and question.english else ""
         opening = label + _after_note(note, lead.text)
         # a line of its own starts with a capital ("Hơn 100 quốc gia [1].")
         text = f"{opening[:1].upper()}{opening[1:]} [{answering}].\n{text}"

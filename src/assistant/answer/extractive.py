@@ -422,16 +422,22 @@ def _next_sentence_text(seg: Segment) -> str:
     return re.split(r"(?<=[.!?])\s", rest, maxsplit=1)[0]
 
 
+def _gives(question: str, name: str) -> bool:
+    """Does the question (folded) give the name (folded) as whole words ("Sachsen" is not
+    given by "Mittelsachsen")?"""
+    return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question))
+
+
 def _a_province_not_asked(clause: str, question: str) -> bool:
     """Does the clause name a Vietnamese province the question (folded) does not?"""
-    return any(not re.search(rf"\b{key}\b", question) for key in known_provinces(clause))
+    return any(not _gives(question, key) for key in known_provinces(clause))
 
 
 def _a_new_place_of(name: str, question: str, asked: frozenset[str]) -> bool:
     """Is ``name`` (folded) a place the question does not give, not a country, and not a
     partner of another country than the ``asked`` ones (:func:`foreign_keys`)?"""
-    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) or name in COUNTRIES:
-        return False  # as a word: "Sachsen" is not given by "Mittelsachsen"
+    if _gives(question, name) or name in COUNTRIES:
+        return False
     partner_of = foreign_keys([name])
     return not asked or not partner_of or bool(partner_of & asked)
 

@@ -269,8 +269,7 @@ MONEY: tuple[str, ...] = (
 )
 PERCENT: tuple[str, ...] = ("%", "phần trăm")
 # Money asked for in plain words ("hết bao nhiêu tiền"), matched as written: folded,
-# "tiền" is also "tiến" and "tiên".
-# Money asked for; not "không lấy tiền" (free of charge), which asks for no sum.
+# "tiền" is also "tiến" and "tiên". Not "không lấy tiền" (free of charge): no sum asked.
 _MONEY_WRITTEN = re.compile(
     r"(?<!không lấy )(?<!không mất )(?<!không thu )(?<!\w)(?:tiền|bao nhiêu đô la|bao nhiêu USD)"
     r"(?!\w)"
@@ -401,7 +400,7 @@ _PRICE = re.compile(r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu")
 
 
 # What states a price in a clause: "giá", or an amount per unit ("50.000 đồng/người",
-# "mỗi vé", "một lượt").
+# "mỗi vé").
 _PRICE_STATED = re.compile(r"(?<!\w)giá(?!\w)|\d\s*(?:\w+\s*)?/\s*\w|(?<!\w)mỗi(?!\w)")
 
 
@@ -582,7 +581,7 @@ def states_unit(clause: str, forms: tuple[str, ...]) -> bool:
 
 
 # A figure set as a goal, not reached ("phấn đấu đón 120.000 lượt", "mục tiêu đến năm
-# 2030 đạt …", "dự kiến đạt …"): the cue comes a few words before the figure.
+# 2030 đạt …", "dự kiến đạt …"): the cue comes before the figure in its clause.
 _TARGET_BEFORE = re.compile(
     r"(?<!\w)(?:phấn đấu|mục tiêu|dự kiến|chỉ tiêu|đặt kế hoạch|kế hoạch đề ra|định hướng)"
     r"(?!\w)",

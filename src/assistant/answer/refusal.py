@@ -29,10 +29,10 @@ from assistant.text.places import (
 )
 from assistant.text.vietnamese import lexical_terms, raw_tokens
 
-# Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
-# such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
 # A code of a letter and digits ("D01", "A00", "C00"): a name, not an amount.
 _LETTER_CODE = re.compile(r"[A-ZĐ]\d{2,3}")
+# Figures worth insisting on: years, and numbers with 3+ digits or separators. Small counts
+# such as "5 năm" are often paraphrases ("giai đoạn 2016-2020") and are not required.
 _SIGNIFICANT_NUMBER = re.compile(r"(?:19|20)\d\d|\d{3,}|\d[.,]\d")
 # Years and year ranges ("2017", "2016-2020"): the scoping stage checks them per article.
 _YEARLIKE = re.compile(
@@ -193,15 +193,14 @@ def requirements(
             if country:
                 keys = _name_keys(country)
                 names.update({k: name for k in keys})
-                terms = _locality_terms(country_key(place_key(country)))
-                localities.update({k: terms for k in keys})
+                localities.update(_by_localities(keys, country))
             continue
         names.update({key: name for key in keys})
         at = question.text.find(name)
         if at > 0 and _LOCATED.search(question.text[:at]):
             located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
-            localities.update({key: _locality_terms(country_key(place_key(name))) for key in keys})
+            localities.update(_by_localities(keys, name))
     return Requirement(figures, names, localities, located)
 
 
@@ -211,6 +210,13 @@ def _name_keys(name: str) -> list[str]:
     folded = lexical_terms(name)[1]
     words = len(raw_tokens(name))
     return folded[words:] if words > 1 else folded[:1]
+
+
+def _by_localities(keys: list[str], country: str) -> dict[str, frozenset[str]]:
+    """Each key of a country's name → the terms of its partner localities, which name it
+    too ("bạn Lào": an article on Hủa Phăn)."""
+    terms = _locality_terms(country_key(place_key(country)))
+    return dict.fromkeys(keys, terms)
 
 
 @lru_cache(maxsize=64)

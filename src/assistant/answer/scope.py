@@ -205,6 +205,13 @@ class QuestionScope:
     documents: tuple[str, ...] = ()
 
     @property
+    def within_part(self) -> bool:
+        """Do articles compete within the asked part of the year (the half-year review for
+        "6 tháng đầu năm", the yearly one for a question naming none)? "Hiện nay" takes
+        the newest figure, whatever part of the year it covers."""
+        return self.part is not None or not self.latest
+
+    @property
     def dated(self) -> bool:
         """Does the question name a period or a deadline the answer must be about?"""
         return bool(self.periods or self.until)
@@ -615,10 +622,8 @@ def choose_article(
     asked one). ``alike``: articles known to state the same measure as the best one
     (another year's review of it); they compete whatever their score."""
     ranked = sorted(best_by_article, key=lambda item: -item[0])
-    # the half-year review answers "6 tháng đầu năm", the yearly one a question naming
-    # no part of the year (but "hiện nay" is the newest, whatever part it covers): the
-    # margin is measured from the best of the asked part
-    if scope.part or not scope.latest:
+    # the margin is measured from the best of the asked part (:attr:`within_part`)
+    if scope.within_part:
         same_part = [(score, p) for score, p in ranked if part_of_year(p.title) == scope.part]
         ranked = same_part or ranked
     top_score, top = ranked[0]

@@ -22,7 +22,7 @@ _GENERIC_FIRST = frozenset(
     # verbs and prepositions that open a question ("Sang Tula tháng 9-2023, …")
     "sang đến tới về với cùng sau trước qua nhân đối riêng so mỗi cả "
     # words that place or point ("Bên Đức …", "Phía Hàn Quốc …", "Hồi 2019 …")
-    "bên phía hồi cứ mấy thế vụ khu cái chiếc lúc hiện gần mới "
+    "bên phía hồi cứ mấy khu cái chiếc lúc hiện gần mới "
     # people and things a reader opens with ("Khách Cô-oét …", "Dân Hà Tĩnh …")
     "khách dân bà ông con nhà hàng tiền lao học trường bệnh cầu sân đội đường".split()
 )

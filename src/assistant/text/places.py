@@ -187,9 +187,9 @@ _LIST_JOINER = re.compile(r"\s*(?:,|và|hoặc|cùng|or|and)\s*")
 
 
 def listed_countries(text: str) -> frozenset[str]:
-    """The countries a text names only as items of a list of several ("chủ yếu tại các
-    thị trường Nhật Bản, Đài Loan, Hàn Quốc"): a figure beside such a list is not any
-    one of theirs."""
+    """The countries a text names as items of a list of several ("chủ yếu tại các thị
+    trường Nhật Bản, Đài Loan, Hàn Quốc"): a figure beside such a list is not any one
+    of theirs."""
     unified = unify_tones(text)
     listed: set[str] = set()
     previous: re.Match[str] | None = None
