@@ -48,6 +48,7 @@ from assistant.answer.scope import (
     part_of_year,
     period_covered,
     speaks_of_the_province,
+    states_another_measure,
     states_measure,
     without_recency,
 )
@@ -302,6 +303,8 @@ class ExtractiveComposer:
             return False  # a national piece, on a clause that is not about the asked place
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):
             return False
+        if states_another_measure(seg.text, scope.excluded_terms):
+            return False  # "cấp mới bao nhiêu dự án": not the stock "còn hiệu lực"
         if scope.whole_year and (part_of_year(seg.passage.title) or part_of_year(lead_in(seg))):
             return False  # "cả năm 2024": not the 9 months' figure
         if scope.dated and not period_covered(

@@ -163,7 +163,36 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     # (folded, "chiêm" is also the rice crop: "vụ chiêm xuân")
     (r"(?<!vu )(?<!lua )\bchiem\b(?! xuan)", r"chiem|ty trong|ty le"),
     # remittances, not another sum of money in the same sentence (a loan to workers)
-    (r"\bkieu hoi\b|\bgui (?:tien )?ve\b", "kieu hoi|gui ve|chuyen ve"),
+    (
+        r"\bkieu hoi\b|\bgui (?:tien )?ve\b|\bremittances?\b|\bsen[dt] (?:\w+ )?(?:back|home)\b",
+        "kieu hoi|gui ve|chuyen ve",
+    ),
+)
+# Measures a figure question names, held to the same rule, but not parts of a measure
+# (a refusal does not say the articles lack "a separate figure" for them).
+NAMED_MEASURES: tuple[tuple[str, str], ...] = (
+    # foreign investment, not the exports or the visitors of the same year
+    (
+        r"\bfdi\b|\bdau tu (?:truc tiep )?nuoc ngoai\b|\bvon (?:dau tu )?nuoc ngoai\b|"
+        r"\bforeign (?:direct )?investment\b",
+        r"fdi|dau tu|von",
+    ),
+    # the balance of trade, not the exports it comes from
+    (r"\bxuat sieu\b|\bthang du\b|\bsurplus\b", "xuat sieu|thang du|can can"),
+    (r"\bnhap sieu\b|\bdeficit\b", "nhap sieu|can can"),
+    # what visitors or sales bring in, not how many visitors came
+    (
+        r"\bdoanh thu\b|\btong thu\b|\brevenues?\b",
+        r"doanh thu|tong thu|thu nhap|\bthu tu\b",
+    ),
+)
+# Words of a clause that make it another measure than the asked part: the projects
+# still running ("lũy kế … 134 dự án còn hiệu lực") are not the year's new ones.
+MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
+    (
+        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|\bnew (?:\w+ )?projects?\b",
+        r"luy ke|con hieu luc|tinh den het",
+    ),
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
 _ASKS_FIGURE = re.compile(
@@ -197,6 +226,8 @@ class QuestionScope:
     periods: tuple[Period, ...] = ()
     latest: bool = False
     measure_terms: tuple[str, ...] = ()  # folded terms the answering clause must contain
+    # folded clause words that make a clause another measure ("lũy kế" for new projects)
+    excluded_terms: tuple[str, ...] = ()
     part: str | None = None  # part of a year asked for ("6 thang", "quy 1"), folded
     whole_year: bool = False  # "cả năm 2024": a part of the year's figure is no answer
     until: tuple[int, ...] = ()  # deadlines ("từ nay đến năm 2025"): a period ending then
@@ -265,6 +296,7 @@ class QuestionScope:
             "until": list(self.until),
             "latest": self.latest,
             "measure": list(self.measure_terms),
+            "measure_excluded": list(self.excluded_terms),
             "part_of_year": self.part,
         }
 
@@ -305,7 +337,10 @@ def question_scope(
         periods=tuple(_asked_periods(text)),
         until=tuple(dict.fromkeys(deadline_years(text))),
         latest=bool(_LATEST.search(folded)),
-        measure_terms=_measure_terms(fold(" ".join([text, *expansions]))),
+        measure_terms=_measure_terms(fold(" ".join([text, *expansions])))
+        # a measure named in the reader's own words ("thu về" is no revenue asked)
+        + tuple(part for _, part in _asked_parts(folded, NAMED_MEASURES)),
+        excluded_terms=_excluded_terms(folded),
         part=part_of_year(text),
         whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
         documents=tuple(
@@ -420,12 +455,26 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def _asked_parts(folded: str) -> list[tuple[re.Match[str], str]]:
-    """The parts of a measure a figure question names: where, and the clause's words."""
+def _excluded_terms(folded: str) -> tuple[str, ...]:
+    """Folded clause words that make a clause another measure than the asked part."""
+    return tuple(words for _, words in _asked_parts(folded, MEASURE_EXCLUSIONS))
+
+
+def states_another_measure(clause: str, excluded: Sequence[str]) -> bool:
+    """Does the clause state the measure the asked part is not (the stock for new)?"""
+    folded = fold(clause)
+    return any(re.search(rf"\b(?:{words})\b", folded) for words in excluded)
+
+
+def _asked_parts(
+    folded: str, table: tuple[tuple[str, str], ...] = MEASURE_QUALIFIERS
+) -> list[tuple[re.Match[str], str]]:
+    """The parts of a measure a figure question names (or the measures, or the excluded
+    wordings, by ``table``): where, and the clause's words."""
     asks = {m.group(0) for m in _ASKS_FIGURE.finditer(folded)}
     if not asks or (asks == {"may"} and _MAY_POINTING.search(folded)):
         return []  # "mấy dự án … ở những khu nào?": no figure asked
-    found = ((re.search(asked, folded), part) for asked, part in MEASURE_QUALIFIERS)
+    found = ((re.search(asked, folded), part) for asked, part in table)
     return [(match, part) for match, part in found if match]
 
 

@@ -12,7 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer.lexicon import english_country, expansions, phrase_words
+from assistant.answer.lexicon import (
+    english_country,
+    expansions,
+    in_vietnamese_spelling,
+    phrase_words,
+)
 from assistant.answer.question import (
     Question,
     analyse,
@@ -59,11 +64,23 @@ class QuestionUnderstanding:
         self.home_place = home_place
         self.max_question_chars = max_question_chars
 
+    def _spelt_in_articles(self, spelling: str) -> bool:
+        """Do the articles write every word of this spelling of a place?"""
+        words = fold(spelling).replace("-", " ").split()
+        return all(self.index.written_forms(words).get(w) for w in words)
+
     def run(self, question: str, history: Sequence[Mapping[str, Any]] | None) -> Understood:
         """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
         text = clean_question(question, self.max_question_chars)
         rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
-        if not is_english(rewrite.query):
+        if is_english(rewrite.query):
+            # "Houaphanh": the articles write "Hủa Phăn", and the answer must name it
+            rewrite = replace(
+                rewrite,
+                query=in_vietnamese_spelling(rewrite.query, self._spelt_in_articles),
+                focus=in_vietnamese_spelling(rewrite.focus, self._spelt_in_articles),
+            )
+        else:
             restored = restore_diacritics(rewrite.query, self.index.written_forms)
             if restored != rewrite.query:
                 focus = restore_diacritics(rewrite.focus, self.index.written_forms)
@@ -109,7 +126,11 @@ class QuestionUnderstanding:
             if not elliptic(rewrite.focus):
                 # "Năm đó tỉnh ấy cấp mới mấy dự án FDI?" after an export question: the
                 # measure is the new question's own (none: any), not the borrowed one
-                scope = replace(scope, measure_terms=asked.measure_terms)
+                scope = replace(
+                    scope,
+                    measure_terms=asked.measure_terms,
+                    excluded_terms=asked.excluded_terms,
+                )
         # "Sài Gòn", "xứ Thanh": the articles write the place's own name
         folded_query = fold(rewrite.query)
         added = [
