@@ -63,6 +63,7 @@ from assistant.ingest.scope import lead_of
 from assistant.text.places import (
     COUNTRIES,
     countries_in,
+    country_names,
     foreign_in,
     foreign_keys,
     listed_countries,
@@ -334,7 +335,12 @@ class ExtractiveComposer:
             if not q.wants_number:
                 return terms
             # a figure beside "các thị trường Nhật Bản, Đài Loan, Hàn Quốc" is none of theirs
-            listed = {t for key in listed_countries(own) for t in lexical_terms(key)[1]}
+            listed = {
+                t
+                for key in listed_countries(own)
+                for name in country_names(key)
+                for t in lexical_terms(name)[1]
+            }
             return terms - (listed - frozenset(lexical_terms(" ".join(about_one))[1]))
 
         return required.met_by(

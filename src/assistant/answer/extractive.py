@@ -25,6 +25,7 @@ from assistant.answer.kinds import (
     asks_for_rank,
     asks_for_target,
     asks_price,
+    english_money,
     holds_the_role,
     measured_in,
     names_a_person,
@@ -364,7 +365,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         # "bao nhiêu lao động" is not answered by "420.000 euro", nor "tổng mức đầu tư"
         # by "rút ngắn 14 km", nor "đứng thứ mấy" by a count
         forms = asked_unit(question.text) or (
-            () if question.english else measured_in(question.text)
+            english_money(question.text) if question.english else measured_in(question.text)
         )
         if not states_unit(stated, forms):
             return False

@@ -345,6 +345,19 @@ def asks_for_rank(question: str) -> bool:
     return any(cue in folded for cue in RANK_CUES)
 
 
+# Money asked for in English in so many words: held to a currency like "bao nhiêu tiền"
+# ("How much money did tourism bring?" is not answered by "9,65 triệu lượt").
+_ENGLISH_MONEY = re.compile(r"\b(?:money|revenues?|worth|cost|costs|spend|spent|paid)\b")
+
+
+def english_money(question: str) -> tuple[str, ...]:
+    """MONEY when an English question asks for a sum of money in so many words."""
+    folded = fold(own_question(question))
+    if "how many" in folded:
+        return ()  # "how many countries put money into …": a count
+    return MONEY if _ENGLISH_MONEY.search(folded) else ()
+
+
 def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:
     """Units of the measure the question names ("Tổng vốn …" → money), empty when it
     names none or asks for a change (which may be stated in %)."""
@@ -375,6 +388,7 @@ _ENGLISH_COUNT_UNITS = {
     "agreements": "thoa thuan",
     "enterprises": "doanh nghiep",
     "companies": "doanh nghiep",
+    "countries": "quoc gia",
 }
 
 

@@ -56,7 +56,22 @@ _NUMERIC_CUES = (
     "value",
     "amount",
 )
-_DATE_CUES = ("ngay nao", "khi nao", "nam nao", "thoi gian nao", "bao gio", "when", "what date")
+_DATE_CUES = (
+    "ngay nao",
+    "khi nao",
+    "nam nao",
+    "thoi gian nao",
+    "bao gio",
+    "when",
+    "what date",
+    "which date",
+    "what day",
+    "which day",
+    "exact date",
+    "the date",
+    "what year",
+    "which year",
+)
 # "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
 _EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,9}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event
@@ -331,14 +346,17 @@ def analyse(text: str) -> Question:
     names = [part for name in name_runs(text) for part in split_at_place(name)]
     if english:
         names = [n for n in map(_english_name, names) if n]
+    wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
     return Question(
         text=text,
         folded=folded,
         english=english,
-        # a cause or a way is asked for, whatever figure the question names
+        # a cause or a way is asked for, whatever figure the question names; "What was
+        # the exact date …" asks a date, not a figure
         wants_number=(_has_cue(folded, _NUMERIC_CUES) or (not english and _asks_how_many(text)))
-        and not _has_cue(folded, _REASON_CUES + _MANNER_CUES),
-        wants_date=_has_cue(_EVERY.sub(" ", folded), _DATE_CUES),
+        and not _has_cue(folded, _REASON_CUES + _MANNER_CUES)
+        and not (english and wants_date and not _has_cue(folded, ("how many", "how much"))),
+        wants_date=wants_date,
         wants_list=_has_cue(folded, _LIST_CUES),
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=bool(_ENGLISH_PERSON.search(folded))

@@ -63,12 +63,17 @@ _RECENCY_WORDING = tuple(
 )
 # A part of a year ("6 tháng đầu năm", "9 tháng", "quý I", "nửa đầu năm"): the half-year
 # review and the yearly one state the same measure for the same year.
-# "Từ đầu năm đến hết tháng 9" is "9 tháng" too.
+# "Từ đầu năm đến hết tháng 9", "tính hết tháng 9" are "9 tháng" too, and "hết quý II"
+# (the quarters so far) is "6 tháng"; English "the first nine months" likewise.
 _PART_OF_YEAR = re.compile(
-    r"\b(?:(\d{1,2}) thang(?! \d)|quy (i{1,3}|iv|[1-4])\b|(nua dau) nam|first (half|quarter)|"
-    r"(?:tu dau nam )?(?:den|toi) (?:het |cuoi )?thang (\d{1,2})\b)"
+    r"\b(?:(?:tinh |tu dau nam )?(?:den |toi )?(?:het|cuoi) quy (?P<upto>i{1,3}|iv|[1-4])\b|"
+    r"(?P<months>\d{1,2}) thang(?! \d)|quy (?P<quarter>i{1,3}|iv|[1-4])\b|(?P<half>nua dau) nam|"
+    r"first (?P<english>half|quarter)|"
+    r"(?:first )?(?P<english_months>\d{1,2}|three|six|nine) months|"
+    r"(?:tinh |tu dau nam )?(?:(?:den|toi) (?:het |cuoi )?|het )thang (?P<until>\d{1,2})\b)"
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_MONTH_COUNTS = {"three": "3", "six": "6", "nine": "9"}
 
 
 # The whole of a year, said as such ("cả năm 2024", "for the whole of 2023").
@@ -80,13 +85,21 @@ def part_of_year(text: str) -> str | None:
     match = _PART_OF_YEAR.search(fold(text))
     if not match:
         return None
-    months, quarter, half, english, until_month = match.groups()
-    months = months or until_month
+    parts = match.groupdict()
+    upto = parts["upto"] and int(_ROMAN.get(parts["upto"], parts["upto"]))
+    english = parts["english_months"]
+    months = (
+        parts["months"]
+        or parts["until"]
+        or (english and _MONTH_COUNTS.get(english, english))
+        or (upto and upto > 1 and str(3 * upto))
+    )
     if months:
         return None if months == "12" else f"{months} thang"
+    quarter = parts["quarter"] or (upto and str(upto))
     if quarter:
         return f"quy {_ROMAN.get(quarter, quarter)}"
-    return "6 thang" if half or english == "half" else "quy 1"
+    return "6 thang" if parts["half"] or parts["english"] == "half" else "quy 1"
 
 
 # A question about Vietnam ("Năm 2025 Việt Nam xuất siêu …", "How much did Vietnam …")

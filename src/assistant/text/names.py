@@ -55,7 +55,7 @@ def name_runs(text: str) -> list[str]:
         while j >= 0 and text[j] in " \t":
             j -= 1
         first = j < 0 or text[j] in '.!?:\n"“'
-        if capital and first and not token.isupper():
+        if capital and first and not (token.isupper() and len(token) > 1):  # "Ở" is a word
             following = _NAME_TOKEN.match(text, match.end() + 1)
             next_capital = bool(following and following.group(0)[:1].isupper())
             capital = next_capital and token.lower() not in _GENERIC_FIRST

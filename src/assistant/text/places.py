@@ -201,6 +201,11 @@ def listed_countries(text: str) -> frozenset[str]:
     return frozenset(listed)
 
 
+def country_names(key: str) -> tuple[str, ...]:
+    """Every folded name of the country whose key is ``key`` ("duc" → "duc", "chlb duc")."""
+    return tuple(name for name in COUNTRIES if country_key(name) == key)
+
+
 def countries_in(text: str) -> frozenset[str]:
     """The countries a text names, directly or through a partner of theirs (keys)."""
     return foreign_in(text) & _COUNTRY_KEYS
