@@ -660,7 +660,7 @@ _ROLE_FORMS: dict[str, tuple[str, ...]] = {
     "leader": ("truong doan", "dan dau"),
     "head": ("truong doan", "dan dau"),
 }
-_DEPUTY = re.compile(r"\b(?:pho|deputy|vice)\b")
+_DEPUTY = re.compile(r"\b(?:pho|deputy|vice)[ -]$")
 
 
 def holds_the_role(clause: str, question: str) -> bool:
@@ -670,7 +670,9 @@ def holds_the_role(clause: str, question: str) -> bool:
     forms = _ROLE_FORMS.get(asked.group(0)) if asked else None
     if not forms:
         return True
-    deputy = bool(_DEPUTY.search(fold(question)))
+    # "Phó Thị trưởng", "deputy governor": the word right before the role ("thành phố"
+    # folds to "pho" too)
+    deputy = bool(_DEPUTY.search(fold(question)[: asked.start()])) if asked else False
     folded = fold(clause)
     for form in forms:
         for match in re.finditer(rf"\b{form}\b", folded):

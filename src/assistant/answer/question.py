@@ -48,6 +48,8 @@ _NUMERIC_CUES = (
     "what rank",
     "ranked",
     "how much",
+    "how big",
+    "how large",
     "what was the value",
     "total",
     "number of",

@@ -190,6 +190,8 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
         r"\bforeign (?:direct )?investment\b",
         r"fdi|dau tu|von",
     ),
+    # what foreign non-governmental organisations give, not the province's other sums
+    (r"\bngos?\b|\bphi chinh phu\b|\bpcpnn\b", "phi chinh phu|pcpnn|ngo"),
     # the balance of trade, not the exports it comes from
     (r"\bxuat sieu\b|\bthang du\b|\bsurplus\b", "xuat sieu|thang du|can can"),
     (r"\bnhap sieu\b|\bdeficit\b", "nhap sieu|can can"),
@@ -209,7 +211,8 @@ MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
 _ASKS_FIGURE = re.compile(
-    r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much|what share|what percentage)\b"
+    r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much|how big|how large|what share|"
+    r"what percentage)\b"
 )
 # "mấy X … nào / đâu / gì": "mấy" points at the items another question word asks about.
 _MAY_POINTING = re.compile(r"\bmay\b.*\b(?:nao|dau|gi)\b")
