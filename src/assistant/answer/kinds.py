@@ -351,11 +351,11 @@ _ENGLISH_MONEY = re.compile(r"\b(?:money|revenues?|worth|cost|costs|spend|spent|
 
 
 def english_money(question: str) -> tuple[str, ...]:
-    """MONEY when an English question asks for a sum of money in so many words."""
+    """Currencies when an English question asks for a sum of money in so many words."""
     folded = fold(own_question(question))
     if "how many" in folded:
         return ()  # "how many countries put money into …": a count
-    return MONEY if _ENGLISH_MONEY.search(folded) else ()
+    return UNITS["tien"] if _ENGLISH_MONEY.search(folded) else ()  # a currency
 
 
 def measured_in(question: str, *, english: bool = False) -> tuple[str, ...]:

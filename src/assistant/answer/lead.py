@@ -184,8 +184,11 @@ def _is_figure(match: re.Match[str], clause: str, given: set[str]) -> bool:
 
 
 def _date(question: Question, clause: str, folded: str) -> Lead | None:
+    # not a date the question gives ("năm 2023"), but its days are new ("15-12-2023")
     found = [
-        m for m in _DATE.finditer(clause) if not any(n in m.group(0) for n in question.numbers)
+        m
+        for m in _DATE.finditer(clause)
+        if not any(m.group(0).removeprefix("năm ") in n for n in question.numbers)
     ]
     if not any(cue in folded for cue in _YEAR_CUES):
         found = [m for m in found if not m.group(0).startswith("năm")] or found

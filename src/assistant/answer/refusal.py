@@ -36,8 +36,8 @@ _LETTER_CODE = re.compile(r"[A-ZĐ]\d{2,3}")
 _SIGNIFICANT_NUMBER = re.compile(r"(?:19|20)\d\d|\d{3,}|\d[.,]\d")
 # Years and year ranges ("2017", "2016-2020"): the scoping stage checks them per article.
 _YEARLIKE = re.compile(
-    r"(?:\d{1,2}[-/])?(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?"
-)  # also a month of a year: "6-2022"
+    r"(?:(?:\d{1,2}|[IV]{1,3})[-/])?(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?"
+)  # also a month or a quarter of a year: "6-2022", "II/2023"
 
 # A document named by its number ("Chỉ thị 15", "Nghị quyết số 22-NQ/TW").
 _DOCUMENT_NUMBER = re.compile(

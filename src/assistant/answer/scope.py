@@ -154,6 +154,11 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
         "(?:du )?khach(?: du lich)? (?:noi dia|trong nuoc)",
     ),
     (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
+    # registered capital, not the exports of the foreign-invested sector
+    (
+        r"\bvon(?: \w+){0,2} dang ky\b|\bregistered (?:\w+ )?capital\b",
+        "dang ky|cap moi|cap giay chung nhan|cap phep",
+    ),
     (r"\bthu hoi\b", "thu hoi"),
     # the graduates, not the graduation exam's other figures ("thi tốt nghiệp … điểm 10")
     (r"(?<!thi )\btot nghiep\b", "tot nghiep"),
