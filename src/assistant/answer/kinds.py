@@ -632,6 +632,7 @@ def without_targets(clause: str, figures: re.Pattern[str]) -> str:
 _ROLES = re.compile(
     r"\b(?:chu tich|bi thu|giam doc|tinh truong|thi truong|thong doc|dai su|bo truong|"
     r"thu truong|truong doan|hieu truong|tac gia|nguoi ky|dai dien|governor|chairman|"
+    r"thu mon|tien dao|tien ve|hau ve|trung ve|huan luyen vien|goalkeeper|striker|coach|"
     r"president|secretary|director|mayor|ambassador|minister|author|leader|head)\b"
 )
 
@@ -648,6 +649,15 @@ _ROLE_FORMS: dict[str, tuple[str, ...]] = {
     "bo truong": ("bo truong",),
     "thu truong": ("thu truong",),
     "truong doan": ("truong doan", "dan dau"),
+    "thu mon": ("thu mon",),
+    "tien dao": ("tien dao",),
+    "tien ve": ("tien ve",),
+    "hau ve": ("hau ve", "trung ve"),
+    "trung ve": ("trung ve",),
+    "huan luyen vien": ("huan luyen vien", "hlv"),
+    "goalkeeper": ("thu mon",),
+    "striker": ("tien dao",),
+    "coach": ("huan luyen vien", "hlv"),
     "hieu truong": ("hieu truong",),
     "governor": ("tinh truong", "thong doc"),
     "chairman": ("chu tich",),

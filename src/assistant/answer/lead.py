@@ -131,6 +131,9 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     if forms:
         # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
         found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
+    if _TOTAL_ASKED.search(folded):
+        # "how many … in total": "nâng tổng số … lên 680", not the year's "210" before it
+        found = [m for m in found if _is_total(clause, m)] or found
     changes = [m for m in found if _CHANGE_BEFORE.search(clause[: m.start()])]
     if asks_for_change(question.text):
         found = changes or found  # "tăng bao nhiêu": "tăng 21,5%", not the value
@@ -144,6 +147,17 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     if bound:
         return Lead(clause[bound.start() : lead.end], bound.start(), lead.end)
     return lead
+
+
+# A question for a total (folded), and a figure stated as one ("nâng tổng số … lên 680",
+# "tổng cộng 35", "tổng số … là 12").
+_TOTAL_ASKED = re.compile(r"\b(?:in total|total number|altogether|tong so|tong cong)\b")
+_TOTAL_VERB = re.compile(r"(?:lên|là|đạt|tổng cộng)\s*$", re.IGNORECASE)
+
+
+def _is_total(clause: str, match: re.Match[str]) -> bool:
+    before = clause[max(0, match.start() - 120) : match.start()]
+    return bool(_TOTAL_VERB.search(before)) and "tổng" in before.lower()
 
 
 # Words that make a figure a bound or an estimate ("hơn 100", "khoảng 11.500").

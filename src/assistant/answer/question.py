@@ -58,6 +58,11 @@ _NUMERIC_CUES = (
     "value",
     "amount",
 )
+# Measures a search-box query names without a question word (folded, at its start).
+_KEYWORD_MEASURE = re.compile(
+    r"^(?:tong muc dau tu|tong von|von dau tu|kim ngach|so du an|so luong|so nguoi|"
+    r"so lao dong|so luot|luong khach|tong thu|doanh thu|kieu hoi|ty le|gia tri)\b"
+)
 _DATE_CUES = (
     "ngay nao",
     "khi nao",
@@ -349,13 +354,26 @@ def analyse(text: str) -> Question:
     if english:
         names = [n for n in map(_english_name, names) if n]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
+    other_cues = _DATE_CUES + _LIST_CUES + _PERSON_CUES + _REASON_CUES + _MANNER_CUES + _BROAD_CUES
+    # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
+    # its figure
+    keyword_figure = (
+        not english
+        and "?" not in text
+        and not _has_cue(folded, other_cues)
+        and bool(_KEYWORD_MEASURE.search(folded))
+    )
     return Question(
         text=text,
         folded=folded,
         english=english,
         # a cause or a way is asked for, whatever figure the question names; "What was
         # the exact date …" asks a date, not a figure
-        wants_number=(_has_cue(folded, _NUMERIC_CUES) or (not english and _asks_how_many(text)))
+        wants_number=(
+            _has_cue(folded, _NUMERIC_CUES)
+            or (not english and _asks_how_many(text))
+            or keyword_figure
+        )
         and not _has_cue(folded, _REASON_CUES + _MANNER_CUES)
         and not (english and wants_date and not _has_cue(folded, ("how many", "how much"))),
         wants_date=wants_date,
@@ -377,12 +395,28 @@ def analyse(text: str) -> Question:
 def split_at_place(name: str) -> list[str]:
     """A capitalised run that starts with a place and goes on with another name
     ("Seongnam Lee Dong-hwan": a city, then its deputy mayor) is two names; the article
-    writes them apart ("thành phố Seongnam … ông Lee Dong-hwan")."""
+    writes them apart ("thành phố Seongnam … ông Lee Dong-hwan"). So is a run with a
+    place of two words or more inside or at its end, as keyword queries run names
+    together ("Akatsuki Seimitsu Thanh Hoa"); a one-word place there may be part of a
+    person's name ("Nguyễn Đức Anh")."""
     words = name.split()
-    if place_key(name) in FOREIGN_NAMES or place_key(name) in VIETNAM_PROVINCES:
+
+    def is_place(part: list[str]) -> bool:
+        key = place_key(" ".join(part))
+        return key in FOREIGN_NAMES or key in VIETNAM_PROVINCES
+
+    if is_place(words):
         return [name]  # "Nhật Bản" is one country, though readers also say "Nhật"
     for cut in range(len(words) - 1, 0, -1):
-        key = place_key(" ".join(words[:cut]))
-        if key in FOREIGN_NAMES or key in VIETNAM_PROVINCES:
-            return [" ".join(words[:cut]), " ".join(words[cut:])]
+        if is_place(words[:cut]):
+            return [" ".join(words[:cut]), *split_at_place(" ".join(words[cut:]))]
+    for size in range(len(words) - 1, 1, -1):
+        for start in range(1, len(words) - size + 1):
+            if is_place(words[start : start + size]):
+                after = " ".join(words[start + size :])
+                return [
+                    " ".join(words[:start]),
+                    " ".join(words[start : start + size]),
+                    *(split_at_place(after) if after else []),
+                ]
     return [name]

@@ -141,7 +141,8 @@ _MEASURE_TERMS = {
 # question's wording (folded regex) → the clause's wordings (folded, one of them).
 MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh) nu\b|\bnu gioi\b|\bwomen\b|\bfemale\b",
+        r"\b(?:lao dong|hoc vien|nguoi|thuc tap sinh|la|ve) nu\b|\bnu gioi\b|\bphu nu\b|"
+        r"\bwomen\b|\bfemale\b",
         "nu|nu gioi",
     ),
     # the visitors themselves, not "đầu tư trực tiếp nước ngoài" in the same sentence
@@ -168,7 +169,8 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"\bcon (?:hieu luc|hoat dong)\b|\bluy ke\b", "con hieu luc|luy ke"),
     # the year's new projects, not the stock ("lũy kế … 104 dự án FDI còn hiệu lực")
     (
-        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|\bnew (?:\w+ )?projects?\b",
+        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|"
+        r"\bnew (?:\w+ ){0,2}(?:projects?|capital|investments?)\b",
         r"\bmoi\b|cap giay chung nhan|cap phep|thu hut",
     ),
     # people there now (a stock), not the year's departures ("xuất cảnh 5.836 người")
@@ -193,7 +195,8 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
     (
         r"\bfdi\b|\bdau tu (?:truc tiep )?nuoc ngoai\b|\bvon (?:dau tu )?nuoc ngoai\b|"
         r"\bforeign (?:direct )?investment\b",
-        r"fdi|dau tu|von",
+        # not "vay vốn": a loan to workers is no investment
+        r"fdi|dau tu|tong von|von (?:dang ky|cap moi|dieu chinh|thuc hien|giai ngan|nuoc ngoai)",
     ),
     # what foreign non-governmental organisations give, not the province's other sums
     (r"\bngos?\b|\bphi chinh phu\b|\bpcpnn\b", "phi chinh phu|pcpnn|ngo"),
@@ -210,7 +213,8 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
 # still running ("lũy kế … 134 dự án còn hiệu lực") are not the year's new ones.
 MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
     (
-        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|\bnew (?:\w+ )?projects?\b",
+        r"\bcap moi\b|\b(?:du an|doanh nghiep)(?: \w+)? moi\b|"
+        r"\bnew (?:\w+ ){0,2}(?:projects?|capital|investments?)\b",
         r"luy ke|con hieu luc|tinh den het",
     ),
 )
@@ -502,7 +506,9 @@ def _asked_parts(
 def asked_parts(text: str) -> list[str]:
     """The parts of a measure the question names, as the reader wrote them ("lao động
     nữ"): what a refusal says the articles do not give separately."""
-    return [text[m.start() : m.end()] for m, _ in _asked_parts(fold(text))]
+    parts = [text[m.start() : m.end()] for m, _ in _asked_parts(fold(text))]
+    # "là nữ": the part is "nữ"; the verb before it only made the regex sure
+    return [re.sub(r"^(?:là|về)\s+", "", part, flags=re.IGNORECASE) for part in parts]
 
 
 # A year compared with: "so với năm 2022", "so với vụ chiêm xuân năm 2023", "cùng kỳ 2022".
