@@ -128,12 +128,13 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
         or _subject_units(question.text)
         or measured_in(question.text, english=question.english)
     )
+    # "how many … in total": "nâng tổng số lưu học sinh … lên 680 người" (the counted
+    # thing named before it), not the year's "210 lưu học sinh" before it
+    totals = [m for m in found if _is_total(clause, m)] if _TOTAL_ASKED.search(folded) else []
     if forms:
         # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
         found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
-    if _TOTAL_ASKED.search(folded):
-        # "how many … in total": "nâng tổng số … lên 680", not the year's "210" before it
-        found = [m for m in found if _is_total(clause, m)] or found
+    found = totals or found
     changes = [m for m in found if _CHANGE_BEFORE.search(clause[: m.start()])]
     if asks_for_change(question.text):
         found = changes or found  # "tăng bao nhiêu": "tăng 21,5%", not the value
