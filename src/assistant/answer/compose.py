@@ -457,9 +457,12 @@ class ExtractiveComposer:
                 best.similarity >= self.tuning.english_min_similarity
                 or best.score >= self.tuning.refusal_threshold
             )
+        covered = best.coverage >= self.tuning.min_coverage or (
+            best.similarity >= self.tuning.close_similarity
+            and best.coverage >= self.tuning.close_min_coverage
+        )
         return (
-            best.score >= self.tuning.refusal_threshold
-            and best.coverage >= self.tuning.min_coverage
+            best.score >= self.tuning.refusal_threshold and covered
         ) or best.similarity >= self.tuning.similarity_alone
 
 

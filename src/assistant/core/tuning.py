@@ -119,6 +119,15 @@ class Tuning(BaseModel):
     min_coverage: float = Field(
         0.12, description="Share of the question's weighted words the answer must contain."
     )
+    close_similarity: float = Field(
+        0.65,
+        description="A clause this close in meaning to the question answers with less word "
+        "coverage (close_min_coverage): long questions in the reader's own words share few "
+        "of its words.",
+    )
+    close_min_coverage: float = Field(
+        0.08, description="Word coverage enough for a clause of close_similarity."
+    )
     similarity_alone: float = Field(
         0.99,
         description="A clause this close in meaning answers even with few shared words "
