@@ -172,6 +172,58 @@ def test_an_english_answer_leads_with_what_was_asked_and_the_figure(assistant) -
     assert answer.lead in answer.citations[0].quote
 
 
+def test_english_trade_words_name_the_measure(assistant) -> None:  # type: ignore[no-untyped-def]
+    # "sell" is exporting: the clause stating exports, not the gate's total trade
+    answer = assistant.ask(
+        "How much did Thanh Hoa sell to Laos through the Na Meo border crossing in 2023?"
+    )
+    _cites_only(answer, "syn-na-meo-thuong-mai-2023", "22,3 triệu USD")
+    assert "xuất khẩu" in answer.scope["expansions"] and answer.scope["measure"] == ["xuat_khau"]
+
+
+def test_an_english_partner_name_is_spelt_as_the_articles_spell_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "What was the exact date of the 2023 annual talks between Thanh Hoa and Houaphanh?"
+    )
+    assert "Hủa Phăn" in answer.query, answer.query
+    assert answer.lead == "15-12-2023", answer.answer
+
+
+def test_a_named_measure_is_not_answered_with_another_one(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the national 2025 piece gives exports (468,35 tỷ USD) and the FDI sector's share of
+    # them, never the registered FDI capital
+    answer = assistant.ask("Năm 2025, tổng vốn FDI đăng ký vào Việt Nam đạt bao nhiêu?")
+    assert not answer.answerable, answer.answer
+    surplus = assistant.ask("How big was Vietnam's trade surplus in goods in 2025?")
+    assert surplus.answerable and surplus.lead == "11,93 tỷ USD", surplus.answer
+    money = assistant.ask("How much money did tourism bring Thanh Hoa in 2019?")
+    assert money.lead == "16.870 tỷ đồng", money.answer  # not the 9,65 triệu lượt visitors
+
+
+def test_new_projects_are_not_the_cumulative_stock(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("How much new FDI capital did Thanh Hoa license in 2020 alone?")
+    assert not answer.answerable and "14,35" not in answer.answer, answer.answer
+
+
+def test_a_deputy_does_not_answer_for_the_role(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the article names Seongnam's deputy mayor only ("thành phố" is no "phó")
+    answer = assistant.ask("Thị trưởng thành phố Seongnam (Hàn Quốc) hiện nay tên là gì?")
+    assert not answer.answerable, answer.answer
+
+
+def test_a_total_asked_leads_with_the_total(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "In the 2022-2023 school year, how many Houaphanh students in total were studying "
+        "in Son La?"
+    )
+    assert answer.lead == "680 người", answer.answer
+
+
+def test_a_search_box_query_naming_a_measure_gets_its_figure(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("tổng mức đầu tư cầu Thiệu Định")
+    assert answer.lead == "1.186 tỷ đồng", answer.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

@@ -21,11 +21,13 @@ from assistant.answer.extractive import (
     signs_the_asked_document,
 )
 from assistant.answer.kinds import (
+    UNITS,
     asked_name_kind,
     asked_subject,
     asked_unit,
     asks_for_target,
     asks_price,
+    english_money,
     holds_the_role,
     is_target,
     names_a_person,
@@ -34,17 +36,18 @@ from assistant.answer.kinds import (
     states_unit,
     without_targets,
 )
-from assistant.answer.lexicon import expansions, phrase_words
+from assistant.answer.lexicon import expansions, in_vietnamese_spelling, phrase_words
 from assistant.answer.question import (
     InvalidQuestionError,
     Question,
     analyse,
     clean_question,
     is_english,
+    split_at_place,
 )
 from assistant.answer.refusal import requirements
 from assistant.answer.rewrite import elliptic, rewrite_followup
-from assistant.answer.scope import question_scope, states_measure
+from assistant.answer.scope import question_scope, states_another_measure, states_measure
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
@@ -331,6 +334,54 @@ def test_a_role_question_wants_the_role_not_its_deputy() -> None:
     assert not holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", question)
     assert holds_the_role("ông Đỗ Minh Tuấn, Chủ tịch UBND tỉnh", question)
     assert holds_the_role("bà Lê Thị Thu Hằng, Phó Chủ tịch UBND tỉnh", "Phó Chủ tịch là ai?")
+    # "thành phố" folds to "… pho": only the word right before the role makes a deputy
+    mayor = "Thị trưởng thành phố Seongnam tên là gì?"
+    assert not holds_the_role("ông Kim Dong-hyun, Phó Thị trưởng thành phố Seongnam", mayor)
+    deputy = "Who is the deputy mayor of Seongnam?"
+    assert holds_the_role("ông Kim Dong-hyun, Phó Thị trưởng thành phố Seongnam", deputy)
+
+
+def test_a_measure_named_in_a_figure_question_must_be_stated() -> None:
+    def scope(text: str):  # type: ignore[no-untyped-def]
+        english = is_english(text)
+        return question_scope(text, set(), "Thanh Hóa", expansions(text, english))
+
+    fdi = scope("Năm 2025, tổng vốn FDI đăng ký vào Việt Nam đạt bao nhiêu?").measure_terms
+    assert not states_measure("kim ngạch xuất khẩu của cả nước ước đạt 468,35 tỷ USD", fdi)
+    assert not states_measure("giải ngân cho 1.162 lao động vay vốn, 87,4 tỷ đồng", fdi)
+    assert states_measure("18 dự án FDI mới, với tổng vốn đăng ký 846,1 triệu USD", fdi)
+    # "thu về" is no revenue asked: a reader's word for what exports bring
+    assert scope("Hàng bán ra nước ngoài thu về bao nhiêu?").measure_terms == ("xuat_khau",)
+    surplus = scope("How big was Vietnam's trade surplus in goods in 2025?").measure_terms
+    assert states_measure("Cán cân thương mại tiếp tục xuất siêu 11,93 tỷ USD", surplus)
+    new = scope("How much new FDI capital did Thanh Hoa license in 2020 alone?")
+    assert states_another_measure("Lũy kế đến hết năm 2020, có 134 dự án FDI", new.excluded_terms)
+
+
+def test_english_trade_words_and_partner_places() -> None:
+    sell = question_scope("How much did Thanh Hoa sell to Laos in 2023?", set(), "Thanh Hóa")
+    assert sell.measure_terms == ()  # the scope alone: the glossary's words come in below
+    added = expansions("How much did Thanh Hoa sell to Laos in 2023?", english=True)
+    assert "xuất khẩu" in added
+    assert in_vietnamese_spelling("talks with Houaphanh in Sam Neua") == (
+        "talks with Hủa Phăn in Sầm Nưa"
+    )
+    # the index's spelling is preferred when it holds one
+    assert in_vietnamese_spelling("Bolikhamxay", lambda s: s == "Bolikhamxay") == "Bolikhamxay"
+
+
+def test_a_run_of_names_splits_at_a_place_inside_it() -> None:
+    assert split_at_place("Akatsuki Seimitsu Thanh Hóa") == ["Akatsuki Seimitsu", "Thanh Hóa"]
+    assert split_at_place("Seongnam Lee Dong-hwan") == ["Seongnam", "Lee Dong-hwan"]
+    assert split_at_place("Nguyễn Đức Anh") == ["Nguyễn Đức Anh"]  # a person, not Germany
+
+
+def test_english_questions_for_dates_and_money() -> None:
+    date = analyse("What was the exact date of the 2023 talks?")
+    assert date.wants_date and not date.wants_number
+    assert english_money("How much money did tourism bring in 2019?") == UNITS["tien"]
+    assert english_money("Investors from how many countries put money into Vietnam?") == ()
+    assert analyse("kim ngạch nhập khẩu Thanh Hóa 2024").wants_number
 
 
 VISIT = (

@@ -435,6 +435,21 @@ def test_until_the_end_of_a_month_is_that_many_months() -> None:
     assert part_of_year("Tháng 9 năm 2023, đoàn sang thăm Tula") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Hết quý II/2023, xuất khẩu đạt bao nhiêu phần trăm kế hoạch?", "6 thang"),
+        ("Tính hết tháng 9 năm 2025, xuất khẩu được bao nhiêu?", "9 thang"),
+        ("in the first nine months of 2025", "9 thang"),
+        ("the first 6 months of 2024", "6 thang"),
+        ("hết quý I năm 2024", "quy 1"),
+        ("đến hết quý IV", None),
+    ],
+)
+def test_parts_of_a_year_as_readers_say_them(text: str, part: str | None) -> None:
+    assert part_of_year(text) == part
+
+
 def test_new_projects_are_not_the_stock() -> None:
     scope = question_scope("Năm 2017 Thanh Hóa cấp mới bao nhiêu dự án FDI?", [], HOME)
     new = "Trong năm, tỉnh đã cấp giấy chứng nhận đăng ký đầu tư cho 14 dự án FDI mới"
