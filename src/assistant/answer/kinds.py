@@ -141,6 +141,9 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "provinces": ("tỉnh",),
     "company": ("công ty", "doanh nghiệp", "tập đoàn"),
     "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
+    "firm": ("công ty", "doanh nghiệp", "tập đoàn"),
+    "firms": ("công ty", "doanh nghiệp", "tập đoàn"),
+    "investor": ("công ty", "doanh nghiệp", "tập đoàn", "nhà đầu tư"),
 }
 # The Vietnamese kinds as written: folded, "quan" is also "cơ quan" and "quý" a quarter,
 # so a question typed with diacritics must spell the kind itself.
@@ -310,7 +313,7 @@ _CHANGE_CUES = (
     "giam bao nhieu",
     "tang them",
     "giam di",
-    "chiem",
+    " chiem ",  # a share, not the rice crop ("vụ chiêm xuân"), see asks_for_change
     "by how much",
     "growth",
     "grow",
@@ -335,8 +338,11 @@ RANK_CUES = (
 RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
 
 
+_RICE_CROP = re.compile(r"\bvu chiem\b|\bchiem xuan\b")
+
+
 def asks_for_change(question: str) -> bool:
-    folded = fold(question)
+    folded = " " + _RICE_CROP.sub(" ", fold(question)) + " "
     return any(cue in folded for cue in _CHANGE_CUES)
 
 
@@ -533,6 +539,10 @@ def asked_subject(question: str) -> dict[str, str]:
     openings that name no measure ("Tổng", "Số lượng") are skipped; a subject that is a
     name ("Thanh Hóa có …") or a question word gives nothing to require."""
     text = question.strip()
+    # "…, nghe nói năm đó …, tỷ lệ đỗ là bao nhiêu?": the clause that asks names it
+    asking = [c for c in re.split(r"[,.;!?]\s+", text) if _SUBJECT_ASKED.search(fold(c))]
+    if len(asking) == 1 and not re.fullmatch(r"\W*(?:là|la)\b.*", asking[0].strip()):
+        text = asking[0].strip()
     head, comma, rest = text.partition(",")
     if comma and re.search(r"\d", head):
         text = rest.strip()
