@@ -403,39 +403,33 @@ ENGLISH: dict[str, str] = {
     **ENGLISH_COUNTRIES,
 }
 
-# Partner places as English writes them → as Vietnamese articles do (several spellings
-# in use; the one the index holds is preferred, see ``in_vietnamese_spelling``).
+# Partner places as Vietnamese articles spell them (several spellings in use; the one
+# the index holds is preferred, see ``in_vietnamese_spelling``) ← as English writes them.
+_SPELT_IN_ENGLISH: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("Hủa Phăn",): ("houaphanh", "houaphan", "huaphan"),
+    ("Sầm Nưa",): ("sam neua", "xam neua"),
+    ("Luông Pha Băng", "Luang Prabang"): ("luang prabang",),
+    ("Viêng Chăn", "Vientiane"): ("vientiane",),
+    ("Xiêng Khoảng",): ("xieng khouang", "xiengkhouang", "xiangkhouang"),
+    ("Bôlykhămxay", "Bô-ly-khăm-xay", "Bolikhamxay"): ("bolikhamxay", "bolikhamsai", "borikhamxay"),
+    ("U-đôm-xay", "Oudomxay"): ("oudomxay",),
+    ("Phông-xa-lỳ", "Phongsaly"): ("phongsaly",),
+    ("Xay-nha-bu-ly", "Sayaboury"): ("sayaboury", "xayaboury"),
+    ("Xa-văn-na-khệt", "Savannakhet"): ("savannakhet",),
+    ("Khăm Muộn", "Khammouane"): ("khammouane",),
+    ("Chăm-pa-xắc", "Champasak"): ("champasak",),
+    ("Luông Nậm Thà", "Luang Namtha"): ("luang namtha",),
+    ("Bò Kẹo", "Bokeo"): ("bokeo",),
+    ("Át-ta-pư", "Attapeu"): ("attapeu",),
+    ("Xa-ra-van", "Saravan"): ("saravan",),
+    ("Xê-kông", "Sekong"): ("sekong",),
+    ("Xay-sổm-bun", "Xaisomboun"): ("xaisomboun",),
+    ("Nậm Xôi",): ("nam xoi", "nam soi"),
+    ("Hà Nội",): ("hanoi",),
+    ("TP Hồ Chí Minh",): ("ho chi minh city",),
+}
 ENGLISH_PLACES: dict[str, tuple[str, ...]] = {
-    "houaphanh": ("Hủa Phăn",),
-    "houaphan": ("Hủa Phăn",),
-    "huaphan": ("Hủa Phăn",),
-    "sam neua": ("Sầm Nưa",),
-    "xam neua": ("Sầm Nưa",),
-    "luang prabang": ("Luông Pha Băng", "Luang Prabang"),
-    "vientiane": ("Viêng Chăn", "Vientiane"),
-    "xieng khouang": ("Xiêng Khoảng",),
-    "xiengkhouang": ("Xiêng Khoảng",),
-    "xiangkhouang": ("Xiêng Khoảng",),
-    "bolikhamxay": ("Bôlykhămxay", "Bô-ly-khăm-xay", "Bolikhamxay"),
-    "bolikhamsai": ("Bôlykhămxay", "Bô-ly-khăm-xay", "Bolikhamxay"),
-    "borikhamxay": ("Bôlykhămxay", "Bô-ly-khăm-xay", "Bolikhamxay"),
-    "oudomxay": ("U-đôm-xay", "Oudomxay"),
-    "phongsaly": ("Phông-xa-lỳ", "Phongsaly"),
-    "sayaboury": ("Xay-nha-bu-ly", "Sayaboury"),
-    "xayaboury": ("Xay-nha-bu-ly", "Sayaboury"),
-    "savannakhet": ("Xa-văn-na-khệt", "Savannakhet"),
-    "khammouane": ("Khăm Muộn", "Khammouane"),
-    "champasak": ("Chăm-pa-xắc", "Champasak"),
-    "luang namtha": ("Luông Nậm Thà", "Luang Namtha"),
-    "bokeo": ("Bò Kẹo", "Bokeo"),
-    "attapeu": ("Át-ta-pư", "Attapeu"),
-    "saravan": ("Xa-ra-van", "Saravan"),
-    "sekong": ("Xê-kông", "Sekong"),
-    "xaisomboun": ("Xay-sổm-bun", "Xaisomboun"),
-    "nam xoi": ("Nậm Xôi",),
-    "nam soi": ("Nậm Xôi",),
-    "hanoi": ("Hà Nội",),
-    "ho chi minh city": ("TP Hồ Chí Minh",),
+    english: spellings for spellings, forms in _SPELT_IN_ENGLISH.items() for english in forms
 }
 
 
