@@ -354,6 +354,9 @@ def test_a_measure_named_in_a_figure_question_must_be_stated() -> None:
     assert scope("Hàng bán ra nước ngoài thu về bao nhiêu?").measure_terms == ("xuat_khau",)
     surplus = scope("How big was Vietnam's trade surplus in goods in 2025?").measure_terms
     assert states_measure("Cán cân thương mại tiếp tục xuất siêu 11,93 tỷ USD", surplus)
+    total = scope("How much was Vietnam's two-way trade (exports plus imports) in 2025?")
+    assert not states_measure("kim ngạch xuất khẩu ước đạt 468,35 tỷ USD", total.measure_terms)
+    assert states_measure("Tổng kim ngạch xuất nhập khẩu đạt 924,77 tỷ USD", total.measure_terms)
     new = scope("How much new FDI capital did Thanh Hoa license in 2020 alone?")
     assert states_another_measure("Lũy kế đến hết năm 2020, có 134 dự án FDI", new.excluded_terms)
 

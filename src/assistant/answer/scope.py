@@ -239,6 +239,9 @@ _TOTAL_TRADE = (
 # Total trade in an article ("kim ngạch xuất, nhập khẩu", "xuất nhập khẩu"): neither
 # exports nor imports.
 _TOTAL_TRADE_WRITTEN = re.compile(r"xuat\s*(?:,|va|-|–)?\s*nhap\s+khau")
+# Total trade also written as trade ("kim ngạch thương mại hai chiều", "trao đổi thương mại").
+_TRADE_WRITTEN = re.compile(r"\bthuong mai\b|\bhai chieu\b")
+TOTAL_TRADE_TERM = "xuat_nhap_khau"  # the measure term of total trade
 
 
 @dataclass(frozen=True)
@@ -399,9 +402,16 @@ def without_recency(text: str) -> str:
 def states_measure(clause: str, measure_terms: Sequence[str]) -> bool:
     """Does the quoted clause itself state the asked measure ("…xuất khẩu đạt X; nhập
     khẩu đạt Y": only the second clause answers for imports), and not as total trade
-    ("xuất, nhập khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither)?"""
-    folded = _TOTAL_TRADE_WRITTEN.sub(" ", fold(clause))
-    return all(re.search(rf"\b(?:{term.replace('_', ' ')})\b", folded) for term in measure_terms)
+    ("xuất, nhập khẩu qua cửa khẩu … đạt 74,36 triệu USD" answers neither)? Total trade
+    asked is stated only as such."""
+    whole = fold(clause)
+    folded = _TOTAL_TRADE_WRITTEN.sub(" ", whole)
+    return all(
+        bool(_TOTAL_TRADE_WRITTEN.search(whole) or _TRADE_WRITTEN.search(whole))
+        if term == TOTAL_TRADE_TERM
+        else re.search(rf"\b(?:{term.replace('_', ' ')})\b", folded)
+        for term in measure_terms
+    )
 
 
 # A plan named by its period: "Kế hoạch hợp tác giai đoạn 2023-2025", "Chương trình hội
@@ -471,6 +481,8 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
     one of two look-alike measures, and the part of a measure a figure question names."""
     terms: list[str] = []
     folded = _LABOUR_EXPORT.sub(" ", folded)
+    if any(total in folded for total in _TOTAL_TRADE) and _ASKS_FIGURE.search(folded):
+        terms.append(TOTAL_TRADE_TERM)  # "xuất nhập khẩu đạt bao nhiêu": not the exports
     if not any(total in folded for total in _TOTAL_TRADE):
         for measure, others in MEASURE_CONTRASTS:
             if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
