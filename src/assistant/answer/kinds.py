@@ -692,7 +692,7 @@ def holds_the_role(clause: str, question: str) -> bool:
         return True
     # "Phó Thị trưởng", "deputy governor": the word right before the role ("thành phố"
     # folds to "pho" too)
-    deputy = bool(_DEPUTY.search(fold(question)[: asked.start()])) if asked else False
+    deputy = bool(asked and _DEPUTY.search(fold(question)[: asked.start()]))
     folded = fold(clause)
     for form in forms:
         for match in re.finditer(rf"\b{form}\b", folded):

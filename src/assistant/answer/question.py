@@ -349,6 +349,12 @@ _ENGLISH_MONTHS = frozenset(
 )
 
 
+# Cues of every other kind of question: a search-box query with one of them asks no figure.
+_NOT_FIGURE_CUES = (
+    _DATE_CUES + _LIST_CUES + _PERSON_CUES + _REASON_CUES + _MANNER_CUES + _BROAD_CUES
+)
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
@@ -357,13 +363,12 @@ def analyse(text: str) -> Question:
     if english:
         names = [n for n in map(_english_name, names) if n]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
-    other_cues = _DATE_CUES + _LIST_CUES + _PERSON_CUES + _REASON_CUES + _MANNER_CUES + _BROAD_CUES
     # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     # its figure
     keyword_figure = (
         not english
         and "?" not in text
-        and not _has_cue(folded, other_cues)
+        and not _has_cue(folded, _NOT_FIGURE_CUES)
         and bool(_KEYWORD_MEASURE.search(folded))
     )
     return Question(

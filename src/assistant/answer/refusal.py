@@ -184,9 +184,10 @@ def requirements(
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
         keys = _name_keys(name)
-        full = country_key(place_key(name))
-        if place_key(name) in COUNTRIES and len(full.split()) > len(name.split()):
-            keys = _name_keys(full)  # "Nhật" folds to "nhất" too: required as "Nhật Bản"
+        place = place_key(name)
+        if place in COUNTRIES and len(country_key(place).split()) > len(name.split()):
+            # "Nhật" folds to "nhất" too: required as "Nhật Bản"
+            keys = _name_keys(country_key(place))
         if not keys:
             continue
         if question.english and min(known(keys).values()) == 0:

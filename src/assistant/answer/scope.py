@@ -499,6 +499,8 @@ def _excluded_terms(folded: str) -> tuple[str, ...]:
 
 def states_another_measure(clause: str, excluded: Sequence[str]) -> bool:
     """Does the clause state the measure the asked part is not (the stock for new)?"""
+    if not excluded:
+        return False  # most questions exclude nothing: no folding on every clause
     folded = fold(clause)
     return any(re.search(rf"\b(?:{words})\b", folded) for words in excluded)
 

@@ -67,7 +67,8 @@ class QuestionUnderstanding:
     def _spelt_in_articles(self, spelling: str) -> bool:
         """Do the articles write every word of this spelling of a place?"""
         words = fold(spelling).replace("-", " ").split()
-        return all(self.index.written_forms(words).get(w) for w in words)
+        forms = self.index.written_forms(words)
+        return all(forms.get(w) for w in words)
 
     def run(self, question: str, history: Sequence[Mapping[str, Any]] | None) -> Understood:
         """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
