@@ -224,6 +224,42 @@ def test_a_search_box_query_naming_a_measure_gets_its_figure(assistant) -> None:
     assert answer.lead == "1.186 tỷ đồng", answer.answer
 
 
+def test_the_newest_review_is_not_outscored_by_a_correction(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the 2022 correction restates imports in the asked words; the newest review wins
+    answer = assistant.ask("Con số nhập khẩu cả năm gần nhất của tỉnh Thanh Hóa là bao nhiêu?")
+    assert answer.lead == "7.108,6 triệu USD", answer.answer
+    remittances = assistant.ask(
+        "What is the latest yearly figure for remittances sent back to Thanh Hoa?"
+    )
+    assert remittances.lead == "285 triệu USD", remittances.answer
+
+
+def test_a_question_in_readers_words_finds_the_clause(assistant) -> None:  # type: ignore[no-untyped-def]
+    # "khi" opens a clause of the question, "công nhân" are the article's "lao động", the
+    # industrial park locates the factory (its name need not be in the answering clause)
+    jobs = assistant.ask(
+        "Nhà máy của tập đoàn Nhật dựng ở khu công nghiệp Hoàng Long khi chạy ổn định "
+        "sẽ nuôi sống bao nhiêu công nhân người địa phương?"
+    )
+    assert jobs.lead == "khoảng 2.400 lao động", jobs.answer
+    gift = assistant.ask(
+        "What was the value of the ambulances Seongnam gave to the Hoang Hoa district "
+        "hospital when its delegation came in 2022?"
+    )
+    assert gift.lead == "180.000 USD" and gift.answer.startswith("Value:"), gift.answer
+    # UNESCO's "ghi danh" is the "công nhận" asked; "vùng Vịnh" only says where
+    listed = assistant.ask("thanh nha ho duoc unesco cong nhan di san the gioi ngay nao")
+    assert listed.lead == "27-6-2011", listed.answer
+    gulf = assistant.ask(
+        "Khu lọc hóa dầu ở Nghi Sơn có tập đoàn dầu mỏ của nước nào vùng Vịnh bỏ vốn vào?"
+    )
+    assert gulf.answerable and "Cô-oét" in gulf.answer, gulf.answer
+    covid = assistant.ask(
+        "Năm 2021, giữa lúc dịch COVID, Thanh Hóa tiếp bao nhiêu đoàn khách nước ngoài?"
+    )
+    assert covid.lead == "14 đoàn", covid.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

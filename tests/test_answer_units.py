@@ -42,6 +42,7 @@ from assistant.answer.question import (
     Question,
     analyse,
     clean_question,
+    events_in,
     is_english,
     split_at_place,
 )
@@ -287,6 +288,32 @@ def test_a_country_after_a_partner_only_says_where_it_is() -> None:
     assert set(requirements(q, [], freq).names) == {"savanh"}
     q = analyse("Tổng vốn FDI của các nhà đầu tư Hàn Quốc là bao nhiêu?")
     assert "han_quoc" in requirements(q, [], freq).names
+
+
+def test_a_region_a_place_or_a_circumstance_is_no_name_the_clause_must_give() -> None:
+    def freq(terms):  # type: ignore[no-untyped-def]
+        return dict.fromkeys(terms, 1)
+
+    # "vùng Vịnh" says where the asked country is; the clause names the country
+    gulf = requirements(analyse("Tập đoàn dầu mỏ của nước nào vùng Vịnh góp vốn?"), [], freq)
+    assert "vinh" not in gulf.names
+    # an industrial park locates the thing, COVID is the time: the article names them
+    park = requirements(
+        analyse("Nhà máy ở khu công nghiệp Hoàng Long tạo bao nhiêu việc làm?"), [], freq
+    )
+    assert "hoang_long" in park.located
+    covid = requirements(analyse("Giữa lúc dịch COVID, tỉnh đón bao nhiêu đoàn?"), [], freq)
+    assert "covid" in covid.located
+
+
+def test_when_opening_a_clause_asks_no_date() -> None:
+    assert not analyse("What was the value of the gifts when the delegation came?").wants_date
+    assert analyse("What was the value of the gifts when the delegation came?").wants_number
+    assert analyse("When did the delegation come?").wants_date
+    assert analyse("And when was the agreement signed?").wants_date
+    # UNESCO's "ghi danh" is the "công nhận" a reader asks about
+    assert analyse("Thành Nhà Hồ được công nhận ngày nào?").events == ("công nhận",)
+    assert events_in("UNESCO ghi danh Thành Nhà Hồ") == ("công nhận",)
 
 
 def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:

@@ -124,7 +124,8 @@ def test_a_duration_is_led_for_bao_lau_only() -> None:
         ("What is the FDI total capital?", "FDI total capital"),
         ("Which German province cooperates with Thanh Hoa?", "German province"),
         ("When did Thanh Hoa sign the memorandum with Tula?", "Date"),
-        ("In 2023, how many companies?", "Answer"),
+        ("In 2023, how many companies?", "Companies"),
+        ("After the correction, how big was Thanh Hoa's trade deficit that year?", "Trade deficit"),
         ("How much did the Social Policy Bank lend in 2023?", "Answer"),
     ],
 )

@@ -503,3 +503,25 @@ def test_a_named_document_is_looked_for_in_national_pieces_and_its_horizon_is_no
     # a question about the home province naming no document does not look there
     plain = question_scope("Chỉ thị về ngoại giao kinh tế ban hành ngày nào?", [], HOME)
     assert NATIONAL_KEY not in plain.document_filter(None).places
+
+
+def test_a_correction_does_not_set_the_bar_for_the_newest_review() -> None:
+    y2023 = _passage("y2023", "2024-01-04", [(2023, 2023)])
+    y2025 = _passage("y2025", "2026-01-06", [(2025, 2025)])
+    fix = _passage("fix", "2023-01-27", [(2022, 2022)], correction=True)
+    # the correction restates one figure in the asked words: its score is not the bar
+    ranked = [(0.98, fix), (0.88, y2023), (0.82, y2025)]
+    latest = question_scope("Con số nhập khẩu gần nhất là bao nhiêu?", set(), HOME)
+    assert choose_article(latest, ranked, 0.12, 0.3).doc_id == "y2025"
+    # a name or a reason (no margin) is the best match's, a correction included
+    assert choose_article(latest, ranked, 0.0, 0.3).doc_id == "fix"
+
+
+def test_the_balance_of_trade_is_the_measure_not_the_imports_it_comes_from() -> None:
+    asked = question_scope(
+        "After the paper corrected its 2022 import figure, how big was the trade deficit?",
+        set(),
+        HOME,
+    )
+    assert "nhap_khau" not in asked.measure_terms
+    assert states_measure("cán cân thương mại nhập siêu 856,5 triệu USD", asked.measure_terms)

@@ -35,7 +35,7 @@ from assistant.answer.kinds import (
     states_unit,
     without_targets,
 )
-from assistant.answer.question import Question, events_in
+from assistant.answer.question import Question, event_forms, events_in
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
@@ -487,7 +487,11 @@ def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
     đã ký" often puts the date apart from the verb), name one of the events?"""
     if set(events) & set(events_in(seg.text)):
         return True
-    return any(fold(event).replace(" ", "_") in seg.context for event in events)
+    return any(
+        fold(form).replace(" ", "_") in seg.context
+        for event in events
+        for form in event_forms(event)
+    )
 
 
 def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
@@ -498,7 +502,11 @@ def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
         return False
     if not _OPENING_DATE.match(lead_in(seg)):
         return False
-    return any(fold(event).replace(" ", "_") in seg.following for event in events)
+    return any(
+        fold(form).replace(" ", "_") in seg.following
+        for event in events
+        for form in event_forms(event)
+    )
 
 
 def event_sentence(

@@ -26,9 +26,9 @@ from assistant.answer.kinds import (
     names_of_kind,
     states_unit,
 )
-from assistant.answer.question import Question
+from assistant.answer.question import Question, event_forms
 from assistant.text.places import capitalised_run
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, unify_tones
 
 # A number as articles write it: "14.081,67", "3.412", "85,5", a range "2 - 3" / "2-3".
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
@@ -208,7 +208,8 @@ def _date(question: Question, clause: str, folded: str) -> Lead | None:
     if not any(cue in folded for cue in _YEAR_CUES):
         found = [m for m in found if not m.group(0).startswith("năm")] or found
     if question.events and len(found) > 1:
-        events = [clause.lower().find(e) for e in question.events]
+        lower = unify_tones(clause.lower())
+        events = [lower.find(form) for e in question.events for form in event_forms(e)]
         at = min((i for i in events if i >= 0), default=-1)
         if at >= 0:  # the date nearest the asked event ("ký … ngày 27-10-2022")
             found = [min(found, key=lambda m: abs(m.start() - at))]
@@ -265,6 +266,13 @@ _ENGLISH_ASKED = re.compile(
     r"that|cooperates?|signed|attracted|received?)\b|\s*\?\s*$)",
     re.IGNORECASE,
 )
+# "How big was Thanh Hoa's trade deficit that year?" → "trade deficit".
+_ENGLISH_SIZE = re.compile(
+    r"\bhow (?:big|large|high|much|many)\s+(?:was|is|were|are)\s+(?:the\s+)?"
+    r"(?:[\w-]+(?:\s+[\w-]+)?['’]s\s+)?(?P<thing>[\w-]+(?:\s+[\w-]+){0,3}?)"
+    r"(?:\s+(?:that|this|last|in|of|for|at|from|to|between|when|after)\b|\s*\?\s*$)",
+    re.IGNORECASE,
+)
 _ENGLISH_KIND_LABELS = (("when", "Date"), ("who", "Name"), ("where", "Place"))
 
 
@@ -276,7 +284,9 @@ def english_label(question: str) -> str:
     for word, label in _ENGLISH_KIND_LABELS:
         if first == [word]:
             return label
-    match = _ENGLISH_ASKED.match(question)
+    # the question may open with a clause of its own ("After the correction, how big …")
+    asking = question.rsplit(",", 1)[-1] if "," in question else question
+    match = _ENGLISH_ASKED.match(asking) or _ENGLISH_SIZE.search(question)
     if not match or match.group("thing").lower() in {"the", "a", "an"}:
         return "Answer"
     thing = match.group("thing")

@@ -137,6 +137,12 @@ VIETNAMESE: dict[str, str] = {
     "ve vao cua": "vé tham quan",
     "cho o": "cơ sở lưu trú buồng",
     "nha nghi khach san": "cơ sở lưu trú",
+    # jobs a project brings
+    "cong nhan": "lao động",
+    "nuoi song": "tạo việc làm",
+    "cho viec lam": "tạo việc làm",
+    "chay on dinh": "hoạt động ổn định",
+    "van hanh on dinh": "hoạt động ổn định",
 }
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.

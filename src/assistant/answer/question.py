@@ -57,6 +57,8 @@ _NUMERIC_CUES = (
     "what was the",
     "value",
     "amount",
+    "figure",
+    "figures",
 )
 # Measures a search-box query names without a question word (folded, at its start).
 _KEYWORD_MEASURE = re.compile(
@@ -82,6 +84,10 @@ _DATE_CUES = (
     "what year",
     "which year",
 )
+# English "when" asks a date at the question's start or before its verb ("When did …",
+# "… and when was it signed"); elsewhere it opens a clause ("the value of the gifts …
+# when its delegation came").
+_ENGLISH_WHEN = re.compile(r"^\W*when\b|\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\b")
 # "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
 _EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,9}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event
@@ -96,7 +102,12 @@ EVENT_WORDS = (
     "công nhận",
     "thiết lập",
     "kết nghĩa",
+    "động thổ",
+    "vận hành",
 )
+# Event words that name the same event: a heritage "công nhận" is its "ghi danh" by
+# UNESCO, a "động thổ" is the "khởi công". Each maps to the one :func:`events_in` gives.
+SAME_EVENT = {"ghi danh": "công nhận", "động thổ": "khởi công"}
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
 _PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi")
@@ -327,9 +338,16 @@ _OTHER_QUESTION_WORDS = frozenset({"nào", "đâu", "gì", "nao", "dau"})
 
 
 def events_in(text: str) -> tuple[str, ...]:
-    """The event words of :data:`EVENT_WORDS` the text names, as whole words."""
+    """The events (of :data:`EVENT_WORDS`, as :data:`SAME_EVENT` names them) the text
+    names, as whole words."""
     padded = " " + " ".join(re.findall(r"\w+", unify_tones(text).lower())) + " "
-    return tuple(e for e in EVENT_WORDS if f" {e} " in padded)
+    found = (SAME_EVENT.get(e, e) for e in EVENT_WORDS if f" {e} " in padded)
+    return tuple(dict.fromkeys(found))
+
+
+def event_forms(event: str) -> tuple[str, ...]:
+    """The words an article may name the event with ("công nhận", "ghi danh")."""
+    return (event, *(word for word, same in SAME_EVENT.items() if same == event))
 
 
 def _english_name(run: str) -> str:
@@ -363,6 +381,8 @@ def analyse(text: str) -> Question:
     if english:
         names = [n for n in map(_english_name, names) if n]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
+    if english and wants_date and not _ENGLISH_WHEN.search(folded):
+        wants_date = _has_cue(folded, tuple(c for c in _DATE_CUES if c != "when"))
     # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     # its figure
     keyword_figure = (

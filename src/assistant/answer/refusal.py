@@ -56,8 +56,25 @@ _BOUND = re.compile(
 
 # A name right after a locative ("… ở Vĩnh Lộc", "tại huyện Hoằng Hóa", "in Nghi Son").
 _LOCATED = re.compile(
-    r"(?:\bở|\btại|\bin|\bat)\s+(?:(?:huyện|thị xã|xã|thành phố|quận|khu|district|"
-    r"town|commune)\s+)?$",
+    r"(?:\bở|\btại|\bin|\bat)\s+(?:the\s+)?(?:(?:huyện|thị xã|xã|thành phố|quận|district|"
+    r"town|commune|(?:khu|cụm)(?:\s+(?:công nghiệp|kinh tế|du lịch|đô thị))?)\s+)?$",
+    re.IGNORECASE,
+)
+
+# Regions of the world (folded). Asked "nước nào (ở) Trung Đông", "which country in
+# Europe", the region only says where the asked country is: the answer names the country.
+_REGIONS = frozenset(
+    "trung dong|chau au|chau a|chau phi|chau my|chau uc|bac my|nam my|my latinh|"
+    "dong nam a|dong a|nam a|trung a|tay a|bac au|tay au|dong au|nam au|trung au|"
+    "middle east|europe|asia|africa|north america|latin america|southeast asia".split("|")
+)
+_ASKS_COUNTRY = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?:y|ies)\b")
+
+# A name of the circumstances, not of the asked thing ("giữa lúc dịch COVID", "during
+# the COVID pandemic"): the answering sentence need not repeat it, its article names it.
+_CIRCUMSTANCE = re.compile(
+    r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite)"
+    r"\s+(?:(?:dịch|đại dịch|the)\s+)?$",
     re.IGNORECASE,
 )
 
@@ -96,8 +113,8 @@ class Requirement:
         Đức) …. Năm 2021, tỉnh đưa 36 điều dưỡng viên sang …"), not one listing several
         ("… với các nhà đầu tư Nhật Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu
         USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn). A place the
-        question locates the asked thing in ("ở Vĩnh Lộc") is ``mentioned`` anywhere in
-        the article: the sentence that answers names the thing, not always its place. A
+        question locates the asked thing in ("ở Vĩnh Lộc"), or the circumstance it sets
+        it in ("giữa lúc dịch COVID"), is ``mentioned`` anywhere in the article: the sentence that answers names the thing, not always its place. A
         name in the article's ``lead`` counts when its title names another asked name.
         Asked for a ``figure``, a country must be named near it, not only often."""
 
@@ -183,6 +200,8 @@ def requirements(
     for name in partners:
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
+        if _a_region(name, question.folded):
+            continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
         keys = _name_keys(name)
         place = place_key(name)
         if place in COUNTRIES and len(country_key(place).split()) > len(name.split()):
@@ -201,11 +220,20 @@ def requirements(
             continue
         names.update({key: name for key in keys})
         at = question.text.find(name)
-        if at > 0 and _LOCATED.search(question.text[:at]):
+        if at > 0 and (
+            _LOCATED.search(question.text[:at]) or _CIRCUMSTANCE.search(question.text[:at])
+        ):
             located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
             localities.update(_by_localities(keys, name))
     return Requirement(figures, names, localities, located)
+
+
+def _a_region(name: str, folded: str) -> bool:
+    """Is the name a region of the world ("Trung Đông", "vùng Vịnh": the Gulf) where a
+    country is asked for (``folded``: the question)?"""
+    key = place_key(name)
+    return bool(_ASKS_COUNTRY.search(folded)) and (key in _REGIONS or f"vung {key}" in folded)
 
 
 def _name_keys(name: str) -> list[str]:

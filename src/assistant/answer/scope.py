@@ -476,6 +476,11 @@ _LABOUR_EXPORT = re.compile(
 )
 
 
+# The balance of trade asked for ("nhập siêu", "trade deficit"): the exports or imports
+# the question also names are what it is computed from, not the measure asked.
+_BALANCE = re.compile(r"\b(?:xuat sieu|nhap sieu|thang du|tham hut|surplus|deficit)\b")
+
+
 def _measure_terms(folded: str) -> tuple[str, ...]:
     """Folded terms (``a|b``: one of them) the answering clause must contain: the asked
     one of two look-alike measures, and the part of a measure a figure question names."""
@@ -483,7 +488,7 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
     folded = _LABOUR_EXPORT.sub(" ", folded)
     if any(total in folded for total in _TOTAL_TRADE) and _ASKS_FIGURE.search(folded):
         terms.append(TOTAL_TRADE_TERM)  # "xuất nhập khẩu đạt bao nhiêu": not the exports
-    if not any(total in folded for total in _TOTAL_TRADE):
+    if not any(total in folded for total in _TOTAL_TRADE) and not _BALANCE.search(folded):
         for measure, others in MEASURE_CONTRASTS:
             if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
                 terms.extend(_MEASURE_TERMS[measure])
@@ -729,11 +734,12 @@ def choose_article(
         ]
         if corrections:
             return _followed(max(corrections, key=_published))
+    # the margin is measured from the best article that is not a correction: one restates
+    # a single figure, in the asked words, and would set the bar above every review's
+    originals = [(score, p) for score, p in ranked if not (p.scope and p.scope.correction)]
+    base = originals[0][0] if originals else top_score
     close = [
-        p
-        for score, p in ranked
-        if (score >= top_score - margin or p.doc_id in alike)
-        and not (p.scope and p.scope.correction)
+        p for score, p in originals if margin > 0 and (score >= base - margin or p.doc_id in alike)
     ] or [top]
     if len(close) == 1:
         return ArticleChoice(close[0].doc_id)
