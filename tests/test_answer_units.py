@@ -26,6 +26,7 @@ from assistant.answer.kinds import (
     asked_subject,
     asked_unit,
     asks_for_target,
+    asks_one_projects_money,
     asks_price,
     english_money,
     holds_the_role,
@@ -34,6 +35,7 @@ from assistant.answer.kinds import (
     names_of_kind,
     states_price,
     states_unit,
+    totals_several_projects,
     without_targets,
 )
 from assistant.answer.lexicon import expansions, in_vietnamese_spelling, phrase_words
@@ -314,6 +316,18 @@ def test_when_opening_a_clause_asks_no_date() -> None:
     # UNESCO's "ghi danh" is the "công nhận" a reader asks about
     assert analyse("Thành Nhà Hồ được công nhận ngày nào?").events == ("công nhận",)
     assert events_in("UNESCO ghi danh Thành Nhà Hồ") == ("công nhận",)
+
+
+def test_a_secretary_is_no_earning_and_one_projects_money_no_total() -> None:
+    assert expansions("Chỉ thị của Ban Bí thư về ngoại giao kinh tế", english=False) == []
+    assert expansions("khách tiêu và thu về bao nhiêu", english=False)
+    one = "Dự án trung tâm logistics ở Nghi Sơn có vốn đăng ký bao nhiêu?"
+    assert asks_one_projects_money(one)
+    assert totals_several_projects("cấp giấy chứng nhận cho 12 dự án FDI mới, với tổng vốn")
+    assert not totals_several_projects("dự án có tổng vốn đầu tư 65 triệu USD")
+    # counted or summed projects are no single one
+    assert not asks_one_projects_money("Tỉnh có bao nhiêu dự án FDI và tổng vốn bao nhiêu?")
+    assert not asks_one_projects_money("Số dự án có vốn nước ngoài còn hiệu lực là mấy?")
 
 
 def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:

@@ -525,3 +525,15 @@ def test_the_balance_of_trade_is_the_measure_not_the_imports_it_comes_from() -> 
     )
     assert "nhap_khau" not in asked.measure_terms
     assert states_measure("cán cân thương mại nhập siêu 856,5 triệu USD", asked.measure_terms)
+
+
+def test_a_central_document_asked_without_its_code_is_looked_for_in_national_pieces() -> None:
+    asked = question_scope(
+        "Chỉ thị mới của Ban Bí thư về ngoại giao kinh tế có số hiệu gì?", set(), HOME
+    )
+    assert asked.central_document and NATIONAL_KEY in asked.document_filter(None).places
+    national = ArticleScope(place_keys=(NATIONAL_KEY,))
+    assert asked.admits(national, frozenset({"chi", "thi", "15_ct_tw"}))
+    assert not asked.admits(national, frozenset({"dia", "phuong"}))
+    # the province's own body is no central one
+    assert not question_scope("Nghị quyết của Tỉnh ủy về hội nhập", set(), HOME).central_document

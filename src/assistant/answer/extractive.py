@@ -24,6 +24,7 @@ from assistant.answer.kinds import (
     asks_for_a_role,
     asks_for_rank,
     asks_for_target,
+    asks_one_projects_money,
     asks_price,
     english_money,
     holds_the_role,
@@ -33,6 +34,7 @@ from assistant.answer.kinds import (
     names_someone,
     states_price,
     states_unit,
+    totals_several_projects,
     without_targets,
 )
 from assistant.answer.question import Question, event_forms, events_in
@@ -376,6 +378,8 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False
         if asks_price(question.text) and not states_price(seg.text):
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
+        if asks_one_projects_money(question.text) and totals_several_projects(seg.text):
+            return False  # one project's capital is not the total of the year's twelve
     if (
         question.named_kind
         and question.named_kind.place

@@ -440,6 +440,33 @@ def states_price(clause: str) -> bool:
     return bool(_PRICE_STATED.search(unify_tones(clause.lower())))
 
 
+# One project's money asked for ("Dự án trung tâm logistics … có vốn đăng ký bao nhiêu"),
+# folded: a project named, none counted or listed.
+_ONE_PROJECT = re.compile(r"\b(?:du an|nha may|project|factory)\b")
+_PROJECTS_COUNTED = re.compile(
+    r"\b(?:bao nhieu|may|cac|nhung|nhieu|so|so luong|\d+) du an\b|\bprojects\b|"
+    r"\b(?:tong cong|tinh ca|tat ca|toan bo|hieu luc|luy ke)\b"
+)
+_MONEY_ASKED = re.compile(r"\b(?:von|tong muc dau tu|tri gia|capital|investment|worth)\b")
+# A total over several projects ("cho 12 dự án FDI mới, với tổng vốn đăng ký …").
+_SEVERAL_PROJECTS = re.compile(r"(?<![\d.,])(?:[2-9]|\d{2,})(?:[.,]\d+)* (?:du an|projects)\b")
+
+
+def asks_one_projects_money(question: str) -> bool:
+    """Does the question ask for the money of one project it names?"""
+    folded = fold(own_question(question))
+    return bool(
+        len(_ONE_PROJECT.findall(folded)) == 1
+        and _MONEY_ASKED.search(folded)
+        and not _PROJECTS_COUNTED.search(folded)
+    )
+
+
+def totals_several_projects(clause: str) -> bool:
+    """Does the clause count several projects (its money is their total)?"""
+    return bool(_SEVERAL_PROJECTS.search(fold(clause)))
+
+
 def _asked_unit_key(question: str) -> str | None:
     own = own_question(question)
     folded = fold(own)

@@ -439,12 +439,18 @@ ENGLISH_PLACES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Words that, folded, end a fixed term before a key's first word: "Bí thư về" (the
+# Secretary) is no "thu về" (earned).
+_FIXED_BEFORE = {"thu": ("bi",)}
+
+
 def _pattern(key: str) -> re.Pattern[str]:
     """A key on word boundaries; one of three words or more, with at most one extra word
     between two of its words."""
     words = [re.escape(word) for word in key.split()]
     between = r" (?:[\w-]+ )?" if len(words) >= 3 else " "
-    return re.compile(rf"(?<![\w-]){between.join(words)}(?![\w-])")
+    fixed = "".join(f"(?<!{word} )" for word in _FIXED_BEFORE.get(key.split()[0], ()))
+    return re.compile(rf"(?<![\w-]){fixed}{between.join(words)}(?![\w-])")
 
 
 _PATTERNS: dict[bool, dict[str, re.Pattern[str]]] = {}

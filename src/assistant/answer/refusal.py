@@ -114,8 +114,9 @@ class Requirement:
         ("… với các nhà đầu tư Nhật Bản, Hàn Quốc, Đài Loan. Tổng vốn … đạt 538,9 triệu
         USD"); or by a locality of it ("bạn Lào": an article on Hủa Phăn). A place the
         question locates the asked thing in ("ở Vĩnh Lộc"), or the circumstance it sets
-        it in ("giữa lúc dịch COVID"), is ``mentioned`` anywhere in the article: the sentence that answers names the thing, not always its place. A
-        name in the article's ``lead`` counts when its title names another asked name.
+        it in ("giữa lúc dịch COVID"), is ``mentioned`` anywhere in the article: the
+        sentence that answers names the thing, not always its place. A name in the
+        article's ``lead`` counts when its title names another asked name.
         Asked for a ``figure``, a country must be named near it, not only often."""
 
         def named(term: str) -> bool:

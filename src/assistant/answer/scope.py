@@ -262,6 +262,9 @@ class QuestionScope:
     # codes of the Party's or the State's documents it names ("15_ct_tw", folded terms):
     # national pieces state them too, whatever place the question is about
     documents: tuple[str, ...] = ()
+    # a document of the Party's or the State's central bodies asked for without its code
+    # ("Chỉ thị của Ban Bí thư về ngoại giao kinh tế"): national pieces state it too
+    central_document: bool = False
 
     @property
     def within_part(self) -> bool:
@@ -286,7 +289,9 @@ class QuestionScope:
         ("Hà Nội đứng thứ hai với khoảng 1,86 tỷ USD"), though only a clause naming the
         province may answer from them (:meth:`admits`)."""
         places = self.places
-        if (self.explicit or self.documents) and NATIONAL_KEY not in places:
+        if (self.explicit or self.documents or self.central_document) and (
+            NATIONAL_KEY not in places
+        ):
             places = (*places, NATIONAL_KEY)
         return replace(base or DocumentFilter(), places=places)
 
@@ -312,6 +317,8 @@ class QuestionScope:
             return True
         if any(code in leading for code in self.documents):
             return True  # "Chỉ thị số 15-CT/TW ngày 10-8-2022 …" in a national piece
+        if self.central_document and any(_CODE_TERM.match(term) for term in leading):
+            return True  # the asked document, by its code, in a national piece
         return self.explicit and not self._place_terms.isdisjoint(leading)
 
     def as_dict(self) -> dict[str, object]:
@@ -331,6 +338,19 @@ class QuestionScope:
 
 # A code of a Party or State document: "41-CT/TW", "22-NQ/TW", "19/NQ-CP", "15-CT/TW".
 _DOCUMENT_CODE = re.compile(r"\b\d+[-/](?:CT|NQ|QĐ|KL|TB|CV)[-/][A-ZĐ]+\b")
+# The same code as a clause's folded term ("15_ct_tw").
+_CODE_TERM = re.compile(r"^\d+_(?:ct|nq|qd|kl|tb|cv)_[a-z]+$")
+# A document of a central body asked for (folded): "chỉ thị … của Ban Bí thư", "the
+# Politburo's resolution".
+_DOCUMENT_KIND = r"(?:chi thi|nghi quyet|ket luan|quyet dinh|nghi dinh|directive|resolution|decree)"
+_CENTRAL_BODY = (
+    r"(?:ban bi thu|bo chinh tri|trung uong|chinh phu|thu tuong|quoc hoi|politburo|"
+    r"secretariat|central committee|government|prime minister|national assembly)"
+)
+_CENTRAL_DOCUMENT = re.compile(
+    rf"\b{_DOCUMENT_KIND}\b(?: \S+){{0,6}} (?:cua )?{_CENTRAL_BODY}\b|"
+    rf"\b{_CENTRAL_BODY}(?:'s)?(?: \S+){{0,3}} {_DOCUMENT_KIND}\b"
+)
 
 
 def question_scope(
@@ -358,6 +378,9 @@ def question_scope(
     explicit = bool(names)
     if not names:
         names[place_key(home_place)] = home_place
+    codes = tuple(
+        term for code in _DOCUMENT_CODE.findall(text) for term in lexical_terms(code)[1][:1]
+    )
     return QuestionScope(
         places=tuple(names),
         place_names=tuple(names.values()),
@@ -371,9 +394,9 @@ def question_scope(
         excluded_terms=_excluded_terms(folded),
         part=part_of_year(text),
         whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
-        documents=tuple(
-            term for code in _DOCUMENT_CODE.findall(text) for term in lexical_terms(code)[1][:1]
-        ),
+        documents=codes,
+        # named by its code, the document is that one; else any code may be it
+        central_document=not codes and bool(_CENTRAL_DOCUMENT.search(folded)),
     )
 
 
