@@ -38,7 +38,12 @@ from assistant.answer.kinds import (
     totals_several_projects,
     without_targets,
 )
-from assistant.answer.lexicon import expansions, in_vietnamese_spelling, phrase_words
+from assistant.answer.lexicon import (
+    expansions,
+    in_vietnamese_spelling,
+    phrase_words,
+    spelled_out,
+)
 from assistant.answer.question import (
     InvalidQuestionError,
     Question,
@@ -328,6 +333,27 @@ def test_a_secretary_is_no_earning_and_one_projects_money_no_total() -> None:
     # counted or summed projects are no single one
     assert not asks_one_projects_money("Tỉnh có bao nhiêu dự án FDI và tổng vốn bao nhiêu?")
     assert not asks_one_projects_money("Số dự án có vốn nước ngoài còn hiệu lực là mấy?")
+
+
+def test_readers_abbreviations_are_spelled_out_as_the_articles_write_them() -> None:
+    assert spelled_out("nước nào rót vốn FDI vào VN nhiều nhất") == (
+        "nước nào rót vốn FDI vào Việt Nam nhiều nhất"
+    )
+    assert spelled_out("BV tỉnh xây hết bao nhiêu, trận thắng SLNA") == (
+        "bệnh viện tỉnh xây hết bao nhiêu, trận thắng Sông Lam Nghệ An"
+    )
+    assert spelled_out("VNPT và KCN") == "VNPT và khu công nghiệp"  # whole words only
+
+
+def test_a_region_beside_a_named_kind_only_says_where_it_is() -> None:
+    def freq(terms):  # type: ignore[no-untyped-def]
+        return dict.fromkeys(terms, 1)
+
+    fund = requirements(analyse("Dự án do quỹ nào bên châu Âu tài trợ?"), [], freq)
+    assert "chau_au" not in fund.names
+    # asked for a figure, the region is what the figure is of
+    exports = requirements(analyse("Xuất khẩu sang châu Âu đạt bao nhiêu?"), [], freq)
+    assert "chau_au" in exports.names
 
 
 def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:

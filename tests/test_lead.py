@@ -138,3 +138,8 @@ def test_a_bound_stays_with_its_figure() -> None:
     assert lead("Hàng hóa của tỉnh có mặt tại bao nhiêu quốc gia?", clause) == "hơn 100 quốc gia"
     crowd = "Trận đấu thu hút khoảng 11.500 khán giả đến sân cổ vũ"
     assert lead("Trận đấu có bao nhiêu khán giả?", crowd) == "khoảng 11.500 khán giả"
+
+
+def test_a_multiple_asked_without_its_unit_leads_with_the_multiple() -> None:
+    clause = "tổng giá trị xuất khẩu đạt 14.081,67 triệu USD, gấp 2,5 lần năm 2010"
+    assert lead("So với năm 2010 thì xuất khẩu lớn gấp mấy?", clause) == "2,5 lần"

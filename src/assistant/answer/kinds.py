@@ -50,12 +50,12 @@ UNITS: dict[str, tuple[str, ...]] = {
     "met": ("m", "mét"),
     "cay so": ("km", "cây số"),
     "gio": ("giờ", "tiếng"),
-    "dot": ("đợt", "lần", "lượt"),
+    "dot": ("đợt", "lần", "lượt", "đoàn", "hoạt động"),
     "can bo": ("cán bộ", "công chức", "người"),
     "chuyen gia": ("chuyên gia", "người"),
     "thuc tap": ("thực tập sinh",),
     "luot": ("lượt",),
-    "doan": ("đoàn",),
+    "doan": ("đoàn", "hoạt động"),  # "250 hoạt động trao đổi đoàn"
     "du an": ("dự án",),
     "doanh nghiep": ("doanh nghiệp", "công ty", "nhà đầu tư"),
     "phan tram": ("%", "phần trăm"),
@@ -283,9 +283,12 @@ DURATION: tuple[str, ...] = ("năm", "tháng", "tuần", "ngày")
 # "79 dự án" beside it; "tổng mức đầu tư" is not answered by "rút ngắn 14 km". Not
 # "tiền" (folded, also "tiến", "tiên"): "bao nhiêu tiền" is a unit already.
 _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # "gấp mấy lần", "tăng bao nhiêu lần so với": a multiple (not "qua lại bao nhiêu lần",
+    # "gấp mấy (lần)", "tăng bao nhiêu lần so với": a multiple (not "qua lại bao nhiêu lần",
     # a count the articles give in "lượt" or "hoạt động")
-    (r"\bgap (?:\w+ )?(?:bao nhieu|may) lan\b|\b(?:bao nhieu|may) lan\b.*\bso voi\b", ("lần",)),
+    (
+        r"\bgap (?:\w+ )?(?:bao nhieu|may)(?: lan)?\b|\b(?:bao nhieu|may) lan\b.*\bso voi\b",
+        ("lần",),
+    ),
     (r"\bbao lau\b", DURATION),  # "có giá trị trong bao lâu": "5 năm"
     (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),

@@ -273,6 +273,7 @@ _ENGLISH_SIZE = re.compile(
     r"(?:\s+(?:that|this|last|in|of|for|at|from|to|between|when|after)\b|\s*\?\s*$)",
     re.IGNORECASE,
 )
+_AUX = frozenset("was were did does do is are will has have had".split())
 _ENGLISH_KIND_LABELS = (("when", "Date"), ("who", "Name"), ("where", "Place"))
 
 
@@ -280,9 +281,10 @@ def english_label(question: str) -> str:
     """The opening words of an English answer's lead, from the question itself: what it
     asks about ("New FDI projects: 756 dự án [1]."), "Date" for "when", "Answer" when
     the question does not say it in a few words."""
-    first = question.strip().lower().split(maxsplit=1)[:1]
+    words = question.strip().lower().split(maxsplit=2)
     for word, label in _ENGLISH_KIND_LABELS:
-        if first == [word]:
+        # "When the delegation came, what …": a clause, not the question's word
+        if words[:1] == [word] and not (word == "when" and words[1:2] and words[1] not in _AUX):
             return label
     # the question may open with a clause of its own ("After the correction, how big …")
     asking = question.rsplit(",", 1)[-1] if "," in question else question

@@ -137,6 +137,10 @@ VIETNAMESE: dict[str, str] = {
     "ve vao cua": "vé tham quan",
     "cho o": "cơ sở lưu trú buồng",
     "nha nghi khach san": "cơ sở lưu trú",
+    # money sent home, and every year
+    "chuyen tien ve": "kiều hối tiền gửi về",
+    "ben nuoc ngoai": "ở nước ngoài",
+    "moi nam": "hằng năm hàng năm",
     # jobs a project brings
     "cong nhan": "lao động",
     "nuoi song": "tạo việc làm",
@@ -144,6 +148,42 @@ VIETNAMESE: dict[str, str] = {
     "chay on dinh": "hoạt động ổn định",
     "van hanh on dinh": "hoạt động ổn định",
 }
+
+# Readers' abbreviations the articles spell out ("FDI vào VN", "BV tỉnh", "trận thắng
+# SLNA"), as typed: upper case (and a few that are no Vietnamese word in lower case).
+ABBREVIATIONS: dict[str, str] = {
+    "VN": "Việt Nam",
+    "vn": "Việt Nam",
+    "TP.HCM": "Thành phố Hồ Chí Minh",
+    "TPHCM": "Thành phố Hồ Chí Minh",
+    "tphcm": "Thành phố Hồ Chí Minh",
+    "HN": "Hà Nội",
+    "BV": "bệnh viện",
+    "KCN": "khu công nghiệp",
+    "kcn": "khu công nghiệp",
+    "KKT": "khu kinh tế",
+    "kkt": "khu kinh tế",
+    "DN": "doanh nghiệp",
+    "LĐ": "lao động",
+    "XK": "xuất khẩu",
+    "NK": "nhập khẩu",
+    "XNK": "xuất nhập khẩu",
+    "xnk": "xuất nhập khẩu",
+    "SLNA": "Sông Lam Nghệ An",
+    "slna": "Sông Lam Nghệ An",
+    "HAGL": "Hoàng Anh Gia Lai",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w.-])("
+    + "|".join(map(re.escape, sorted(ABBREVIATIONS, key=len, reverse=True)))
+    + r")(?![\w-])"
+)
+
+
+def spelled_out(text: str) -> str:
+    """The question with readers' abbreviations written as the articles write them."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
+
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.
 ENGLISH_COUNTRIES: dict[str, str] = {

@@ -59,6 +59,8 @@ _NUMERIC_CUES = (
     "amount",
     "figure",
     "figures",
+    "worth",
+    "cost",
 )
 # Measures a search-box query names without a question word (folded, at its start).
 _KEYWORD_MEASURE = re.compile(
@@ -84,10 +86,10 @@ _DATE_CUES = (
     "what year",
     "which year",
 )
-# English "when" asks a date at the question's start or before its verb ("When did …",
-# "… and when was it signed"); elsewhere it opens a clause ("the value of the gifts …
-# when its delegation came").
-_ENGLISH_WHEN = re.compile(r"^\W*when\b|\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\b")
+# English "when" asks a date before its verb ("When did …", "… and when was it signed")
+# or last ("… and when?"); elsewhere it opens a clause ("When the delegation came, what
+# were the gifts worth?").
+_ENGLISH_WHEN = re.compile(r"\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\b|\bwhen\W*$")
 # "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
 _EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,9}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event

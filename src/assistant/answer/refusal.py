@@ -61,8 +61,8 @@ _LOCATED = re.compile(
     re.IGNORECASE,
 )
 
-# Regions of the world (folded). Asked "nước nào (ở) Trung Đông", "which country in
-# Europe", the region only says where the asked country is: the answer names the country.
+# Regions of the world (folded). Asked "nước nào (ở) Trung Đông", "quỹ nào bên châu Âu",
+# the region only says where the asked thing is: the answer names it and its country.
 _REGIONS = frozenset(
     "trung dong|chau au|chau a|chau phi|chau my|chau uc|bac my|nam my|my latinh|"
     "dong nam a|dong a|nam a|trung a|tay a|bac au|tay au|dong au|nam au|trung au|"
@@ -73,7 +73,8 @@ _ASKS_COUNTRY = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?
 # A name of the circumstances, not of the asked thing ("giữa lúc dịch COVID", "during
 # the COVID pandemic"): the answering sentence need not repeat it, its article names it.
 _CIRCUMSTANCE = re.compile(
-    r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite)"
+    r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite|"
+    r"\beven with)"
     r"\s+(?:(?:dịch|đại dịch|the)\s+)?$",
     re.IGNORECASE,
 )
@@ -201,7 +202,7 @@ def requirements(
     for name in partners:
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
-        if _a_region(name, question.folded):
+        if _a_region(name, question):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
         keys = _name_keys(name)
         place = place_key(name)
@@ -230,11 +231,16 @@ def requirements(
     return Requirement(figures, names, localities, located)
 
 
-def _a_region(name: str, folded: str) -> bool:
+def _a_region(name: str, question: Question) -> bool:
     """Is the name a region of the world ("Trung Đông", "vùng Vịnh": the Gulf) where a
-    country is asked for (``folded``: the question)?"""
+    country or a named thing is asked for ("quỹ nào bên châu Âu": the clause names the
+    fund and its country, not the region)? Asked for a figure, the region is its scope."""
     key = place_key(name)
-    return bool(_ASKS_COUNTRY.search(folded)) and (key in _REGIONS or f"vung {key}" in folded)
+    folded = question.folded
+    asks_name = bool(_ASKS_COUNTRY.search(folded)) or (
+        question.named_kind is not None and not question.wants_number
+    )
+    return asks_name and (key in _REGIONS or f"vung {key}" in folded)
 
 
 def _name_keys(name: str) -> list[str]:

@@ -17,6 +17,7 @@ from assistant.answer.lexicon import (
     expansions,
     in_vietnamese_spelling,
     phrase_words,
+    spelled_out,
 )
 from assistant.answer.question import (
     Question,
@@ -74,6 +75,10 @@ class QuestionUnderstanding:
         """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
         text = clean_question(question, self.max_question_chars)
         rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        # "FDI vào VN", "BV tỉnh": the articles spell them out
+        rewrite = replace(
+            rewrite, query=spelled_out(rewrite.query), focus=spelled_out(rewrite.focus)
+        )
         if is_english(rewrite.query):
             # "Houaphanh": the articles write "Hủa Phăn", and the answer must name it
             rewrite = replace(
