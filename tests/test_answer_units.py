@@ -356,6 +356,29 @@ def test_a_region_beside_a_named_kind_only_says_where_it_is() -> None:
     assert "chau_au" in exports.names
 
 
+def test_a_date_asked_for_a_year_is_a_date_of_that_year() -> None:
+    from assistant.answer.compose import dated_within, event_periods
+
+    assert not dated_within("Ngày 17-12-2019, tại Sầm Nưa, … kế hoạch năm 2020", [(2020, 2020)])
+    assert dated_within("Ngày 15-12-2023, hai tỉnh đã hội đàm", [(2023, 2023)])
+    assert dated_within("Tháng 12 hằng năm, hai tỉnh hội đàm", [(2020, 2020)])  # no full date
+    # a year that names the plan signed does not date the signing
+    asked = "Hội đàm ký kế hoạch hợp tác năm 2024 diễn ra vào ngày nào?"
+    assert event_periods(asked, [(2024, 2024)]) == []
+    assert event_periods("Hội đàm năm 2020 diễn ra ngày nào?", [(2020, 2020)]) == [(2020, 2020)]
+
+
+def test_a_price_is_asked_per_person_or_ticket_not_per_year() -> None:
+    assert asks_price("Vé vào cổng Thành Nhà Hồ bao nhiêu tiền một người?")
+    assert not asks_price("Doanh thu bán vé bao nhiêu tiền?")
+    assert not asks_price("Họ gửi về nước bao nhiêu tiền mỗi năm?")
+
+
+def test_an_english_search_box_query_naming_a_measure_asks_its_figure() -> None:
+    assert analyse("thanh hoa remittances full year 2025").wants_number
+    assert not analyse("who signed the MoU with Nghe An").wants_number
+
+
 def test_the_asked_measure_must_be_in_the_quoted_clause() -> None:
     imports = question_scope("Nhập khẩu đạt bao nhiêu?", set(), "Thanh Hóa").measure_terms
     assert imports == ("nhap_khau",)

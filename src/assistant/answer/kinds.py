@@ -398,6 +398,8 @@ _ENGLISH_COUNT_UNITS = {
     "enterprises": "doanh nghiep",
     "companies": "doanh nghiep",
     "countries": "quoc gia",
+    "fans": "khan gia",
+    "spectators": "khan gia",
 }
 
 
@@ -419,7 +421,12 @@ def own_question(text: str) -> str:
 
 # A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
 # also "già", "giả").
-_PRICE = re.compile(r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu")
+_PRICE = re.compile(
+    r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu"
+    # "vé vào cổng bao nhiêu tiền", "bao nhiêu tiền một người": a price by its unit
+    r"|(?<!bán )(?<!\w)vé(?:\s+[\w-]+){0,5}?\s+(?:là\s+)?bao nhiêu tiền"
+    r"|bao nhiêu tiền\s+(?:một|mỗi|1)\s+(?:người|vé|lượt|khách|suất)(?!\w)"
+)
 
 
 # What states a price in a clause: "giá", or an amount per unit ("50.000 đồng/người",

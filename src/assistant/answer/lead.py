@@ -263,7 +263,7 @@ _ENGLISH_ASKED = re.compile(
     r"(?!(?:did|do|does|was|were|is|are|will|has|have|had)\b)"
     r"(?P<thing>[\w-]+(?:\s+[\w-]+){0,5}?)(?:\s+"
     r"(?:did|do|does|were|was|are|is|will|has|have|had|of|in|for|between|at|from|to|"
-    r"that|cooperates?|signed|attracted|received?)\b|\s*\?\s*$)",
+    r"that|cooperates?|signed|attracted|received?|came|went|visited|attended|joined)\b|\s*\?\s*$)",
     re.IGNORECASE,
 )
 # "How big was Thanh Hoa's trade deficit that year?" → "trade deficit".

@@ -237,6 +237,8 @@ ENGLISH: dict[str, str] = {
     "labor": "lao động",
     "abroad": "nước ngoài",
     "remittances": "kiều hối",
+    "fans": "khán giả cổ động viên",
+    "spectators": "khán giả",
     "students": "lưu học sinh",
     "tourists": "lượt khách du lịch",
     "visitors": "lượt khách",

@@ -67,6 +67,11 @@ _KEYWORD_MEASURE = re.compile(
     r"^(?:tong muc dau tu|tong von|von dau tu|kim ngach|so du an|so luong|so nguoi|"
     r"so lao dong|so luot|luong khach|tong thu|doanh thu|kieu hoi|ty le|gia tri)\b"
 )
+# The same typed in English ("thanh hoa remittances full year 2025"), anywhere in it.
+_KEYWORD_MEASURE_EN = re.compile(
+    r"\b(?:remittances?|exports?|imports?|fdi|revenue|turnover|trade surplus|trade deficit|"
+    r"registered capital|total investment)\b"
+)
 _DATE_CUES = (
     "ngay nao",
     "khi nao",
@@ -388,10 +393,9 @@ def analyse(text: str) -> Question:
     # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     # its figure
     keyword_figure = (
-        not english
-        and "?" not in text
+        "?" not in text
         and not _has_cue(folded, _NOT_FIGURE_CUES)
-        and bool(_KEYWORD_MEASURE.search(folded))
+        and bool(_KEYWORD_MEASURE_EN.search(folded) or _KEYWORD_MEASURE.search(folded))
     )
     return Question(
         text=text,

@@ -396,7 +396,8 @@ def question_scope(
         whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
         documents=codes,
         # named by its code, the document is that one; else any code may be it
-        central_document=not codes and bool(_CENTRAL_DOCUMENT.search(folded)),
+        # (a question naming the province asks for the one its articles say it followed)
+        central_document=not codes and not explicit and bool(_CENTRAL_DOCUMENT.search(folded)),
     )
 
 
