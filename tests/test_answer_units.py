@@ -23,6 +23,7 @@ from assistant.answer.extractive import (
 from assistant.answer.kinds import (
     UNITS,
     asked_name_kind,
+    asked_side,
     asked_subject,
     asked_unit,
     asks_for_target,
@@ -33,6 +34,7 @@ from assistant.answer.kinds import (
     is_target,
     names_a_person,
     names_of_kind,
+    of_another_side,
     states_price,
     states_unit,
     totals_several_projects,
@@ -989,3 +991,20 @@ def test_a_name_inside_a_longer_name_is_not_given_by_the_question() -> None:
         "Which German state is Thanh Hoa's partner province Mittelsachsen part of?",
         "chính quyền tỉnh Mittelsachsen (bang Sachsen, CHLB Đức) đã ký Kế hoạch hợp tác",
     )
+
+
+def test_a_person_asked_for_one_side_is_not_the_other_sides() -> None:
+    asked = "Ai là người thay mặt tỉnh Thanh Hóa ký thỏa thuận với tỉnh Hủa Phăn?"
+    assert asked_side(asked) == "thanh hoa"
+    host = "Phát biểu tại hội đàm, ông Khamsone Vongphachanh, Phó Tỉnh trưởng tỉnh Hủa Phăn, cảm ơn"
+    assert of_another_side(host, "thanh hoa")
+    # where the person went is not whose they are; a role naming no place may be ours
+    guest = (
+        "đoàn do ông Phạm Văn An, Phó Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh làm trưởng đoàn "
+        "đã thăm, làm việc tại tỉnh Hủa Phăn"
+    )
+    assert not of_another_side(guest, "thanh hoa")
+    # a country's side is held by one of its places' officials
+    assert asked_side("Người đại diện phía Nhật ký văn bản là ai?") is None
+    # the named side wins over the delegation the question sets the scene with
+    assert asked_side("Khi đoàn Thanh Hóa sang Nga, ai là quan chức phía Tula tiếp?") == "tula"

@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.kinds import (
     RANK,
+    asked_side,
     asked_unit,
     asked_unit_topic,
     asks_for_a_role,
@@ -32,6 +33,7 @@ from assistant.answer.kinds import (
     names_a_person,
     names_of_kind,
     names_someone,
+    of_another_side,
     states_price,
     states_unit,
     totals_several_projects,
@@ -398,6 +400,9 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
                 return False
     if not question.wants_person:
         return True
+    side = asked_side(question.text)
+    if side and of_another_side(seg.text, side):
+        return False  # the host's governor is no member of the guest delegation
     if asks_for_a_role(question.text):  # "Chủ tịch … là ai": a person, by name
         return names_a_person(seg.text) and holds_the_role(seg.text, question.text)
     return names_someone(seg.text)  # "ai tài trợ": a fund will do

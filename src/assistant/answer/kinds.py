@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.text.places import VIETNAM_PROVINCES, capitalised_run, place_key
+from assistant.text.places import COUNTRIES, VIETNAM_PROVINCES, capitalised_run, place_key
 from assistant.text.vietnamese import fold, has_diacritics, unify_tones
 
 # The counted thing after "bao nhiêu" / "mấy" (folded, as a question may be typed) → the
@@ -766,3 +766,69 @@ def names_a_person(clause: str) -> bool:
         if run and 3 <= len(run[0].split()) <= 4 and run[0].split()[0] in _FAMILY_NAMES:
             return True  # "Lê Quang Vĩnh", "Nguyễn Thị Thu Hà"
     return False
+
+
+# The side a person is asked for ("thay mặt tỉnh Thanh Hóa", "đoàn Seongnam", "phía
+# Hủa Phăn", "on behalf of Toyama"): the place named right after it.
+_SIDE_NAMED = r"\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*|the\s+)?(?=[A-ZĐ])"
+_SIDE = re.compile(
+    r"(?:thay mặt|đại diện(?: cho)?|phía|on behalf of|representing)" + _SIDE_NAMED, re.IGNORECASE
+)
+# Weaker: the delegation the person belongs to ("đoàn Thanh Hóa … ai dẫn đầu"), when no
+# side is named as such.
+_DELEGATION_SIDE = re.compile(
+    r"đoàn(?: đại biểu| công tác)?(?: cấp cao)?(?: của)?" + _SIDE_NAMED, re.IGNORECASE
+)
+# Where a named person's role places them: "ông Vilay Sihalath, …, Tỉnh trưởng tỉnh Hủa
+# Phăn" (the province written in lower case: "Tỉnh ủy" is the body, not the place).
+_ROLE_PLACE = re.compile(r"(?<!\w)(?:tỉnh|thành phố|TP\.?|bang|quận|huyện)\s+(?=[A-ZĐ])")
+
+
+# Lower-case syllables of a role written after a name ("Phó Bí thư Tỉnh ủy, Tỉnh trưởng
+# tỉnh Hủa Phăn"): the appositive goes on while its words are these or capitalised.
+_ROLE_SYLLABLES = frozenset(
+    "tịch thư trưởng đốc sứ ủy viên nhân dân tỉnh thành phố bang huyện quận chủ tổng "
+    "lãnh sự ban sở phó hội đồng".split()
+)
+
+
+def _appositive(after: str) -> str:
+    """The role written right after a person's name (", Phó Tỉnh trưởng tỉnh Hủa Phăn"),
+    up to the first word that is no part of it ("làm trưởng đoàn … tại tỉnh Hủa Phăn"
+    tells where the person went, not whose they are)."""
+    kept: list[str] = []
+    for word in re.findall(r"[,]|[^\s,]+", after):
+        bare = word.strip("().")
+        if word == "," or bare[:1].isupper() or bare in _ROLE_SYLLABLES:
+            kept.append(word)
+        else:
+            break
+    return " ".join(kept)
+
+
+def asked_side(question: str) -> str | None:
+    """The place (folded) whose person the question asks for, if it names one that is
+    not a country (a country's person holds a role of one of its places)."""
+    for pattern in (_SIDE, _DELEGATION_SIDE):
+        for match in pattern.finditer(question):
+            run = capitalised_run(question, match.end())
+            if run:
+                key = place_key(run[0])
+                return None if key in COUNTRIES else key
+    return None
+
+
+def of_another_side(clause: str, side: str) -> bool:
+    """Does every person the clause names hold a role of another place than ``side``
+    ("Ai thay mặt tỉnh Thanh Hóa ký …" is not answered by Hủa Phăn's governor)? A role
+    naming no place ("Phó Chủ tịch UBND tỉnh") may be the asked side's own."""
+    places: list[str | None] = []
+    for match in _PERSON_LEAD.finditer(clause):
+        run = capitalised_run(clause, match.end())
+        if not run:
+            continue
+        after = _appositive(clause[run[1] : run[1] + 120])
+        where = _ROLE_PLACE.search(after)
+        named = capitalised_run(after, where.end()) if where else None
+        places.append(place_key(named[0]) if named else None)
+    return bool(places) and all(p is not None and p != side for p in places)
