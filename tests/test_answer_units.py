@@ -1008,3 +1008,11 @@ def test_a_person_asked_for_one_side_is_not_the_other_sides() -> None:
     assert asked_side("Người đại diện phía Nhật ký văn bản là ai?") is None
     # the named side wins over the delegation the question sets the scene with
     assert asked_side("Khi đoàn Thanh Hóa sang Nga, ai là quan chức phía Tula tiếp?") == "tula"
+
+
+def test_a_partner_listed_among_others_is_not_the_one_a_figure_is_of() -> None:
+    from assistant.text.places import listed_partners
+
+    listed = "các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, Luông Pha Băng) có 260 hoạt động"
+    assert listed_partners(listed) == {"hua phan", "xieng khoang", "luong pha bang"}
+    assert listed_partners("riêng hai tỉnh Thanh Hóa – Hủa Phăn đã tổ chức 250 hoạt động") == set()

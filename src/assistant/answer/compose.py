@@ -67,6 +67,7 @@ from assistant.text.places import (
     foreign_in,
     foreign_keys,
     listed_countries,
+    listed_partners,
 )
 from assistant.text.vietnamese import fold, lexical_terms
 
@@ -345,8 +346,15 @@ class ExtractiveComposer:
             }
             return terms - (listed - frozenset(lexical_terms(" ".join(about_one))[1]))
 
+        sentence = seg.leading
+        if q.wants_number:
+            # a figure beside "(Hủa Phăn, Xiêng Khoảng, Luông Pha Băng)" is none of theirs
+            # (unless the question lists them too: "with Houaphanh, Xieng Khouang and …")
+            listed = listed_partners(lead_in(seg))
+            if len(listed & listed_partners(q.text)) < 2:
+                sentence -= {t for name in listed for t in lexical_terms(name)[1]}
         return required.met_by(
-            seg.leading,
+            sentence,
             seg.passage_terms,
             words.title,
             topical,

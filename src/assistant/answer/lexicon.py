@@ -145,6 +145,7 @@ VIETNAMESE: dict[str, str] = {
     "cong nhan": "lao động",
     "nuoi song": "tạo việc làm",
     "cho viec lam": "tạo việc làm",
+    "vao lam": "việc làm lao động",
     "chay on dinh": "hoạt động ổn định",
     "van hanh on dinh": "hoạt động ổn định",
 }

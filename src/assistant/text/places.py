@@ -201,6 +201,24 @@ def listed_countries(text: str) -> frozenset[str]:
     return frozenset(listed)
 
 
+def listed_partners(text: str) -> frozenset[str]:
+    """The partner localities (folded names) a text names as items of a list of several
+    ("các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, Luông Pha Băng)"): a figure beside
+    such a list is not any one of theirs."""
+    unified = unify_tones(text)
+    listed: set[str] = set()
+    previous: re.Match[str] | None = None
+    for match in _FOREIGN_WRITTEN.finditer(unified):
+        if previous and _LIST_JOINER.fullmatch(unified[previous.end() : match.start()]):
+            listed.update(
+                fold(item.group(1))
+                for item in (previous, match)
+                if fold(item.group(1)) in PARTNER_COUNTRY
+            )
+        previous = match
+    return frozenset(listed)
+
+
 def country_names(key: str) -> tuple[str, ...]:
     """Every folded name of the country whose key is ``key`` ("duc" → "duc", "chlb duc")."""
     return tuple(name for name in COUNTRIES if country_key(name) == key)
