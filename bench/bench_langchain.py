@@ -73,7 +73,7 @@ from benchlib import (
     write_json,
 )
 
-from assistant.answer.types import Answer
+from assistant.answer.types import Answer, citation_for
 from assistant.core.config import Settings, get_settings
 from assistant.core.types import Document, Passage
 from assistant.eval.metrics import QuestionResult, summarize
@@ -178,11 +178,15 @@ class BaselineBackend:
             )
             for i, d in enumerate(docs)
         ]
+        top = passages[0] if passages else None
         return Answer(
-            answer=passages[0].text if passages else "",
-            answerable=bool(passages),
+            answer=top.text if top else "",
+            answerable=top is not None,
             mode="baseline-top-passage",
             query=item.question,
+            # the passage cites its own article: the harness credits an answer only from
+            # the evidence's article
+            citations=[citation_for(1, top, top.start, top.end, top.text)] if top else [],
             passages=passages,
         )
 
