@@ -359,7 +359,7 @@ def test_a_region_beside_a_named_kind_only_says_where_it_is() -> None:
 
 
 def test_a_date_asked_for_a_year_is_a_date_of_that_year() -> None:
-    from assistant.answer.compose import dated_within, event_periods
+    from assistant.answer.scope import dated_within, event_periods
 
     assert not dated_within("Ngày 17-12-2019, tại Sầm Nưa, … kế hoạch năm 2020", [(2020, 2020)])
     assert dated_within("Ngày 15-12-2023, hai tỉnh đã hội đàm", [(2023, 2023)])

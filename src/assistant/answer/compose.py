@@ -44,6 +44,8 @@ from assistant.answer.scope import (
     QuestionScope,
     asked_parts,
     choose_article,
+    dated_within,
+    event_periods,
     part_of_the_place,
     part_of_year,
     period_covered,
@@ -351,7 +353,7 @@ class ExtractiveComposer:
             # a figure beside "(Hủa Phăn, Xiêng Khoảng, Luông Pha Băng)" is none of theirs
             # (unless the question lists them too: "with Houaphanh, Xieng Khouang and …")
             listed = listed_partners(lead_in(seg))
-            if len(listed & listed_partners(q.text)) < 2:
+            if listed and len(listed & listed_partners(q.text)) < 2:
                 sentence -= {t for name in listed for t in lexical_terms(name)[1]}
         return required.met_by(
             sentence,
@@ -474,35 +476,6 @@ class ExtractiveComposer:
         return (
             best.score >= self.tuning.refusal_threshold and covered
         ) or best.similarity >= self.tuning.similarity_alone
-
-
-# A full date in a clause ("17-12-2019", "15/8/2022"): its year.
-_FULL_DATE = re.compile(r"(?<![\d/-])\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)(?![\d/-])")
-
-
-# A year that names a plan or an agreement ("ký kế hoạch hợp tác năm 2024", "their
-# 2022-2024 cooperation plan"), folded: it is not when the event asked about took place.
-_PLAN_YEAR = re.compile(
-    r"\b(?:ke hoach|chuong trinh|thoa thuan|bien ban|de an)(?: \S+){0,3}? (?:nam )?"
-    r"(?:giai doan )?((?:19|20)\d\d)\b"
-    r"|\b((?:19|20)\d\d)(?:\s*[-–]\s*(?:19|20)\d\d)?(?: \S+){0,2} "
-    r"(?:plan|agreement|programme|program|memorandum)\b"
-)
-
-
-def event_periods(question: str, periods: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The asked periods that date the event, not those naming a plan."""
-    named = {int(m.group(1) or m.group(2)) for m in _PLAN_YEAR.finditer(fold(question))}
-    return [p for p in periods if not (p[0] in named or p[1] in named)]
-
-
-def dated_within(clause: str, periods: Sequence[tuple[int, int]]) -> bool:
-    """Does a clause giving full dates give one within the asked periods (none asked, or
-    no full date: it may)?"""
-    years = [int(m.group(1)) for m in _FULL_DATE.finditer(clause)]
-    if not periods or not years:
-        return True
-    return any(start <= year <= end for year in years for start, end in periods)
 
 
 def _without(weights: dict[str, float], terms: set[str]) -> dict[str, float]:

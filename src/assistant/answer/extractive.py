@@ -496,11 +496,13 @@ def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
     đã ký" often puts the date apart from the verb), name one of the events?"""
     if set(events) & set(events_in(seg.text)):
         return True
-    return any(
-        fold(form).replace(" ", "_") in seg.context
-        for event in events
-        for form in event_forms(event)
-    )
+    return any(term in seg.context for term in _event_terms(events))
+
+
+def _event_terms(events: tuple[str, ...]) -> list[str]:
+    """The events as folded terms, in every form an article may name them ("cong_nhan",
+    "ghi_danh")."""
+    return [fold(form).replace(" ", "_") for event in events for form in event_forms(event)]
 
 
 def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
@@ -511,11 +513,7 @@ def _dates_next_sentence(seg: Segment, events: tuple[str, ...]) -> bool:
         return False
     if not _OPENING_DATE.match(lead_in(seg)):
         return False
-    return any(
-        fold(form).replace(" ", "_") in seg.following
-        for event in events
-        for form in event_forms(event)
-    )
+    return any(term in seg.following for term in _event_terms(events))
 
 
 def event_sentence(

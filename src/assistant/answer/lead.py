@@ -26,7 +26,7 @@ from assistant.answer.kinds import (
     names_of_kind,
     states_unit,
 )
-from assistant.answer.question import Question, event_forms
+from assistant.answer.question import ENGLISH_AUXILIARIES, Question, event_forms
 from assistant.text.places import capitalised_run
 from assistant.text.vietnamese import fold, unify_tones
 
@@ -273,7 +273,6 @@ _ENGLISH_SIZE = re.compile(
     r"(?:\s+(?:that|this|last|in|of|for|at|from|to|between|when|after)\b|\s*\?\s*$)",
     re.IGNORECASE,
 )
-_AUX = frozenset("was were did does do is are will has have had".split())
 _ENGLISH_KIND_LABELS = (("when", "Date"), ("who", "Name"), ("where", "Place"))
 
 
@@ -284,10 +283,12 @@ def english_label(question: str) -> str:
     words = question.strip().lower().split(maxsplit=2)
     for word, label in _ENGLISH_KIND_LABELS:
         # "When the delegation came, what …": a clause, not the question's word
-        if words[:1] == [word] and not (word == "when" and words[1:2] and words[1] not in _AUX):
+        if words[:1] == [word] and not (
+            word == "when" and words[1:2] and words[1] not in ENGLISH_AUXILIARIES
+        ):
             return label
     # the question may open with a clause of its own ("After the correction, how big …")
-    asking = question.rsplit(",", 1)[-1] if "," in question else question
+    asking = question.rsplit(",", 1)[-1]
     match = _ENGLISH_ASKED.match(asking) or _ENGLISH_SIZE.search(question)
     if not match or match.group("thing").lower() in {"the", "a", "an"}:
         return "Answer"

@@ -94,7 +94,9 @@ _DATE_CUES = (
 # English "when" asks a date before its verb ("When did …", "… and when was it signed")
 # or last ("… and when?"); elsewhere it opens a clause ("When the delegation came, what
 # were the gifts worth?").
-_ENGLISH_WHEN = re.compile(r"\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\b|\bwhen\W*$")
+ENGLISH_AUXILIARIES = tuple("was were did does do is are will has have had".split())
+_ENGLISH_WHEN = re.compile(rf"\bwhen (?:{'|'.join(ENGLISH_AUXILIARIES)})\b|\bwhen\W*$")
+_DATE_CUES_BUT_WHEN = tuple(cue for cue in _DATE_CUES if cue != "when")
 # "năm nào … cũng" / "lúc nào cũng" is "every year" / "always", not "which year".
 _EVERY = re.compile(r"\b(?:nam|ngay|thang|luc|khi) nao(?= (?:\w+ ){0,9}cung\b)")
 # Events whose date a question may ask for: the answering clause must name the same event
@@ -389,7 +391,7 @@ def analyse(text: str) -> Question:
         names = [n for n in map(_english_name, names) if n]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
     if english and wants_date and not _ENGLISH_WHEN.search(folded):
-        wants_date = _has_cue(folded, tuple(c for c in _DATE_CUES if c != "when"))
+        wants_date = _has_cue(folded, _DATE_CUES_BUT_WHEN)
     # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     # its figure
     keyword_figure = (

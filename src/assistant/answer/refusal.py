@@ -203,7 +203,7 @@ def requirements(
         if place_key(name) in COUNTRIES and _qualifies(question.text, name, partners):
             continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
         if _a_region(name, question):
-            continue  # "tỉnh Savanh bên Lào": the partner is Savanh, Lào says where it is
+            continue  # "quỹ nào bên châu Âu": the region says where, the clause names it
         keys = _name_keys(name)
         place = place_key(name)
         if place in COUNTRIES and len(country_key(place).split()) > len(name.split()):

@@ -186,37 +186,32 @@ _COUNTRY_KEYS = frozenset(country_key(name) for name in COUNTRIES)
 _LIST_JOINER = re.compile(r"\s*(?:,|và|hoặc|cùng|or|and)\s*")
 
 
+def _listed_foreign(text: str) -> list[str]:
+    """The countries and partners a text names as items of a list of several, as
+    written (tone-unified)."""
+    unified = unify_tones(text)
+    listed: list[str] = []
+    previous: re.Match[str] | None = None
+    for match in _FOREIGN_WRITTEN.finditer(unified):
+        if previous and _LIST_JOINER.fullmatch(unified[previous.end() : match.start()]):
+            listed += [previous.group(1), match.group(1)]
+        previous = match
+    return listed
+
+
 def listed_countries(text: str) -> frozenset[str]:
     """The countries a text names as items of a list of several ("chủ yếu tại các thị
     trường Nhật Bản, Đài Loan, Hàn Quốc"): a figure beside such a list is not any one
     of theirs."""
-    unified = unify_tones(text)
-    listed: set[str] = set()
-    previous: re.Match[str] | None = None
-    for match in _FOREIGN_WRITTEN.finditer(unified):
-        if previous and _LIST_JOINER.fullmatch(unified[previous.end() : match.start()]):
-            for item in (previous, match):
-                listed.update(countries_in(item.group(1)))
-        previous = match
-    return frozenset(listed)
+    return frozenset(key for item in _listed_foreign(text) for key in countries_in(item))
 
 
 def listed_partners(text: str) -> frozenset[str]:
     """The partner localities (folded names) a text names as items of a list of several
     ("các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, Luông Pha Băng)"): a figure beside
     such a list is not any one of theirs."""
-    unified = unify_tones(text)
-    listed: set[str] = set()
-    previous: re.Match[str] | None = None
-    for match in _FOREIGN_WRITTEN.finditer(unified):
-        if previous and _LIST_JOINER.fullmatch(unified[previous.end() : match.start()]):
-            listed.update(
-                fold(item.group(1))
-                for item in (previous, match)
-                if fold(item.group(1)) in PARTNER_COUNTRY
-            )
-        previous = match
-    return frozenset(listed)
+    folded = (fold(item) for item in _listed_foreign(text))
+    return frozenset(name for name in folded if name in PARTNER_COUNTRY)
 
 
 def country_names(key: str) -> tuple[str, ...]:
