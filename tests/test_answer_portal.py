@@ -260,6 +260,32 @@ def test_a_question_in_readers_words_finds_the_clause(assistant) -> None:  # typ
     assert covid.lead == "14 đoàn", covid.answer
 
 
+def test_a_summary_of_a_period_is_the_review_of_that_period(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the 2019 talks' article reports on 2019 and 2020, not on the asked 2016-2021
+    answer = assistant.ask(
+        "Tóm tắt kết quả hợp tác giữa Thanh Hóa và Hủa Phăn giai đoạn 2016-2021."
+    )
+    assert {c.doc_id for c in answer.citations} == {"thanh-hoa-doi-ngoai"}, answer.answer
+
+
+def test_a_way_asked_is_quoted_with_all_its_clauses(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "Thanh Hóa đã chuẩn bị như thế nào để đón làn sóng đầu tư nước ngoài dịch chuyển?"
+    )
+    assert "tổ công tác" in answer.answer and "danh mục dự án" in answer.answer, answer.answer
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # the clauses in the article's order
+
+
+def test_an_english_question_about_a_person_finds_the_signer(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("who signed the MoU with Nghe An for Toyama prefecture")
+    assert "Takeda Kenji" in answer.answer, answer.answer
+    listed = assistant.ask(
+        "Which Lao provinces did Thanh Hoa exchange delegations with between 2016 and 2021?"
+    )
+    assert all(name in listed.answer for name in ("Xiêng Khoảng", "Luông Pha Băng")), listed
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

@@ -63,6 +63,7 @@ from assistant.core.types import Passage
 from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fuse
 from assistant.retrieve.restore import restore_diacritics
 from assistant.text.names import name_runs
+from assistant.text.periods import periods_in
 from assistant.text.places import foreign_in, listed_countries
 from assistant.text.telex import telex_to_vietnamese
 from assistant.text.vietnamese import fold
@@ -158,6 +159,35 @@ def test_standalone_question_is_left_alone() -> None:
     question = "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?"
     assert rewrite_followup(question, HISTORY).query == question
     assert rewrite_followup("Còn nhập khẩu thì sao?", None).rewritten is False
+
+
+def test_followup_naming_a_place_replaces_the_previous_place() -> None:
+    history = [
+        {"role": "user", "content": "Giai đoạn 2016-2020 Thanh Hóa thu hút bao nhiêu dự án FDI?"}
+    ]
+    rewrite = rewrite_followup("Tỉnh Nghệ An thì sao?", history)
+    # not "bao Tỉnh Nghệ An FDI" (a shared syllable "an" with "dự án")
+    assert rewrite.query == "Giai đoạn 2016-2020 Tỉnh Nghệ An thu hút bao nhiêu dự án FDI?"
+    rewrite = rewrite_followup("Còn giai đoạn 2021-2025?", history)
+    assert rewrite.query == "giai đoạn 2021-2025 Thanh Hóa thu hút bao nhiêu dự án FDI?"
+
+
+def test_followup_of_a_followup_keeps_the_first_topic() -> None:
+    history = [
+        {
+            "role": "user",
+            "content": "Năm 2023 Thanh Hóa có bao nhiêu người đi làm việc ở nước ngoài?",
+        },
+        {"role": "assistant", "content": "11.486 người."},
+        {"role": "user", "content": "Còn năm 2025?"},
+        {"role": "assistant", "content": "13.204 người."},
+    ]
+    rewrite = rewrite_followup("Năm 2017 thì sao?", history)
+    assert rewrite.query == "Năm 2017 Thanh Hóa có bao nhiêu người đi làm việc ở nước ngoài?"
+
+
+def test_english_between_two_years_is_one_period() -> None:
+    assert periods_in("exchanges between 2016 and 2021") == [(2016, 2021)]
 
 
 # --- diacritics ------------------------------------------------------------------------------

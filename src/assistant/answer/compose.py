@@ -247,9 +247,12 @@ class ExtractiveComposer:
             known = by_article.get(seg.passage.doc_id)
             if known is None or seg.score > known.score:
                 by_article[seg.passage.doc_id] = seg
-        # articles compete on period and recency only for a figure or a date: the same
-        # measure published every year. A name or a list is the best match's.
-        margin = tuning.article_margin if (q.wants_number or q.wants_date or scope.latest) else 0.0
+        # articles compete on period and recency for a figure or a date (the same
+        # measure published every year) and for a summary of an asked period (the review
+        # of that period); a name or a list is the best match's
+        competing = q.wants_number or q.wants_date or scope.latest
+        competing = competing or (q.broad and bool(scope.periods))
+        margin = tuning.article_margin if competing else 0.0
         alike = _alike(by_article, vectors, tuning.same_measure_similarity, margin, scope)
         choice = choose_article(
             scope,
@@ -468,6 +471,10 @@ class ExtractiveComposer:
             return (
                 best.similarity >= self.tuning.english_min_similarity
                 or best.score >= self.tuning.refusal_threshold
+                or (
+                    best.coverage >= self.tuning.english_min_coverage
+                    and best.similarity >= self.tuning.english_covered_similarity
+                )
             )
         covered = best.coverage >= self.tuning.min_coverage or (
             best.similarity >= self.tuning.close_similarity

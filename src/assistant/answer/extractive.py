@@ -587,6 +587,18 @@ def select(
         # a summary of a topic is the paragraph that opens with it: the sentences after
         # the best one in its paragraph, in order, before any other passage's
         chosen += _rest_of_paragraph(best, article or pool)[: tuning.summary_sentences - 1]
+    elif question.wants_manner:
+        # "bằng cách nào", "chuẩn bị những gì": the ways are the clauses of one sentence
+        # ("thành lập tổ công tác …; chuẩn bị các điều kiện …"), quoted whole
+        clauses = [
+            seg
+            for seg in article or pool
+            if seg.passage.doc_id == best.passage.doc_id
+            and seg.sentence_start == best.sentence_start
+            and all(_overlap(seg, other) < 1.0 for other in chosen)
+        ]
+        room = max(0, tuning.reason_sentences - len(chosen))
+        chosen += sorted(clauses, key=lambda s: s.start)[:room]
     for seg in pool:
         if len(chosen) >= limit or seg.score < floor:
             break

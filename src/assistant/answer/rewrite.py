@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.core.words import STOPWORDS
+from assistant.text.periods import period_spans
+from assistant.text.places import place_spans
 from assistant.text.vietnamese import fold
 
 _FOLLOWUP_PATTERNS = [
@@ -63,11 +65,34 @@ class Rewrite:
     parallel: bool = False  # "Còn X thì sao?": X replaced its parallel in the previous one
 
 
-def _last_user_question(history: Sequence[Mapping[str, Any]]) -> str | None:
-    for turn in reversed(history or []):
-        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            return str(turn["content"]).strip()
-    return None
+def _previous_question(history: Sequence[Mapping[str, Any]]) -> str | None:
+    """The last user question made standalone: each user turn is rewritten against the
+    ones before it, so "Năm 2017 thì sao?" after "Còn năm 2025?" still borrows the first
+    question's topic, not the bare "năm 2025"."""
+    resolved: str | None = None
+    for turn in history:
+        text = str(turn.get("content", "")).strip() if turn.get("role") == "user" else ""
+        if text:
+            resolved = text if resolved is None else _rewrite(text, resolved).query
+    return resolved
+
+
+def _replace_same_kind(previous: str, phrase: str) -> str | None:
+    """A phrase that is only a place ("tỉnh Nghệ An", "Hàn Quốc") or only a period ("năm
+    2023", "giai đoạn 2021-2025") replaces the previous question's first place of the same
+    kind (Vietnamese or foreign) or its first period, whatever their syllables."""
+    bare = phrase.strip(" ,.?")
+    places = place_spans(bare)
+    periods = period_spans(bare)
+    targets: list[tuple[int, int]] = []
+    if len(places) == 1 and places[0][:2] == (0, len(bare)):
+        targets = [(a, b) for a, b, foreign in place_spans(previous) if foreign == places[0][2]]
+    elif len(periods) == 1 and periods[0] == (0, len(bare)):
+        targets = period_spans(previous)
+    if not targets:
+        return None
+    start, end = targets[0]
+    return previous[:start] + bare + previous[end:]
 
 
 def _replace_parallel(previous: str, phrase: str) -> str | None:
@@ -93,14 +118,19 @@ def _replace_parallel(previous: str, phrase: str) -> str | None:
 
 def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None) -> Rewrite:
     """The standalone form of ``question`` given the conversation so far."""
-    previous = _last_user_question(history or [])
+    previous = _previous_question(history or [])
     if not previous:
         return Rewrite(query=question, focus=question, rewritten=False)
+    return _rewrite(question, previous)
+
+
+def _rewrite(question: str, previous: str) -> Rewrite:
+    """``question`` made standalone with the (standalone) previous user question."""
     for pattern in _FOLLOWUP_PATTERNS:
         match = pattern.match(question.strip())
         if match and len(match.group("x").split()) <= 5:
             phrase = match.group("x").strip(" ,")
-            replaced = _replace_parallel(previous, phrase)
+            replaced = _replace_same_kind(previous, phrase) or _replace_parallel(previous, phrase)
             query = replaced if replaced else f"{phrase} {previous}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4

@@ -799,5 +799,11 @@ def choose_article(
         return ArticleChoice(close[0].doc_id)
     if scope.periods and not scope.latest:
         matching = [p for p in close if period_match(p)]
-        return ArticleChoice((max(matching, key=_published) if matching else close[0]).doc_id)
+        if matching:
+            return ArticleChoice(max(matching, key=_published).doc_id)
+        # none reports on the asked period: one that reports on other periods (the 2019
+        # review, asked about 2016-2021) is less likely to hold it than one whose
+        # headline and lead name no period at all
+        unperiodised = [p for p in close if not (p.scope and p.scope.periods)]
+        return ArticleChoice((unperiodised or close)[0].doc_id)
     return _followed(max(close, key=_published))

@@ -136,6 +136,15 @@ class Tuning(BaseModel):
     english_min_similarity: float = Field(
         0.46, description="Minimum similarity of the quoted sentence to an English question."
     )
+    english_min_coverage: float = Field(
+        0.3,
+        description="An English question's glossary words this well covered by the quoted "
+        "sentence answer at english_covered_similarity (a person's sentence, 'Ký biên bản "
+        "phía Nhật Bản là ông …', is short and far in meaning from 'Who signed …').",
+    )
+    english_covered_similarity: float = Field(
+        0.42, description="Similarity enough for an English question at english_min_coverage."
+    )
 
     def report(self) -> dict[str, object]:
         """The values as written into every eval report."""

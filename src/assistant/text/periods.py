@@ -14,10 +14,11 @@ from assistant.core.types import Period
 
 _YEAR = r"(?:19[4-9]\d|20\d\d)"
 _RANGE = re.compile(rf"(?<![\d.,])({_YEAR})\s*[-–]\s*({_YEAR})(?![\d.,]\d)")
-# "từ năm 2016 đến năm 2020", "tu 2016 den het 2020", "from 2016 to 2020": one period
+# "từ năm 2016 đến năm 2020", "tu 2016 den het 2020", "from 2016 to 2020", "between 2016
+# and 2020": one period
 _FROM_TO = re.compile(
-    rf"(?<!\w)(?:từ|tu|from)\s+(?:năm\s+|nam\s+)?({_YEAR})\s+"
-    rf"(?:đến|den|tới|toi|to|until)\s+(?:hết\s+|het\s+)?(?:năm\s+|nam\s+)?({_YEAR})(?![\d.,]?\d)",
+    rf"(?<!\w)(?:từ|tu|from|between)\s+(?:năm\s+|nam\s+)?({_YEAR})\s+"
+    rf"(?:đến|den|tới|toi|to|until|and)\s+(?:hết\s+|het\s+)?(?:năm\s+|nam\s+)?({_YEAR})(?![\d.,]?\d)",
     re.IGNORECASE,
 )
 _SINGLE = re.compile(rf"(?<![\d.,])({_YEAR})(?![\d.,]?\d)")
@@ -41,6 +42,21 @@ def periods_in(text: str) -> list[Period]:
         year = int(match.group(1))
         found.append((year, year))
     return list(dict.fromkeys(found))
+
+
+# A period as a reader names it, with its noun: "năm 2023", "giai đoạn 2016-2020", "2019".
+_NAMED_PERIOD = re.compile(
+    rf"(?<!\w)(?:(?:năm|nam|giai đoạn|giai doan|thời kỳ|thoi ky|in)\s+)?"
+    rf"(?:(?:từ|tu|from|between)\s+(?:năm\s+|nam\s+)?{_YEAR}\s+(?:đến|den|tới|toi|to|and)\s+(?:năm\s+|nam\s+)?"
+    rf"{_YEAR}|{_YEAR}(?:\s*[-–]\s*{_YEAR})?)(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
+
+
+def period_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a period, with its noun ("năm 2023", "giai đoạn 2016-2020"):
+    what a follow-up naming another period replaces."""
+    return [match.span() for match in _NAMED_PERIOD.finditer(text)]
 
 
 # A deadline: "từ nay đến năm 2025", "đến hết 2025", "tới cuối năm 2023", "by 2025".

@@ -254,6 +254,7 @@ _NATIONAL_CUES = (
     "vietnam's",
 )
 _ADMIN_NOUN = re.compile(r"\b(?:tỉnh|thành phố|TP)\.?\s+", re.IGNORECASE)
+_ADMIN_NOUN_BEFORE = re.compile(r"\b(?:tỉnh|thành phố|TP)\.?\s+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 # "(Lào)", "(Hàn Quốc)", ", Hàn Quốc", "của Lào", "nước bạn Lào" right after a name
 _FOREIGN_AFTER = re.compile(r"^\s*(?:\(|,\s*|\s+của\s+|\s+nước\s+bạn\s+)([^)\n,.;]{2,30})")
@@ -347,6 +348,21 @@ def known_provinces(text: str, *, skip_locations: bool = False) -> list[str]:
             continue
         out.append(key)
     return out
+
+
+def place_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Where the text names a place, with its administrative noun ("tỉnh Nghệ An"), in
+    order: (start, end, foreign). What a follow-up naming another place replaces."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    spans = [(m.start(), m.end(), False) for m in _ANY_PROVINCE.finditer(folded)]
+    spans += [(m.start(1), m.end(1), True) for m in _FOREIGN_WRITTEN.finditer(unify_tones(text))]
+    found: list[tuple[int, int, bool]] = []
+    for start, end, foreign in sorted(spans):
+        noun = _ADMIN_NOUN_BEFORE.search(text[max(0, start - 12) : start])
+        found.append((start - len(noun.group(0)) if noun else start, end, foreign))
+    return found
 
 
 def is_national(text: str) -> bool:
