@@ -286,6 +286,14 @@ def test_an_english_question_about_a_person_finds_the_signer(assistant) -> None:
     assert all(name in listed.answer for name in ("Xiêng Khoảng", "Luông Pha Băng")), listed
 
 
+def test_a_list_asked_besides_some_items_gives_the_others(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "Năm 2023, ngoài Nhật Bản, Đài Loan và Hàn Quốc, lao động Thanh Hóa còn đi những "
+        "thị trường nào?"
+    )
+    assert "Singapore" in answer.answer, answer.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

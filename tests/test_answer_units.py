@@ -64,7 +64,12 @@ from assistant.retrieve.hybrid import FusionConfig, fuse, rrf_fuse, weighted_fus
 from assistant.retrieve.restore import restore_diacritics
 from assistant.text.names import name_runs
 from assistant.text.periods import periods_in
-from assistant.text.places import foreign_in, listed_countries
+from assistant.text.places import (
+    foreign_in,
+    listed_countries,
+    only_set_aside,
+    set_aside_countries,
+)
 from assistant.text.telex import telex_to_vietnamese
 from assistant.text.vietnamese import fold
 
@@ -188,6 +193,24 @@ def test_followup_of_a_followup_keeps_the_first_topic() -> None:
 
 def test_english_between_two_years_is_one_period() -> None:
     assert periods_in("exchanges between 2016 and 2021") == [(2016, 2021)]
+
+
+def test_places_put_aside_are_not_asked() -> None:
+    q = analyse("Năm 2023, ngoài Nhật Bản, Đài Loan và Hàn Quốc, lao động đi những thị trường nào?")
+    assert q.set_aside == {"nhat ban", "dai loan", "han quoc"} and q.names == []
+    # "nước ngoài của Hàn Quốc" puts nothing aside; a partner put aside leaves its country
+    assert set_aside_countries("vốn đầu tư nước ngoài của Hàn Quốc") == frozenset()
+    aside = set_aside_countries("Ngoài Hủa Phăn, Thanh Hóa hợp tác với tỉnh nào của Lào?")
+    assert only_set_aside("hai tỉnh Thanh Hóa – Hủa Phăn (Lào)", aside)
+    assert not only_set_aside("tỉnh Xiêng Khoảng (Lào)", aside)
+
+
+def test_a_rank_in_the_country_is_the_provinces() -> None:
+    asked = "Tính tới cuối 2020, tỉnh mình xếp thứ mấy cả nước về thu hút vốn nước ngoài?"
+    assert question_scope(asked, [], "Thanh Hóa").places == ("thanh hoa",)
+    assert question_scope("Cả nước thu hút bao nhiêu vốn FDI?", [], "Thanh Hóa").places == (
+        "viet nam",
+    )
 
 
 # --- diacritics ------------------------------------------------------------------------------

@@ -45,7 +45,13 @@ from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
 from assistant.core.words import STOPWORDS
 from assistant.text.periods import DATE_OPENING
-from assistant.text.places import COUNTRIES, foreign_in, foreign_keys, known_provinces
+from assistant.text.places import (
+    COUNTRIES,
+    foreign_in,
+    foreign_keys,
+    known_provinces,
+    only_set_aside,
+)
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
 
@@ -484,6 +490,8 @@ def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     """A clause naming other countries or partners only ("711 lao động … tại CHLB Đức,
     Úc, Singapore") does not answer for the one the question names (Đài Loan); one
     naming none may (its sentence or article names it)."""
+    if question.set_aside and only_set_aside(seg.text, question.set_aside):
+        return False  # it names only what the reader put aside ("Ngoài Nhật Bản, …")
     asked = foreign_keys(map(fold, question.names))
     if not asked:
         return True

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from assistant.answer.kinds import NamedKind, asked_name_kind, noun_after
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
-from assistant.text.places import FOREIGN_NAMES, VIETNAM_PROVINCES, place_key
+from assistant.text.places import (
+    FOREIGN_NAMES,
+    VIETNAM_PROVINCES,
+    only_set_aside,
+    place_key,
+    set_aside_countries,
+)
 from assistant.text.vietnamese import (
     fold,
     has_diacritics,
@@ -245,6 +251,9 @@ class Question:
     events: tuple[str, ...] = ()  # EVENT_WORDS the question names
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
+    # foreign places the reader puts aside ("Ngoài Nhật Bản, …"): not asked, see
+    # :func:`~assistant.text.places.set_aside_countries`
+    set_aside: frozenset[str] = frozenset()
 
     @property
     def wants_explanation(self) -> bool:
@@ -396,6 +405,8 @@ def analyse(text: str) -> Question:
     names = [part for name in name_runs(text) for part in split_at_place(name)]
     if english:
         names = [n for n in map(_english_name, names) if n]
+    set_aside = set_aside_countries(text)
+    names = [n for n in names if not (set_aside and only_set_aside(n, set_aside))]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
     if english and wants_date and not _ENGLISH_WHEN.search(folded):
         wants_date = _has_cue(folded, _DATE_CUES_BUT_WHEN)
@@ -432,6 +443,7 @@ def analyse(text: str) -> Question:
         events=events_in(text),
         numbers=numbers,
         names=names,
+        set_aside=set_aside,
     )
 
 

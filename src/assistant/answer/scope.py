@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.answer.kinds import asks_for_rank
 from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
 from assistant.text.periods import deadline_years, periods_in
 from assistant.text.places import (
@@ -353,6 +354,18 @@ _CENTRAL_DOCUMENT = re.compile(
 )
 
 
+# The whole country as what a place is ranked against: "xếp thứ mấy cả nước".
+_COUNTRY_AS_BASE = re.compile(r"\b(?:trong |tren |so voi )?(?:ca nuoc|toan quoc|nationwide)\b")
+
+
+def _national(text: str) -> bool:
+    """Does the question ask about the whole country? Not when it asks a rank: "tỉnh
+    mình xếp thứ mấy cả nước" asks the province's place among the country's."""
+    if asks_for_rank(text):
+        return is_national(_COUNTRY_AS_BASE.sub(" ", fold(text)))
+    return is_national(text)
+
+
 def question_scope(
     text: str, known_places: Iterable[str], home_place: str, expansions: Sequence[str] = ()
 ) -> QuestionScope:
@@ -373,7 +386,7 @@ def question_scope(
         if key in VIETNAM_PROVINCES or key in known:
             names.setdefault(key, VIETNAM_PROVINCES.get(key) or _as_written(text, key))
     about_vietnam = _about_vietnam(text) and not foreign_in(text)
-    if not names and (is_national(text) or about_vietnam):
+    if not names and (_national(text) or about_vietnam):
         names[NATIONAL_KEY] = NATIONAL
     explicit = bool(names)
     if not names:

@@ -33,6 +33,7 @@ from assistant.index.index import Index
 from assistant.retrieve.restore import restore_diacritics
 from assistant.text.names import names_in_lowercase
 from assistant.text.periods import spelled_counts_as_digits
+from assistant.text.places import only_set_aside
 from assistant.text.vietnamese import fold
 
 
@@ -117,6 +118,7 @@ class QuestionUnderstanding:
             n
             for n in q.names
             if not set(fold(n).split()) <= in_phrases or (q.english and english_country(n))
+            if not (q.set_aside and only_set_aside(n, q.set_aside))
         ]
         places = self.index.place_keys()
         added = expansions(rewrite.query, q.english)

@@ -214,6 +214,46 @@ def listed_partners(text: str) -> frozenset[str]:
     return frozenset(name for name in folded if name in PARTNER_COUNTRY)
 
 
+# "Ngoài Nhật Bản, Đài Loan và Hàn Quốc, …", "besides Laos": what the reader puts aside
+# (opening the question or a clause: "nước ngoài của Hàn Quốc" is no such thing).
+_SET_ASIDE = re.compile(
+    r"(?:^|,\s*)(?:ngoài|ngoai|trừ|tru)\s+|(?<!\w)(?:besides|apart from|other than|except)\s+",
+    re.IGNORECASE,
+)
+
+
+def set_aside_countries(text: str) -> frozenset[str]:
+    """The countries (keys) and partners (folded names) of the list right after "ngoài"
+    or "besides": the question asks for others ("Ngoài các tỉnh của Lào, Thanh Hóa ký
+    với những địa phương nào?")."""
+    unified = unify_tones(text)
+    keys: set[str] = set()
+    for cue in _SET_ASIDE.finditer(unified):
+        position = cue.end()
+        for match in _FOREIGN_WRITTEN.finditer(unified, position):
+            gap = unified[position : match.start()]
+            if position == cue.end():  # "ngoài các tỉnh của Lào": a few words before it
+                if len(gap.split()) > 4 or "," in gap:
+                    break
+            elif not _LIST_JOINER.fullmatch(gap):
+                break
+            name = fold(match.group(1))
+            keys.add(name if name in PARTNER_COUNTRY else country_key(name))
+            position = match.end()
+    return frozenset(keys)
+
+
+def only_set_aside(text: str, set_aside: frozenset[str]) -> bool:
+    """Does the text name foreign places, all of them put aside (a partner, or a country
+    put aside as a whole)? The country of a partner put aside is no other place."""
+    named = foreign_in(text)
+    partners_countries = {PARTNER_COUNTRY[k] for k in set_aside if k in PARTNER_COUNTRY}
+    return bool(named) and all(
+        key in set_aside or PARTNER_COUNTRY.get(key) in set_aside or key in partners_countries
+        for key in named
+    )
+
+
 def country_names(key: str) -> tuple[str, ...]:
     """Every folded name of the country whose key is ``key`` ("duc" → "duc", "chlb duc")."""
     return tuple(name for name in COUNTRIES if country_key(name) == key)
