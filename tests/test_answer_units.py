@@ -249,6 +249,10 @@ def test_telex_remnants() -> None:
     assert telex_to_vietnamese("nuowcs") == "nước"
     assert telex_to_vietnamese("bao") is None
     assert restore_diacritics("xuaats khaaur lao ddoongj", _forms) == "xuất khẩu lao động"
+    # "vons" is "vón", no word of the articles: its letters are restored from them
+    forms = {**FORMS, "von": [("vốn", 6)], "dau": [("đầu", 6)], "tu": [("tư", 6)]}
+    lookup = lambda terms: {t: forms.get(t, []) for t in terms}  # noqa: E731
+    assert restore_diacritics("vons ddaauf tuw", lookup) == "vốn đầu tư"
 
 
 # --- segments and selection ---------------------------------------------------------------

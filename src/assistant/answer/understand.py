@@ -76,6 +76,7 @@ class QuestionUnderstanding:
         """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
         text = clean_question(question, self.max_question_chars)
         rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        typed = rewrite  # diacritics are restored where the reader typed none
         # "FDI vào VN", "BV tỉnh": the articles spell them out
         rewrite = replace(
             rewrite, query=spelled_out(rewrite.query), focus=spelled_out(rewrite.focus)
@@ -88,10 +89,14 @@ class QuestionUnderstanding:
                 focus=in_vietnamese_spelling(rewrite.focus, self._spelt_in_articles),
             )
         else:
-            restored = restore_diacritics(rewrite.query, self.index.written_forms)
-            if restored != rewrite.query:
-                focus = restore_diacritics(rewrite.focus, self.index.written_forms)
-                rewrite = replace(rewrite, query=restored, focus=focus, rewritten=True)
+            # (before the spelled-out abbreviations, whose diacritics would say the
+            # reader typed some: "kcn Hoang Long … vons ddaauf tuw")
+            restored = restore_diacritics(typed.query, self.index.written_forms)
+            if restored != typed.query:
+                focus = restore_diacritics(typed.focus, self.index.written_forms)
+                rewrite = replace(
+                    rewrite, query=spelled_out(restored), focus=spelled_out(focus), rewritten=True
+                )
             # "Chín tháng đầu năm": the articles write counts of months in digits
             rewrite = replace(
                 rewrite,

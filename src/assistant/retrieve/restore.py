@@ -139,7 +139,13 @@ def restore_diacritics(query: str, forms: FormsLookup) -> str:
         form if form and any(w == form for w, _ in known.get(fold(form), [])) else None
         for form in telex
     ]
-    keys = [fold(f) if f else fold(t) for f, t in zip(fixed, typed, strict=True)]
+    # a Telex syllable the articles do not use as typed ("vons": vón) still gives its
+    # letters ("von", restored from context as vốn) unless the typed word is a word
+    as_typed = forms([fold(t) for t, form in zip(typed, telex, strict=True) if form])
+    keys = [
+        fold(f) if f else fold(form) if form and not as_typed.get(fold(t)) else fold(t)
+        for f, form, t in zip(fixed, telex, typed, strict=True)
+    ]
     _pin_question_phrases(keys, fixed)
     chosen = _best_forms(keys, [f or t for f, t in zip(fixed, typed, strict=True)], forms, fixed)
     pieces, cursor = [], 0
