@@ -250,9 +250,9 @@ class ExtractiveComposer:
         # articles compete on period and recency for a figure or a date (the same
         # measure published every year) and for a summary of an asked period (the review
         # of that period); a name or a list is the best match's
-        competing = q.wants_number or q.wants_date or scope.latest
-        competing = competing or (q.broad and bool(scope.periods))
-        margin = tuning.article_margin if competing else 0.0
+        by_period = q.wants_number or q.wants_date or scope.latest
+        by_period = by_period or (q.broad and bool(scope.periods))
+        margin = tuning.article_margin if by_period else 0.0
         alike = _alike(by_article, vectors, tuning.same_measure_similarity, margin, scope)
         choice = choose_article(
             scope,
