@@ -294,6 +294,23 @@ def test_a_list_asked_besides_some_items_gives_the_others(assistant) -> None:  #
     assert "Singapore" in answer.answer, answer.answer
 
 
+def test_the_items_asked_are_read_past_the_retrieved_paragraph(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the signing opens the article; the fields agreed stand in a later paragraph
+    answer = assistant.ask(
+        "Hồi ký thỏa thuận năm 2019, Ninh Bình với thành phố Andong thống nhất hợp tác các "
+        "lĩnh vực gì?"
+    )
+    assert "bảo tồn di sản" in answer.answer and "nông nghiệp" in answer.answer, answer.answer
+
+
+def test_an_english_question_on_a_party_document_finds_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "What is the number of the Government resolution issuing the action programme for "
+        "the Politburo's Resolution 22?"
+    )
+    assert "31-NQ/CP" in answer.answer, answer.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

@@ -213,6 +213,14 @@ def test_a_rank_in_the_country_is_the_provinces() -> None:
     )
 
 
+def test_a_name_asked_of_a_kind_is_not_a_persons() -> None:
+    q = analyse("Thành phố bên Hàn Quốc đã ký kết hợp tác với tỉnh mình tên là gì?")
+    assert not q.wants_person and q.named_kind is not None and q.named_kind.place
+    q = analyse("Em hỏi: tỉnh bên Lào gắn bó với Thanh Hóa tên là gì?")
+    assert q.named_kind is not None and q.named_kind.written == "tỉnh"
+    assert analyse("Phó Thị trưởng dẫn đoàn tên là gì?").wants_person
+
+
 # --- diacritics ------------------------------------------------------------------------------
 FORMS = {
     "thanh": [("thanh", 9)],

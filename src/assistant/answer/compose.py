@@ -24,6 +24,7 @@ import numpy as np
 from assistant.answer.extractive import (
     Segment,
     SegmentCache,
+    completes,
     earlier_in_paragraph,
     event_sentence,
     has_asked_kind,
@@ -272,6 +273,10 @@ class ExtractiveComposer:
             # a summary, a cause or the items often go on past the retrieved passage
             leading = max(chosen_article, key=lambda s: s.score)
             whole += self._following(leading, whole, q, weights, alternative, query_vector)
+            if q.wants_completion and not any(completes(s, q) for s in whole):
+                # the items ("các lĩnh vực du lịch, …") often stand a paragraph or two
+                # after the event the question names: read on in the article
+                whole += self._later(leading, whole, q, weights, alternative, query_vector)
         selection = select(chosen_article, q, tuning, whole)
         best = selection.candidates[0]
         # a date found in the sentence before the event's: quote the event too
@@ -401,6 +406,31 @@ class ExtractiveComposer:
         fresh = [
             s for s in segments_of([following], self._segments) if (s.start, s.end) not in have
         ]
+        if fresh:
+            vectors = self.vectors.of(fresh)
+            score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)
+        return fresh
+
+    def _later(
+        self,
+        best: Segment,
+        known: list[Segment],
+        q: Question,
+        weights: dict[str, float],
+        alternative: dict[str, float] | None,
+        query_vector: np.ndarray,
+    ) -> list[Segment]:
+        """The segments of the next chunks of the best clause's article (at most
+        ``tuning.completion_chunks``, stored in order after it), scored like the others."""
+        first = best.passage.chunk_id + 1
+        found = self.index.passages(list(range(first, first + self.tuning.completion_chunks)))
+        later = [
+            p
+            for _, p in sorted(found.items())
+            if p.doc_id == best.passage.doc_id and p.start > best.passage.start
+        ]
+        have = {(s.start, s.end) for s in known}
+        fresh = [s for s in segments_of(later, self._segments) if (s.start, s.end) not in have]
         if fresh:
             vectors = self.vectors.of(fresh)
             score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)

@@ -126,6 +126,7 @@ SAME_EVENT = {"ghi danh": "công nhận", "động thổ": "khởi công"}
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
 _PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi")
+_NAME_ASKED = re.compile(r"\bten (?:la )?gi\b")
 # English asks for a person with its first word ("Who heads …"); elsewhere "who" starts
 # a relative clause ("the workers who went abroad").
 _ENGLISH_PERSON = re.compile(
@@ -417,6 +418,18 @@ def analyse(text: str) -> Question:
         and not _has_cue(folded, _NOT_FIGURE_CUES)
         and bool(_KEYWORD_MEASURE_EN.search(folded) or _KEYWORD_MEASURE.search(folded))
     )
+    named_kind = asked_name_kind(text)
+    wants_person = (
+        bool(_ENGLISH_PERSON.search(folded)) if english else _has_cue(folded, _PERSON_CUES)
+    )
+    if named_kind is None and not english and _NAME_ASKED.search(folded):
+        # "Thành phố bên Hàn Quốc … tên là gì?": the name of the kind it opens with, as
+        # "thành phố nào" asks it, not a person's
+        opening = re.split(r":\s*", text)[-1].split()
+        named_kind = asked_name_kind(" ".join([*opening[:2], "nào"])) or asked_name_kind(
+            " ".join([*opening[:1], "nào"])
+        )
+        wants_person = wants_person and named_kind is None
     return Question(
         text=text,
         folded=folded,
@@ -431,15 +444,13 @@ def analyse(text: str) -> Question:
         and not _has_cue(folded, _REASON_CUES + _MANNER_CUES)
         and not (english and wants_date and not _has_cue(folded, ("how many", "how much"))),
         wants_date=wants_date,
-        wants_list=_has_cue(folded, _LIST_CUES),
+        wants_list=_has_cue(folded, _LIST_CUES) or named_kind is not None,
         broad=_has_cue(folded, _BROAD_CUES),
-        wants_person=bool(_ENGLISH_PERSON.search(folded))
-        if english
-        else _has_cue(folded, _PERSON_CUES),
+        wants_person=wants_person,
         wants_reason=_has_cue(folded, _REASON_CUES),
         wants_manner=_has_cue(folded, _MANNER_CUES),
         asked_kind=_asked_kind(folded),
-        named_kind=asked_name_kind(text),
+        named_kind=named_kind,
         events=events_in(text),
         numbers=numbers,
         names=names,

@@ -83,6 +83,11 @@ class Tuning(BaseModel):
         "paragraph, this many at most (then the best of other passages, up to "
         "max_answer_sentences).",
     )
+    completion_chunks: int = Field(
+        4,
+        description="Chunks of the answering article read past the retrieved ones when "
+        "none states what a 'lĩnh vực nào', 'vì sao' or 'thế nào' asks for.",
+    )
     reason_sentences: int = Field(
         3, description="At most this many quoted segments for a 'vì sao' or 'thế nào' question."
     )
