@@ -311,6 +311,16 @@ def test_an_english_question_on_a_party_document_finds_it(assistant) -> None:  #
     assert "31-NQ/CP" in answer.answer, answer.answer
 
 
+def test_a_summary_of_an_article_draws_on_its_later_paragraphs(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the signing opens the article; the trades and the funding come paragraphs later
+    answer = assistant.ask(
+        "Tóm tắt giúp tôi kế hoạch đào tạo nghề mà Thanh Hóa ký với tỉnh Mittelsachsen."
+    )
+    assert "2024-2027" in answer.answer and "cơ điện tử" in answer.answer, answer.answer
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # in the article's order
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

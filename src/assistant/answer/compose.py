@@ -272,11 +272,13 @@ class ExtractiveComposer:
         if q.broad or q.wants_completion:
             # a summary, a cause or the items often go on past the retrieved passage
             leading = max(chosen_article, key=lambda s: s.score)
-            whole += self._following(leading, whole, q, weights, alternative, query_vector)
-            if q.wants_completion and not any(completes(s, q) for s in whole):
+            scoring = (q, weights, alternative, query_vector)
+            following = self._next_passage(leading)
+            whole += self._scored([following] if following else [], whole, *scoring)
+            if q.broad or (q.wants_completion and not any(completes(s, q) for s in whole)):
                 # the items ("các lĩnh vực du lịch, …") often stand a paragraph or two
                 # after the event the question names: read on in the article
-                whole += self._later(leading, whole, q, weights, alternative, query_vector)
+                whole += self._scored(self._later_passages(leading), whole, *scoring)
         selection = select(chosen_article, q, tuning, whole)
         best = selection.candidates[0]
         # a date found in the sentence before the event's: quote the event too
@@ -374,18 +376,10 @@ class ExtractiveComposer:
             figure=q.wants_number,
         )
 
-    def _following(
-        self,
-        best: Segment,
-        known: list[Segment],
-        q: Question,
-        weights: dict[str, float],
-        alternative: dict[str, float] | None,
-        query_vector: np.ndarray,
-    ) -> list[Segment]:
-        """The segments of the chunk after the best clause's, scored like the others,
-        when it is the next part of the same article (chunks of one article are stored
-        in order, so its id is the next one; anything else is ignored)."""
+    def _next_passage(self, best: Segment) -> Passage | None:
+        """The chunk after the best clause's when it is the next part of the same
+        paragraph (chunks of one article are stored in order, so its id is the next
+        one; anything else is ignored)."""
         after = best.passage.chunk_id + 1
         following = self.index.passages([after]).get(after)
         if (
@@ -393,44 +387,40 @@ class ExtractiveComposer:
             or following.doc_id != best.passage.doc_id
             or following.start <= best.passage.start
         ):
-            return []
+            return None
         if following.start > best.passage.end:
             # the splitter left the space between the chunks out: read it from the article
             # (a line break there ends the paragraph, and the continuation with it)
             doc = self.index.get_document(following.doc_id)
             gap = doc.text[best.passage.end : following.start] if doc else "\n"
             if "\n" in gap or len(gap) > 3:
-                return []
+                return None
             following = replace(following, start=best.passage.end, text=gap + following.text)
-        have = {(s.start, s.end) for s in known}
-        fresh = [
-            s for s in segments_of([following], self._segments) if (s.start, s.end) not in have
-        ]
-        if fresh:
-            vectors = self.vectors.of(fresh)
-            score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)
-        return fresh
+        return following
 
-    def _later(
+    def _later_passages(self, best: Segment) -> list[Passage]:
+        """The next chunks of the best clause's article, at most
+        ``tuning.completion_chunks`` (stored in order after it)."""
+        first = best.passage.chunk_id + 1
+        found = self.index.passages(list(range(first, first + self.tuning.completion_chunks)))
+        return [
+            p
+            for _, p in sorted(found.items())
+            if p.doc_id == best.passage.doc_id and p.start > best.passage.start
+        ]
+
+    def _scored(
         self,
-        best: Segment,
+        passages: list[Passage],
         known: list[Segment],
         q: Question,
         weights: dict[str, float],
         alternative: dict[str, float] | None,
         query_vector: np.ndarray,
     ) -> list[Segment]:
-        """The segments of the next chunks of the best clause's article (at most
-        ``tuning.completion_chunks``, stored in order after it), scored like the others."""
-        first = best.passage.chunk_id + 1
-        found = self.index.passages(list(range(first, first + self.tuning.completion_chunks)))
-        later = [
-            p
-            for _, p in sorted(found.items())
-            if p.doc_id == best.passage.doc_id and p.start > best.passage.start
-        ]
+        """The passages' segments not among ``known``, scored like the others."""
         have = {(s.start, s.end) for s in known}
-        fresh = [s for s in segments_of(later, self._segments) if (s.start, s.end) not in have]
+        fresh = [s for s in segments_of(passages, self._segments) if (s.start, s.end) not in have]
         if fresh:
             vectors = self.vectors.of(fresh)
             score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)

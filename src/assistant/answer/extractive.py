@@ -579,9 +579,10 @@ def select(
         else tuning.floor_factual
     )
     pool = ranked[1:]
-    if question.broad:  # a summary draws on the best passages, not on scattered facts
-        top = {id(seg.passage) for seg in ranked[:2]}
-        pool = [seg for seg in pool if id(seg.passage) in top]
+    if question.broad:  # a summary draws on the article's best paragraphs
+        pool = sorted(
+            (s for s in article or ranked if s is not best), key=lambda s: (-s.score, s.order)
+        )
     chosen = [best]
     if question.wants_completion and not completes(best, question):
         # the cause, the way or the items are often a sentence of their own that does
