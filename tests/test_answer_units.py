@@ -68,7 +68,7 @@ from assistant.text.places import (
     foreign_in,
     listed_countries,
     only_set_aside,
-    set_aside_countries,
+    set_aside_places,
 )
 from assistant.text.telex import telex_to_vietnamese
 from assistant.text.vietnamese import fold
@@ -199,8 +199,8 @@ def test_places_put_aside_are_not_asked() -> None:
     q = analyse("Năm 2023, ngoài Nhật Bản, Đài Loan và Hàn Quốc, lao động đi những thị trường nào?")
     assert q.set_aside == {"nhat ban", "dai loan", "han quoc"} and q.names == []
     # "nước ngoài của Hàn Quốc" puts nothing aside; a partner put aside leaves its country
-    assert set_aside_countries("vốn đầu tư nước ngoài của Hàn Quốc") == frozenset()
-    aside = set_aside_countries("Ngoài Hủa Phăn, Thanh Hóa hợp tác với tỉnh nào của Lào?")
+    assert set_aside_places("vốn đầu tư nước ngoài của Hàn Quốc") == frozenset()
+    aside = set_aside_places("Ngoài Hủa Phăn, Thanh Hóa hợp tác với tỉnh nào của Lào?")
     assert only_set_aside("hai tỉnh Thanh Hóa – Hủa Phăn (Lào)", aside)
     assert not only_set_aside("tỉnh Xiêng Khoảng (Lào)", aside)
 

@@ -16,7 +16,7 @@ from assistant.text.places import (
     VIETNAM_PROVINCES,
     only_set_aside,
     place_key,
-    set_aside_countries,
+    set_aside_places,
 )
 from assistant.text.vietnamese import (
     fold,
@@ -253,7 +253,7 @@ class Question:
     numbers: list[str] = field(default_factory=list)  # figures, years, codes as typed
     names: list[str] = field(default_factory=list)  # capitalised words inside the question
     # foreign places the reader puts aside ("Ngoài Nhật Bản, …"): not asked, see
-    # :func:`~assistant.text.places.set_aside_countries`
+    # :func:`~assistant.text.places.set_aside_places`
     set_aside: frozenset[str] = frozenset()
 
     @property
@@ -406,7 +406,7 @@ def analyse(text: str) -> Question:
     names = [part for name in name_runs(text) for part in split_at_place(name)]
     if english:
         names = [n for n in map(_english_name, names) if n]
-    set_aside = set_aside_countries(text)
+    set_aside = set_aside_places(text)
     names = [n for n in names if not (set_aside and only_set_aside(n, set_aside))]
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
     if english and wants_date and not _ENGLISH_WHEN.search(folded):

@@ -134,16 +134,18 @@ def restore_diacritics(query: str, forms: FormsLookup) -> str:
     typed = [m.group(0).lower() for m in matches]
     # a Telex syllable the articles use is taken as typed ("phaanf" is phần, not Phăn)
     telex = [telex_to_vietnamese(t) for t in typed]
-    known = forms([fold(t) for t in telex if t])
+    # one look-up for the Telex forms and for the typed words that have one (below)
+    looked_up = [fold(t) for t in telex if t]
+    looked_up += [fold(t) for t, form in zip(typed, telex, strict=True) if form]
+    known = forms(list(dict.fromkeys(looked_up)))
     fixed = [
         form if form and any(w == form for w, _ in known.get(fold(form), [])) else None
         for form in telex
     ]
     # a Telex syllable the articles do not use as typed ("vons": vón) still gives its
     # letters ("von", restored from context as vốn) unless the typed word is a word
-    as_typed = forms([fold(t) for t, form in zip(typed, telex, strict=True) if form])
     keys = [
-        fold(f) if f else fold(form) if form and not as_typed.get(fold(t)) else fold(t)
+        fold(f) if f else fold(form) if form and not known.get(fold(t)) else fold(t)
         for f, form, t in zip(fixed, telex, typed, strict=True)
     ]
     _pin_question_phrases(keys, fixed)

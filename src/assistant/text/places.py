@@ -222,7 +222,7 @@ _SET_ASIDE = re.compile(
 )
 
 
-def set_aside_countries(text: str) -> frozenset[str]:
+def set_aside_places(text: str) -> frozenset[str]:
     """The countries (keys) and partners (folded names) of the list right after "ngoài"
     or "besides": the question asks for others ("Ngoài các tỉnh của Lào, Thanh Hóa ký
     với những địa phương nào?")."""
@@ -293,8 +293,9 @@ _NATIONAL_CUES = (
     "whole country",
     "vietnam's",
 )
-_ADMIN_NOUN = re.compile(r"\b(?:tỉnh|thành phố|TP)\.?\s+", re.IGNORECASE)
-_ADMIN_NOUN_BEFORE = re.compile(r"\b(?:tỉnh|thành phố|TP)\.?\s+$", re.IGNORECASE)
+_ADMIN = r"\b(?:tỉnh|thành phố|TP)\.?\s+"
+_ADMIN_NOUN = re.compile(_ADMIN, re.IGNORECASE)
+_ADMIN_NOUN_BEFORE = re.compile(_ADMIN + "$", re.IGNORECASE)  # right before a name
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 # "(Lào)", "(Hàn Quốc)", ", Hàn Quốc", "của Lào", "nước bạn Lào" right after a name
 _FOREIGN_AFTER = re.compile(r"^\s*(?:\(|,\s*|\s+của\s+|\s+nước\s+bạn\s+)([^)\n,.;]{2,30})")
