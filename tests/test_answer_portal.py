@@ -321,6 +321,39 @@ def test_a_summary_of_an_article_draws_on_its_later_paragraphs(assistant) -> Non
     assert starts == sorted(starts)  # in the article's order
 
 
+def test_the_latest_figure_is_found_however_each_year_words_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the 2022 review words it "Các thị trường … mở cửa trở lại giúp số người …: năm
+    # 2022, …", the 2025 one "Năm 2025, toàn tỉnh có … người …": the same measure
+    answer = assistant.ask(
+        "Số người Thanh Hóa đi làm việc ở nước ngoài theo hợp đồng trong năm gần đây nhất "
+        "là bao nhiêu?"
+    )
+    _cites_only(answer, "syn-rv-tong-ket-2025", "13.204")
+
+
+def test_a_question_for_the_first_is_not_answered_by_a_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the reviews name Japan, Korea, Taiwan among the investors, never the largest one
+    refused = assistant.ask("Nước nào là nhà đầu tư FDI lớn nhất vào Thanh Hóa?")
+    assert not refused.answerable, refused.answer
+    first = assistant.ask("Năm 2023, nước nào rót vốn FDI vào Việt Nam nhiều nhất?")
+    assert "Singapore" in first.answer, first.answer
+
+
+def test_a_work_handed_over_is_named_in_a_follow_up(assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        {"role": "user", "content": "Năm 2019 Thanh Hóa bàn giao công trình gì cho Hủa Phăn?"}
+    ]
+    answer = assistant.ask("Còn năm 2023 thì sao?", history=history)
+    assert "Xăm Tảy" in answer.answer, answer.answer
+
+
+def test_the_measures_taken_are_the_clauses_of_their_sentence(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "Thanh Hóa đã chuẩn bị những gì để đón làn sóng đầu tư nước ngoài dịch chuyển vào Việt Nam?"
+    )
+    assert "tổ công tác" in answer.answer and "danh mục dự án" in answer.answer, answer.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

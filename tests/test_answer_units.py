@@ -26,7 +26,9 @@ from assistant.answer.kinds import (
     asked_side,
     asked_subject,
     asked_unit,
+    asks_for_a_country,
     asks_for_target,
+    asks_for_the_first,
     asks_one_projects_money,
     asks_price,
     english_money,
@@ -35,6 +37,7 @@ from assistant.answer.kinds import (
     names_a_person,
     names_of_kind,
     of_another_side,
+    ranks_first,
     states_price,
     states_unit,
     totals_several_projects,
@@ -175,6 +178,15 @@ def test_followup_naming_a_place_replaces_the_previous_place() -> None:
     assert rewrite.query == "Giai đoạn 2016-2020 Tỉnh Nghệ An thu hút bao nhiêu dự án FDI?"
     rewrite = rewrite_followup("Còn giai đoạn 2021-2025?", history)
     assert rewrite.query == "giai đoạn 2021-2025 Thanh Hóa thu hút bao nhiêu dự án FDI?"
+    # "cùng giai đoạn", "năm đó": the previous period stays, only the place changes
+    for followup in (
+        "Tỉnh Hà Tĩnh cùng giai đoạn thì sao?",
+        "What about Hà Tĩnh in the same period?",
+    ):
+        rewrite = rewrite_followup(followup, history)
+        assert rewrite.query == "Giai đoạn 2016-2020 Hà Tĩnh thu hút bao nhiêu dự án FDI?" or (
+            rewrite.query == "Giai đoạn 2016-2020 Tỉnh Hà Tĩnh thu hút bao nhiêu dự án FDI?"
+        ), rewrite.query
 
 
 def test_followup_of_a_followup_keeps_the_first_topic() -> None:
@@ -189,6 +201,20 @@ def test_followup_of_a_followup_keeps_the_first_topic() -> None:
     ]
     rewrite = rewrite_followup("Năm 2017 thì sao?", history)
     assert rewrite.query == "Năm 2017 Thanh Hóa có bao nhiêu người đi làm việc ở nước ngoài?"
+
+
+def test_a_question_for_the_first_or_a_country_needs_it_in_the_clause() -> None:
+    assert asks_for_the_first("Nước nào đầu tư vào Thanh Hóa nhiều nhất?")
+    assert asks_for_the_first("Which was the largest investor?")
+    assert not asks_for_the_first("What is the most recent figure?")
+    assert not asks_for_the_first("Số liệu mới nhất là bao nhiêu?")
+    assert ranks_first("Singapore dẫn đầu với tổng vốn đầu tư 6,78 tỷ USD")
+    assert ranks_first("chế biến, chế tạo là lĩnh vực thu hút nhiều vốn FDI nhất")
+    # folded, "Nhật" would read as "nhất"
+    assert not ranks_first("Nhiều nhà đầu tư Nhật Bản, Hàn Quốc đã đến khảo sát")
+    assert asks_for_a_country("Quỹ Prince Claus là của nước nào?")
+    assert asks_for_a_country("Which country invested most?")
+    assert not asks_for_a_country("Thanh Hóa có bao nhiêu lao động ở nước ngoài?")
 
 
 def test_english_between_two_years_is_one_period() -> None:
@@ -462,6 +488,8 @@ def test_the_measure_a_question_opens_with_must_be_named() -> None:
     }
     assert asked_subject("Giá vé tham quan năm 2024 là bao nhiêu?") == {"gia_ve": "Giá vé"}
     assert asked_subject("tong von fdi giai doan 2016-2020 la bao nhieu") == {"von": "von"}
+    # "số liệu" opens the measure without naming it: never the broken pair "liệu nhập"
+    assert asked_subject("Số liệu nhập khẩu năm 2022 là bao nhiêu?") == {"nhap_khau": "nhập khẩu"}
     assert asked_subject("Thanh Hóa có bao nhiêu dự án FDI?") == {}
     assert asked_subject("Năm 2021 Thanh Hóa thu hút được bao nhiêu dự án?") == {}
 

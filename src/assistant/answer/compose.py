@@ -210,7 +210,11 @@ class ExtractiveComposer:
         )
         # yearly articles compete: a few passages from each, and the probed ones
         competing = _per_article(
-            retrieved, tuning.segment_passages, tuning.passages_per_article
+            retrieved,
+            tuning.segment_passages,
+            tuning.passages_per_article,
+            tuning.first_article_passages,
+            tuning.leading_passages,
         ) + list(probed)
         segments = segments_of(competing, self._segments)
         vectors = self.vectors.of(segments)
@@ -255,6 +259,8 @@ class ExtractiveComposer:
         by_period = by_period or (q.broad and bool(scope.periods))
         margin = tuning.article_margin if by_period else 0.0
         alike = _alike(by_article, vectors, tuning.same_measure_similarity, margin, scope)
+        if scope.latest:
+            alike |= _same_words(by_article, alike, weights, tuning.same_measure_words)
         choice = choose_article(
             scope,
             [(seg.score, seg.passage) for seg in by_article.values()],
@@ -552,12 +558,42 @@ def _alike(
     return frozenset(found)
 
 
-def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:
-    """The best ``wanted`` passages, at most ``per_article`` from any one article."""
+def _same_words(
+    best: dict[str, Segment], found: frozenset[str], weights: Mapping[str, float], share: float
+) -> frozenset[str]:
+    """Articles whose best clause has ``share`` of the question's words (by weight) that
+    a clause of ``found`` has: another year's statement of the same measure, worded with
+    another lead-in ("Các thị trường … mở cửa trở lại giúp số người …: năm 2022, …" and
+    "Năm 2025, toàn tỉnh có … người …")."""
+    # words, not word pairs: "số người" is one lead-in's, "có 13.204 người" another's
+    shared = [
+        {t: w for t, w in weights.items() if "_" not in t and t in best[doc].terms}
+        for doc in found
+        if doc in best
+    ]
+    return frozenset(
+        doc
+        for doc, seg in best.items()
+        if any(
+            sum(w for t, w in words.items() if t in seg.terms) >= share * sum(words.values())
+            for words in shared
+            if words
+        )
+    )
+
+
+def _per_article(
+    passages: list[Passage], wanted: int, per_article: int, first_article: int, leading: int
+) -> list[Passage]:
+    """The best ``wanted`` passages: the ``leading`` best whatever their article, then
+    at most ``per_article`` from any one article but ``first_article`` from the best
+    passage's (an article retrieved all over holds its answer in its third passage as
+    often as in its first two)."""
     taken: Counter[str] = Counter()
     out: list[Passage] = []
-    for passage in passages:
-        if taken[passage.doc_id] < per_article:
+    for rank, passage in enumerate(passages):
+        cap = first_article if passage.doc_id == passages[0].doc_id else per_article
+        if rank < leading or taken[passage.doc_id] < cap:
             taken[passage.doc_id] += 1
             out.append(passage)
             if len(out) == wanted:

@@ -22,9 +22,11 @@ from assistant.answer.kinds import (
     asked_side,
     asked_unit,
     asked_unit_topic,
+    asks_for_a_country,
     asks_for_a_role,
     asks_for_rank,
     asks_for_target,
+    asks_for_the_first,
     asks_one_projects_money,
     asks_price,
     english_money,
@@ -34,6 +36,7 @@ from assistant.answer.kinds import (
     names_of_kind,
     names_someone,
     of_another_side,
+    ranks_first,
     states_price,
     states_unit,
     totals_several_projects,
@@ -81,7 +84,14 @@ _MANNER = re.compile(
 
 # Kind nouns that folding confuses ("trường" with "trưởng"; "thị trường" is a market),
 # matched as written.
-_KIND_WRITTEN = {"truong": re.compile(r"(?<!thị )(?<!môi )(?<!\w)trường(?!\w)")}
+_KIND_WRITTEN = {
+    "truong": re.compile(r"(?<!thị )(?<!môi )(?<!\w)trường(?!\w)"),
+    # a work handed over is named by what it is ("bàn giao Trường …, 4 nhà văn hóa bản")
+    "cong trinh": re.compile(
+        r"(?<!\w)(?:công trình|trường|bệnh xá|bệnh viện|trạm y tế|nhà văn hóa|trụ sở|"
+        r"cầu|đường|nhà máy|ký túc xá|nhà ở|khu tái định cư|hệ thống)(?!\w)"
+    ),
+}
 
 
 def completes(seg: Segment, question: Question) -> bool:
@@ -388,6 +398,12 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
         if asks_one_projects_money(question.text) and totals_several_projects(seg.text):
             return False  # one project's capital is not the total of the year's twelve
+    if asks_for_the_first(question.text) and not ranks_first(seg.text):
+        return False  # "nhiều nhất" is not answered by a total or a list of partners
+    if asks_for_a_country(question.text) and not (
+        foreign_in(seg.text) - foreign_keys(map(fold, question.names))
+    ):
+        return False  # "nước nào": a clause naming no other country names none
     if (
         question.named_kind
         and question.named_kind.place

@@ -341,6 +341,37 @@ RANK_CUES = (
 RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
 
 
+# "nước nào đầu tư nhiều nhất", "the largest investor": only a clause that ranks answers
+# (a total, or "các nhà đầu tư Nhật Bản, Hàn Quốc … chiếm phần lớn", names no first).
+_BEST = r"(?:nhieu|lon|cao|dong|manh|nhanh|tot|chu yeu|chu luc|quan trong) nhat"
+_SUPERLATIVE_ASKED = re.compile(
+    rf"\b{_BEST}\b|\b(?:largest|biggest|highest|most(?! recent)|top(?! scorer))\b"
+)
+# the clause keeps its diacritics: folded, "Nhật" would be "nhất"
+_SUPERLATIVE_STATED = re.compile(
+    r"\b(?:nhiều|lớn|cao|đông|mạnh|nhanh|tốt|chủ yếu|chủ lực|quan trọng)(?: [^ ,.;]+){0,3} "
+    r"nhất\b|\b(?:dẫn đầu|đứng đầu|hàng đầu|số 1|số một|thứ nhất|top)\b"
+)
+
+
+_COUNTRY_ASKED = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?:y|ies)\b")
+
+
+def asks_for_a_country(question: str) -> bool:
+    """Does the question ask which country ("nước nào", "which country")?"""
+    return bool(_COUNTRY_ASKED.search(fold(question).lower()))
+
+
+def asks_for_the_first(question: str) -> bool:
+    """Does the question ask which one ranks first ("nhiều nhất", "largest")?"""
+    return bool(_SUPERLATIVE_ASKED.search(fold(question).lower()))
+
+
+def ranks_first(clause: str) -> bool:
+    """Does the clause say which one ranks first ("dẫn đầu", "lớn nhất")?"""
+    return bool(_SUPERLATIVE_STATED.search(unify_tones(clause).lower()))
+
+
 _RICE_CROP = re.compile(r"\bvu chiem\b|\bchiem xuan\b")
 
 
@@ -535,6 +566,9 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
     "tong so",
     "so luong",
     "con so",
+    # "số liệu nhập khẩu": the figures of imports ("liệu nhập" is no phrase)
+    "so lieu",
+    "du lieu",
     "tong",
     "so",
     "luong",

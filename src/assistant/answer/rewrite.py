@@ -38,6 +38,15 @@ _CONTINUATION = re.compile(
     r"tinh den|riêng|rieng|so với|so voi|and|what about|how about)\b",
     re.IGNORECASE,
 )
+# "cùng giai đoạn", "năm đó", "the same period": the previous question's time, kept as it
+# is ("Tỉnh Hà Tĩnh cùng giai đoạn thì sao?" asks only for another place)
+_SAME_TIME = re.compile(
+    r"\s*(?<!\w)(?:(?:trong|in|for|over|during)\s+)?(?:"
+    r"(?:cùng|cung)\s+(?:giai đoạn|giai doan|kỳ|ky|năm|nam|thời gian|thoi gian|thời kỳ|"
+    r"thoi ky|thời điểm|thoi diem)|(?:giai đoạn|giai doan|thời gian|thoi gian|năm|nam)\s+"
+    r"(?:đó|ấy|trên|do|ay|tren)|the same (?:period|year|time))(?!\w)",
+    re.IGNORECASE,
+)
 _ANAPHORA = re.compile(
     r"\b(?:đó|do|này|nay|ấy|ay|họ|ho|nó|no|it|they|that|those|this)\b", re.IGNORECASE
 )
@@ -128,8 +137,8 @@ def _rewrite(question: str, previous: str) -> Rewrite:
     """``question`` made standalone with the (standalone) previous user question."""
     for pattern in _FOLLOWUP_PATTERNS:
         match = pattern.match(question.strip())
-        if match and len(match.group("x").split()) <= 5:
-            phrase = match.group("x").strip(" ,")
+        phrase = _SAME_TIME.sub("", match.group("x")).strip(" ,") if match else ""
+        if phrase and len(phrase.split()) <= 5:
             replaced = _replace_same_kind(previous, phrase) or _replace_parallel(previous, phrase)
             query = replaced if replaced else f"{phrase} {previous}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)

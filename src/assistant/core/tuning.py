@@ -36,6 +36,12 @@ class Tuning(BaseModel):
         "one article: the same measure may be stated by many yearly articles).",
     )
     passages_per_article: int = Field(2, description="At most this many from one article.")
+    first_article_passages: int = Field(
+        2, description="At most this many from the article of the best passage."
+    )
+    leading_passages: int = Field(
+        0, description="The best this many passages compete whatever their article."
+    )
     newer_probes: int = Field(
         3,
         description="Retrievals restricted to the newest day found and then to articles "
@@ -109,6 +115,12 @@ class Tuning(BaseModel):
         description="Asked for the latest figure, an article whose best clause is this "
         "close in meaning to the best article's states the same measure (another year's "
         "review) and competes on recency whatever its score.",
+    )
+    same_measure_words: float = Field(
+        0.8,
+        description="Asked for the latest figure, an article whose best clause has this "
+        "share of the question's words that the best article's clause has (weighted) "
+        "states the same measure too, however its sentence is worded around them.",
     )
     topical_mentions: int = Field(
         3,
