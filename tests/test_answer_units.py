@@ -424,6 +424,7 @@ def test_a_secretary_is_no_earning_and_one_projects_money_no_total() -> None:
     assert totals_several_projects("cấp giấy chứng nhận cho 12 dự án FDI mới, với tổng vốn")
     assert not totals_several_projects("dự án có tổng vốn đầu tư 65 triệu USD")
     # counted or summed projects are no single one
+    assert asks_one_projects_money("Nhà đầu tư Nhật bỏ bao nhiêu tiền xây nhà máy ở Hoàng Long?")
     assert not asks_one_projects_money("Tỉnh có bao nhiêu dự án FDI và tổng vốn bao nhiêu?")
     assert not asks_one_projects_money("Số dự án có vốn nước ngoài còn hiệu lực là mấy?")
 

@@ -58,6 +58,12 @@ def lead(question: str, clause: str) -> str | None:
             "Ngày 27-10-2022, tại thành phố Thanh Hóa, hai bên đã ký Kế hoạch hợp tác.",
             "27-10-2022",
         ),
+        (  # each date goes with the event named nearest to it
+            "Nhà máy đi vào vận hành khi nào?",
+            "Theo kế hoạch, nhà máy khởi công trong tháng 10/2022 và vận hành giai đoạn 1 từ "
+            "quý IV/2023.",
+            "quý IV/2023",
+        ),
         (
             "Số hiệu nghị quyết của Chính phủ về hội nhập quốc tế là gì?",
             "Nghị quyết số 31-NQ/CP ngày 13-5-2014 của Chính phủ thực hiện Nghị quyết số 22",

@@ -210,20 +210,27 @@ class ExtractiveComposer:
         )
         # yearly articles compete: a few passages from each, and the probed ones
         competing = _per_article(
-            retrieved,
-            tuning.segment_passages,
-            tuning.passages_per_article,
-            tuning.first_article_passages,
-            tuning.leading_passages,
+            retrieved, tuning.segment_passages, tuning.passages_per_article
         ) + list(probed)
-        segments = segments_of(competing, self._segments)
-        vectors = self.vectors.of(segments)
-        score_segments(segments, q, weights, query_vector, vectors, tuning, alternative)
         required = requirements(q, scope.places, self.index.document_frequencies)
         # "Dân số … là bao nhiêu?": the measure itself must be named; not required when
         # the reader's words differ from the articles' (English, a lexicon paraphrase)
         subject = {} if q.english or expansions else asked_subject(focus)
+
+        def compete(chosen: list[Passage]) -> tuple[list[Segment], np.ndarray | None]:
+            found = segments_of(chosen, self._segments)
+            found_vectors = self.vectors.of(found)
+            score_segments(found, q, weights, query_vector, found_vectors, tuning, alternative)
+            return found, found_vectors
+
+        segments, vectors = compete(competing)
         eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
+        held_back = [p for p in retrieved if p not in competing and p.doc_id == retrieved[0].doc_id]
+        if not eligible and held_back:
+            # no clause of the few passages per article answers: the best article,
+            # retrieved all over, may hold the answer in a passage the cap left out
+            segments, vectors = compete(competing + held_back)
+            eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         if not eligible:
             close = self._named_elsewhere(query, passages, segments, q, scope, required, subject)
             if close is not None:
@@ -425,8 +432,12 @@ class ExtractiveComposer:
         query_vector: np.ndarray,
     ) -> list[Segment]:
         """The passages' segments not among ``known``, scored like the others."""
-        have = {(s.start, s.end) for s in known}
-        fresh = [s for s in segments_of(passages, self._segments) if (s.start, s.end) not in have]
+        have = {(s.passage.doc_id, s.start, s.end) for s in known}
+        fresh = [
+            s
+            for s in segments_of(passages, self._segments)
+            if (s.passage.doc_id, s.start, s.end) not in have
+        ]
         if fresh:
             vectors = self.vectors.of(fresh)
             score_segments(fresh, q, weights, query_vector, vectors, self.tuning, alternative)
@@ -582,18 +593,12 @@ def _same_words(
     )
 
 
-def _per_article(
-    passages: list[Passage], wanted: int, per_article: int, first_article: int, leading: int
-) -> list[Passage]:
-    """The best ``wanted`` passages: the ``leading`` best whatever their article, then
-    at most ``per_article`` from any one article but ``first_article`` from the best
-    passage's (an article retrieved all over holds its answer in its third passage as
-    often as in its first two)."""
+def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:
+    """The best ``wanted`` passages, at most ``per_article`` from any one article."""
     taken: Counter[str] = Counter()
     out: list[Passage] = []
-    for rank, passage in enumerate(passages):
-        cap = first_article if passage.doc_id == passages[0].doc_id else per_article
-        if rank < leading or taken[passage.doc_id] < cap:
+    for passage in passages:
+        if taken[passage.doc_id] < per_article:
             taken[passage.doc_id] += 1
             out.append(passage)
             if len(out) == wanted:

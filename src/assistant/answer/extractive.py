@@ -42,7 +42,7 @@ from assistant.answer.kinds import (
     totals_several_projects,
     without_targets,
 )
-from assistant.answer.question import Question, event_forms, events_in
+from assistant.answer.question import Question, event_forms, events_in, without_false_events
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
@@ -515,12 +515,21 @@ def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     return not named or bool(asked & named)
 
 
+# Where a sentence ends (the clause's own full stop may be its last character).
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
 def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
-    """Does the clause, or its sentence and the one before (where "Ngày 9-7-2024, …
-    đã ký" often puts the date apart from the verb), name one of the events?"""
+    """Does the clause, or its sentence (where "Ngày 9-7-2024, … đã ký" often puts the
+    date apart from the verb), name one of the events? Not the sentence before:
+    "Phát biểu tại lễ ký, …. Tháng 10-2024, …" dates no signing."""
     if set(events) & set(events_in(seg.text)):
         return True
-    return any(term in seg.context for term in _event_terms(events))
+    text = seg.passage.text
+    ends = _SENTENCE_END.search(text, seg.end - seg.passage.start - 1)
+    own = text[seg.sentence_start - seg.passage.start : ends.end() if ends else len(text)]
+    terms = frozenset(lexical_terms(without_false_events(own))[1])
+    return any(term in terms for term in _event_terms(events))
 
 
 def _event_terms(events: tuple[str, ...]) -> list[str]:

@@ -86,6 +86,8 @@ UNITS: dict[str, tuple[str, ...]] = {
 # workers): the folded terms of which the sentence must name one.
 UNIT_TOPICS: dict[str, tuple[str, ...]] = {
     "lao dong": ("lao_dong", "lam_viec", "xuat_canh", "viec_lam", "thuc_tap"),
+    # "bao nhiêu vốn": capital invested, not a scholarship "trị giá 10 triệu đồng"
+    "von": ("von", "dau_tu", "fdi", "vien_tro", "tai_tro", "oda", "giai_ngan"),
 }
 # Words after "bao nhiêu" that are not the counted thing (verbs, "năm" as in "how many
 # years" is kept as a unit: the clause must then state years).
@@ -488,7 +490,10 @@ _PROJECTS_COUNTED = re.compile(
     r"\b(?:bao nhieu|may|cac|nhung|nhieu|so|so luong|\d+) du an\b|\bprojects\b|"
     r"\b(?:tong cong|tinh ca|tat ca|toan bo|hieu luc|luy ke)\b"
 )
-_MONEY_ASKED = re.compile(r"\b(?:von|tong muc dau tu|tri gia|capital|investment|worth)\b")
+_MONEY_ASKED = re.compile(
+    r"\b(?:von|tong muc dau tu|tri gia|bao nhieu tien|kinh phi|chi phi|capital|investment|"
+    r"worth|cost|money)\b"
+)
 # A total over several projects ("cho 12 dự án FDI mới, với tổng vốn đăng ký …").
 _SEVERAL_PROJECTS = re.compile(r"(?<![\d.,])(?:[2-9]|\d{2,})(?:[.,]\d+)* (?:du an|projects)\b")
 

@@ -26,7 +26,13 @@ from assistant.answer.kinds import (
     names_of_kind,
     states_unit,
 )
-from assistant.answer.question import ENGLISH_AUXILIARIES, Question, event_forms
+from assistant.answer.question import (
+    ENGLISH_AUXILIARIES,
+    EVENT_WORDS,
+    Question,
+    event_forms,
+    without_false_events,
+)
 from assistant.text.places import capitalised_run
 from assistant.text.vietnamese import fold, unify_tones
 
@@ -208,11 +214,21 @@ def _date(question: Question, clause: str, folded: str) -> Lead | None:
     if not any(cue in folded for cue in _YEAR_CUES):
         found = [m for m in found if not m.group(0).startswith("năm")] or found
     if question.events and len(found) > 1:
-        lower = unify_tones(clause.lower())
-        events = [lower.find(form) for e in question.events for form in event_forms(e)]
-        at = min((i for i in events if i >= 0), default=-1)
-        if at >= 0:  # the date nearest the asked event ("ký … ngày 27-10-2022")
-            found = [min(found, key=lambda m: abs(m.start() - at))]
+        lower = without_false_events(clause)  # same length: "đăng ký" is blanked
+        asked = {form for e in question.events for form in event_forms(e)}
+        told = [
+            (m.start(), m.group(0))
+            for m in re.finditer("|".join(map(re.escape, EVENT_WORDS)), lower)
+        ]
+        at = [i for i, word in told if word in asked]
+        if at:
+            # each date goes with the event named nearest to it: "khởi công trong tháng
+            # 10/2022 và vận hành … từ quý IV/2023" dates the operation in its quarter
+            def nearest(m: re.Match[str]) -> str:
+                return min(told, key=lambda t: abs(t[0] - m.start()))[1]
+
+            own = [m for m in found if nearest(m) in asked] or found
+            found = [min(own, key=lambda m: min(abs(m.start() - i) for i in at))]
     return _single(found)
 
 

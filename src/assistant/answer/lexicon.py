@@ -87,6 +87,8 @@ VIETNAMESE: dict[str, str] = {
     "khach tay": "khách quốc tế",
     "khach ngoai": "khách quốc tế",
     "qua lai": "trao đổi đoàn",
+    "chuyen doan": "trao đổi đoàn",
+    "tham nhau": "trao đổi đoàn",
     # relations and plans
     "ket ban": "thiết lập quan hệ hữu nghị hợp tác",
     "lam ban": "thiết lập quan hệ hữu nghị hợp tác",
@@ -114,6 +116,11 @@ VIETNAMESE: dict[str, str] = {
     "lap ra": "thành lập",
     "nhom chuyen trach": "tổ công tác",
     "bo ra": "bố trí kinh phí",
+    # what a work cost to build ("cầu … xây hết bao nhiêu tiền")
+    "xay het": "xây dựng tổng mức đầu tư kinh phí",
+    "xin von": "thu hút nguồn vốn",
+    "bat moi": "thiết lập quan hệ",
+    "co quan vien tro": "cơ quan hợp tác quốc tế tổ chức quốc tế",
     # when a thing began, opened or was built
     "co tu nam": "xây dựng năm thành lập năm ra đời năm",
     "co tu khi nao": "xây dựng thành lập ra đời",
@@ -282,6 +289,13 @@ ENGLISH: dict[str, str] = {
     "aid": "hỗ trợ kinh phí",
     "support": "hỗ trợ",
     "visit": "thăm làm việc",
+    "dropped by": "đến thăm",
+    "welcome": "đón tiếp",
+    "host": "đón tiếp",
+    "foreign delegation": "đoàn quốc tế nước ngoài",
+    "paid": "tài trợ kinh phí",
+    "pay for": "tài trợ kinh phí",
+    "study": "nghiên cứu",
     "valid": "hiệu lực",
     "tourism": "du lịch",
     "international": "quốc tế",
@@ -525,13 +539,15 @@ ENGLISH_PLACES: dict[str, tuple[str, ...]] = {
 _FIXED_BEFORE = {"thu": ("bi",)}
 
 
-def _pattern(key: str) -> re.Pattern[str]:
+def _pattern(key: str, english: bool = False) -> re.Pattern[str]:
     """A key on word boundaries; one of three words or more, with at most one extra word
-    between two of its words."""
+    between two of its words. An English key's last word also matches its inflections
+    ("visit": "visits", "visited", "visiting")."""
     words = [re.escape(word) for word in key.split()]
     between = r" (?:[\w-]+ )?" if len(words) >= 3 else " "
     fixed = "".join(f"(?<!{word} )" for word in _FIXED_BEFORE.get(key.split()[0], ()))
-    return re.compile(rf"(?<![\w-]){fixed}{between.join(words)}(?![\w-])")
+    inflected = r"(?:s|es|d|ed|ing)?" if english and key[-1].isalpha() else ""
+    return re.compile(rf"(?<![\w-]){fixed}{between.join(words)}{inflected}(?![\w-])")
 
 
 _PATTERNS: dict[bool, dict[str, re.Pattern[str]]] = {}
@@ -542,7 +558,7 @@ def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
     patterns = _PATTERNS.get(english)
     if patterns is None:
         table = ENGLISH if english else VIETNAMESE
-        patterns = _PATTERNS[english] = {key: _pattern(key) for key in table}
+        patterns = _PATTERNS[english] = {key: _pattern(key, english) for key in table}
     for key, pattern in patterns.items():
         for match in pattern.finditer(folded):
             yield match, key

@@ -372,10 +372,20 @@ def _asks_how_many(text: str) -> bool:
 _OTHER_QUESTION_WORDS = frozenset({"nào", "đâu", "gì", "nao", "dau"})
 
 
+# Words that hold an event word but name no event: "vốn đăng ký" signs nothing.
+_NOT_EVENTS = re.compile(r"(?<!\w)(?:đăng ký|thư ký|ký túc xá|ký hiệu|ký ức|ký giả)(?!\w)")
+
+
+def without_false_events(text: str) -> str:
+    """The text (lower case, one tone placement) without the words that hold an event
+    word but name no event ("đăng ký", "thư ký")."""
+    return _NOT_EVENTS.sub(" ", unify_tones(text).lower())
+
+
 def events_in(text: str) -> tuple[str, ...]:
     """The events (of :data:`EVENT_WORDS`, as :data:`SAME_EVENT` names them) the text
     names, as whole words."""
-    padded = " " + " ".join(re.findall(r"\w+", unify_tones(text).lower())) + " "
+    padded = " " + " ".join(re.findall(r"\w+", without_false_events(text))) + " "
     found = (SAME_EVENT.get(e, e) for e in EVENT_WORDS if f" {e} " in padded)
     return tuple(dict.fromkeys(found))
 

@@ -36,12 +36,6 @@ class Tuning(BaseModel):
         "one article: the same measure may be stated by many yearly articles).",
     )
     passages_per_article: int = Field(2, description="At most this many from one article.")
-    first_article_passages: int = Field(
-        2, description="At most this many from the article of the best passage."
-    )
-    leading_passages: int = Field(
-        0, description="The best this many passages compete whatever their article."
-    )
     newer_probes: int = Field(
         3,
         description="Retrievals restricted to the newest day found and then to articles "
