@@ -34,7 +34,7 @@ from assistant.answer.question import (
     without_false_events,
 )
 from assistant.text.places import capitalised_run
-from assistant.text.vietnamese import fold, unify_tones
+from assistant.text.vietnamese import fold
 
 # A number as articles write it: "14.081,67", "3.412", "85,5", a range "2 - 3" / "2-3".
 _NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
