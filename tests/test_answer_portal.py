@@ -354,6 +354,33 @@ def test_the_measures_taken_are_the_clauses_of_their_sentence(assistant) -> None
     assert "tổ công tác" in answer.answer and "danh mục dự án" in answer.answer, answer.answer
 
 
+def test_a_name_is_known_by_its_other_name_and_a_company_by_its_core(assistant) -> None:  # type: ignore[no-untyped-def]
+    # "Thành Nhà Hồ, còn gọi là thành Tây Đô": the figure's sentence names the first
+    visits = assistant.ask("Năm 2023, thành Tây Đô ở Vĩnh Lộc đón bao nhiêu lượt khách tham quan?")
+    assert "158.400" in visits.answer, visits.answer
+    # the article names "Công ty TNHH Akatsuki Seimitsu Việt Nam" once, the project after
+    capital = assistant.ask(
+        "Dự án nhà máy của Công ty TNHH Akatsuki Seimitsu Việt Nam tại Khu công nghiệp "
+        "Hoàng Long có tổng vốn đầu tư bao nhiêu?"
+    )
+    assert capital.lead == "65 triệu USD", capital.answer
+
+
+def test_a_plan_signed_is_not_the_agreement_asked_for(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the 2022 visit signed a plan under an agreement signed earlier, on no date given
+    refused = assistant.ask("Thanh Hóa ký thỏa thuận hợp tác với thành phố Seongnam năm nào?")
+    assert not refused.answerable, refused.answer
+    plan = assistant.ask("Thanh Hóa và Seongnam ký kế hoạch hợp tác 2023-2025 ngày nào?")
+    assert plan.lead == "27-10-2022", plan.answer
+
+
+def test_a_ranking_asked_in_english_needs_a_place_in_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    refused = assistant.ask("What was Thanh Hoa's national ranking for FDI in 2023?")
+    assert not refused.answerable, refused.answer
+    ranked = assistant.ask("What was Thanh Hoa's national ranking for FDI by the end of 2020?")
+    assert "thứ 8" in ranked.answer, ranked.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

@@ -489,10 +489,22 @@ def test_the_measure_a_question_opens_with_must_be_named() -> None:
     }
     assert asked_subject("Giá vé tham quan năm 2024 là bao nhiêu?") == {"gia_ve": "Giá vé"}
     assert asked_subject("tong von fdi giai doan 2016-2020 la bao nhieu") == {"von": "von"}
+    # "vốn đầu tư": "đầu tư" is a word of its own, "vốn đầu" no phrase
+    assert asked_subject("Dự án có tổng vốn đầu tư bao nhiêu?") == {"von": "vốn"}
     # "số liệu" opens the measure without naming it: never the broken pair "liệu nhập"
     assert asked_subject("Số liệu nhập khẩu năm 2022 là bao nhiêu?") == {"nhap_khau": "nhập khẩu"}
     assert asked_subject("Thanh Hóa có bao nhiêu dự án FDI?") == {}
     assert asked_subject("Năm 2021 Thanh Hóa thu hút được bao nhiêu dự án?") == {}
+
+
+def test_the_counted_thing_is_the_first_known_unit_and_pay_is_money() -> None:
+    # "mấy ông Nhật" counts no one: the workers are what "bao nhiêu công nhân" counts
+    asked = asked_unit("Nhà máy của mấy ông Nhật nhận chừng bao nhiêu công nhân?")
+    assert "công nhân" in asked
+    pay = asked_unit("Nhà máy trả lương công nhân bao nhiêu một tháng?")
+    assert states_unit("mức lương bình quân 8 triệu đồng", pay)
+    assert not states_unit("tạo việc làm cho 2.400 lao động", pay)
+    assert "tấn" in asked_unit("Xuất khẩu lương thực được bao nhiêu tấn?")
 
 
 def test_a_currency_is_not_read_into_lao_dong() -> None:

@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -125,6 +125,35 @@ class ArticleWords:
     body: Counter[str]
     title: frozenset[str]
     lead: frozenset[str]
+    # a name's other name in the article ("Thành Nhà Hồ, còn gọi là thành Tây Đô"):
+    # each term of one → the terms of the other
+    aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+# "Thành Nhà Hồ, còn gọi là thành Tây Đô", "Khu kinh tế Nghi Sơn (tức …)": two names of
+# one thing (a capitalised run, then one after the cue, a lower-case kind allowed).
+_LOWER = "a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ"
+_NAME_RUN = rf"[{_LOWER.upper()}][\w-]*(?:\s+[{_LOWER.upper()}][\w-]*)*"
+_ALIAS = re.compile(
+    rf"({_NAME_RUN}),?\s*\(?(?:còn gọi là|còn được gọi là|hay còn gọi là|tức là|tức)\s+"
+    rf"(?:[{_LOWER}]+\s+)?({_NAME_RUN})"
+)
+
+
+def _aliases(text: str) -> dict[str, frozenset[str]]:
+    """Each term of a name the article gives another name for → the other's terms."""
+    out: dict[str, frozenset[str]] = {}
+    for match in _ALIAS.finditer(text):
+        # a name of several words by its word pairs ("tay_do"), as names are required
+        one, other = (
+            frozenset(t for t in terms if "_" in t) or frozenset(terms)
+            for terms in (lexical_terms(g)[1] for g in match.groups())
+        )
+        for term in one:
+            out[term] = out.get(term, frozenset()) | other
+        for term in other:
+            out[term] = out.get(term, frozenset()) | one
+    return out
 
 
 class ArticleTerms:
@@ -143,6 +172,7 @@ class ArticleTerms:
                 Counter(lexical_terms(doc.text)[1]) if doc else Counter(),
                 frozenset(lexical_terms(doc.title)[1]) if doc else frozenset(),
                 frozenset(lexical_terms(lead_of(doc))[1]) if doc else frozenset(),
+                _aliases(doc.text) if doc else {},
             )
             self._cache.put(key, found)
         return found
@@ -346,10 +376,14 @@ class ExtractiveComposer:
             return False
         words = self.articles.get(seg.passage.doc_id)
 
-        def topical(term: str) -> bool:
+        def topical(term: str, aliased: bool = True) -> bool:
             """Named in the lead and often in the body: what the article is about (a
-            yearly review names many partners, but not in its lead)."""
-            return term in words.lead and words.body[term] >= self.tuning.topical_mentions
+            yearly review names many partners, but not in its lead); or its other name
+            is ("thành Tây Đô" of an article on Thành Nhà Hồ)."""
+            if term in words.lead and words.body[term] >= self.tuning.topical_mentions:
+                return True
+            other = words.aliases.get(term, frozenset()) if aliased else frozenset()
+            return any(topical(t, aliased=False) for t in other)
 
         def paragraph() -> frozenset[str]:
             """The clause's sentence so far and the earlier sentences of its paragraph

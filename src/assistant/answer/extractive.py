@@ -392,12 +392,12 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         topic = () if question.english else asked_unit_topic(question.text)
         if topic and not any(t in seg.context for t in topic):
             return False  # "dân số 1,18 triệu người" counts no workers
-        if asks_for_rank(question.text) and not RANK.search(seg.text):
-            return False
         if asks_price(question.text) and not states_price(seg.text):
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
         if asks_one_projects_money(question.text) and totals_several_projects(seg.text):
             return False  # one project's capital is not the total of the year's twelve
+    if asks_for_rank(question.text) and not RANK.search(seg.text):
+        return False  # "đứng thứ mấy", "what ranking": a place in a ranking, not a total
     if asks_for_the_first(question.text) and not ranks_first(seg.text):
         return False  # "nhiều nhất" is not answered by a total or a list of partners
     if asks_for_a_country(question.text) and not (
@@ -433,6 +433,8 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
 # An agreement asked for ("ký thỏa thuận hợp tác chính thức"), not a memorandum.
 _AGREEMENT = re.compile(r"\b(?:thoa thuan|hiep dinh|agreement)\b")
 _MEMORANDUM = re.compile(r"\b(?:ghi nho|memorandum|mou)\b")
+# A plan signed ("ký Kế hoạch hợp tác …"): what an agreement is carried out by.
+_PLAN_SIGNED = re.compile(r"\bky(?: ket)? (?:\w+ ){0,2}ke hoach\b")
 # An agreement only aimed at ("làm cơ sở để tiến tới ký kết thỏa thuận hợp tác").
 _AIMED_AT = re.compile(r"\b(?:tien toi|huong toi|de)(?: \w+){0,3} (?:thoa thuan|hiep dinh)\b")
 
@@ -443,7 +445,9 @@ def signs_the_asked_document(seg: Segment, question: Question) -> bool:
     if not _AGREEMENT.search(question.folded) or _MEMORANDUM.search(question.folded):
         return True
     said = _AIMED_AT.sub(" ", fold(seg.text + " " + _next_sentence_text(seg)))
-    return not (_MEMORANDUM.search(said) and not _AGREEMENT.search(said))
+    # nor a plan signed under it ("đã ký Kế hoạch hợp tác giai đoạn 2023-2025")
+    signed_other = _MEMORANDUM.search(said) or _PLAN_SIGNED.search(said)
+    return not (signed_other and not _AGREEMENT.search(said))
 
 
 def _next_sentence_text(seg: Segment) -> str:

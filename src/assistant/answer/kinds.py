@@ -63,6 +63,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "tien": ("usd", "đồng", "đô la", "euro", "won", "yên", "rúp", "kíp"),
     "von": ("usd", "đồng", "đô la", "euro", "won", "yên", "vốn"),
     "kinh phi": ("usd", "đồng", "đô la", "euro"),
+    "luong": ("usd", "đồng", "đô la", "euro", "won", "yên"),
     "tan": ("tấn",),
     "ha": ("ha", "héc ta", "hecta"),
     "km": ("km",),
@@ -88,6 +89,8 @@ UNIT_TOPICS: dict[str, tuple[str, ...]] = {
     "lao dong": ("lao_dong", "lam_viec", "xuat_canh", "viec_lam", "thuc_tap"),
     # "bao nhiêu vốn": capital invested, not a scholarship "trị giá 10 triệu đồng"
     "von": ("von", "dau_tu", "fdi", "vien_tro", "tai_tro", "oda", "giai_ngan"),
+    # pay, not a project's capital beside the factory's name
+    "luong": ("luong", "thu_nhap"),
 }
 # Words after "bao nhiêu" that are not the counted thing (verbs, "năm" as in "how many
 # years" is kept as a unit: the clause must then state years).
@@ -336,6 +339,7 @@ RANK_CUES = (
     "what rank",
     "which rank",
     "ranked",
+    "ranking",
 )
 
 
@@ -454,6 +458,8 @@ def own_question(text: str) -> str:
 
 # A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
 # also "già", "giả").
+# Pay asked for ("trả lương bao nhiêu", "thu nhập bao nhiêu một tháng"), as written.
+_WAGE = re.compile(r"(?<!\w)(?:lương(?! thực)|thu nhập)(?!\w)")
 _PRICE = re.compile(
     r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu"
     # "vé vào cổng bao nhiêu tiền", "bao nhiêu tiền một người": a price by its unit
@@ -526,21 +532,25 @@ def _asked_unit_key(question: str) -> str | None:
             or (asked == "mấy" or not has_diacritics(own))
         )
 
-    # "bao nhiêu X" first; a question opening with "số X" only when it has none
-    match = next((m for m in _HOW_MANY.finditer(folded) if counted(m)), None) or next(
-        (m for m in _HOW_MANY.finditer(folded) if m.group(2)), None
-    )
     if _PRICE.search(written):
         return "tien"  # "giá bao nhiêu một cân": a price is money, not hectares
-    if not match:
-        return None
-    words = (match.group(1) or match.group(2)).split()
-    if not words or words[0] in _NOT_UNITS:
-        return None
-    two = " ".join(words[:2])
-    if two in UNITS:
-        return two
-    return words[0] if words[0] in UNITS else None  # unlisted: left to coverage
+    if _WAGE.search(written):
+        return "luong"  # "trả lương bao nhiêu một tháng": pay, in a currency
+    # "bao nhiêu X" first (the first that counts a known thing: "mấy ông Nhật … bao nhiêu
+    # công nhân" counts workers); a question opening with "số X" only when it has none
+    counting = [m for m in _HOW_MANY.finditer(folded) if counted(m)]
+    if not counting:
+        counting = [m for m in _HOW_MANY.finditer(folded) if m.group(2)][:1]
+    for match in counting:
+        words = (match.group(1) or match.group(2)).split()
+        if not words or words[0] in _NOT_UNITS:
+            return None
+        two = " ".join(words[:2])
+        if two in UNITS:
+            return two
+        if words[0] in UNITS:
+            return words[0]
+    return None  # unlisted: left to coverage
 
 
 def asked_unit(question: str) -> tuple[str, ...]:
@@ -654,8 +664,19 @@ def asked_subject(question: str) -> dict[str, str]:
     ):
         if place_key(f"{folded[i]} {folded[nxt]}") in VIETNAM_PROVINCES:
             return {}  # "quảng bình đón …" typed in lower case: a place, not a measure
-        return {f"{folded[i]}_{folded[nxt]}": f"{words[i]} {words[nxt]}"}
+        if " ".join(folded[nxt : nxt + 2]) not in _COMPOUNDS:
+            return {f"{folded[i]}_{folded[nxt]}": f"{words[i]} {words[nxt]}"}
+        # "vốn đầu tư": the next word opens a word of its own ("đầu tư"), not "vốn đầu"
     return {folded[i]: words[i]}
+
+
+# Two-syllable words of this field (folded) that a measure's head is often followed by.
+_COMPOUNDS = frozenset(
+    "dau tu|xuat khau|nhap khau|lao dong|du lich|hop tac|thuong mai|kinh te|nuoc ngoai|"
+    "quoc te|phat trien|dang ky|thuc hien|giai ngan|doanh nghiep|du an|hieu luc|dich vu|"
+    "hang hoa|ngoai giao|dao tao|giao duc|y te|van hoa|nong nghiep|cong nghiep|ke hoach|"
+    "trao doi|tai tro|ho tro|vien tro|kieu hoi|san xuat".split("|")
+)
 
 
 def _function(word: str) -> bool:

@@ -243,9 +243,18 @@ def _a_region(name: str, question: Question) -> bool:
     return asks_name and (key in _REGIONS or f"vung {key}" in folded)
 
 
+# A company's legal form and home ("Công ty TNHH Akatsuki Seimitsu Việt Nam"): articles
+# name it once in full, then by its core ("Akatsuki Seimitsu").
+_LEGAL_FORM = re.compile(
+    r"^(?:(?:TNHH|Cổ phần|CP|JSC|MTV|Một thành viên)\s+)+|\s+(?:Việt Nam|Co\.?,? Ltd\.?)$"
+)
+
+
 def _name_keys(name: str) -> list[str]:
     """The folded terms a name is required as: its word pairs ("nhat_ban", so that
-    "Bản" alone never satisfies "Nhật Bản"), or the word of a one-word name."""
+    "Bản" alone never satisfies "Nhật Bản"), or the word of a one-word name; a
+    company's name without its legal form."""
+    name = _LEGAL_FORM.sub("", name).strip() or name
     folded = lexical_terms(name)[1]
     words = len(raw_tokens(name))
     return folded[words:] if words > 1 else folded[:1]
