@@ -43,6 +43,7 @@ from assistant.core.types import DocumentFilter, Passage
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.retrieve.hybrid import FusionConfig, HybridRetriever
+from assistant.text.periods import periods_in
 from assistant.text.places import place_key
 from assistant.text.questions import closest_questions
 
@@ -255,6 +256,15 @@ class Assistant:
         seen = {p.chunk_id for p in passages}
         for span in scope.periods:
             ids = set(self.span_articles.run(span))
+            # an article of many periods (none its own) that a retrieved passage of it
+            # names: the span may be one of its subjects ("Trong giai đoạn 2016-2020, …")
+            ids |= {
+                p.doc_id
+                for p in passages
+                if span[0] != span[1]
+                and not (p.scope and p.scope.periods)
+                and span in periods_in(p.text)
+            }
             if flt.doc_ids:  # the reader's own choice of articles still holds
                 ids &= set(flt.doc_ids)
             if ids:  # (an empty doc_ids would mean every article)
@@ -266,11 +276,11 @@ class Assistant:
         self, query: str, query_vector: np.ndarray, flt: DocumentFilter, seen: set[int]
     ) -> list[Passage]:
         """The best passages (a few, as from one article) under ``flt`` that are not
-        ``seen`` yet; they are added to ``seen``."""
-        found = self.retriever.retrieve(
-            query, query_vector, self.settings.tuning.passages_per_article, flt
-        ).passages
-        fresh = [p for p in found if p.chunk_id not in seen]
+        ``seen`` yet; they are added to ``seen``. (The article's passages retrieved
+        already are often not the ones stating the asked figure: a few more are read.)"""
+        wanted = self.settings.tuning.passages_per_article
+        found = self.retriever.retrieve(query, query_vector, 2 * wanted, flt).passages
+        fresh = [p for p in found if p.chunk_id not in seen][:wanted]
         seen.update(p.chunk_id for p in fresh)
         return fresh
 
