@@ -501,6 +501,9 @@ def test_the_counted_thing_is_the_first_known_unit_and_pay_is_money() -> None:
     # "mấy ông Nhật" counts no one: the workers are what "bao nhiêu công nhân" counts
     asked = asked_unit("Nhà máy của mấy ông Nhật nhận chừng bao nhiêu công nhân?")
     assert "công nhân" in asked
+    # "với mấy tỉnh bên Lào" names the partners; "bao nhiêu chuyến đoàn" is what is counted
+    trips = asked_unit("Mình với mấy tỉnh bên Lào qua lại tất cả bao nhiêu chuyến đoàn?")
+    assert "đoàn" in trips and "tỉnh" not in trips
     pay = asked_unit("Nhà máy trả lương công nhân bao nhiêu một tháng?")
     assert states_unit("mức lương bình quân 8 triệu đồng", pay)
     assert not states_unit("tạo việc làm cho 2.400 lao động", pay)

@@ -56,6 +56,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "thuc tap": ("thực tập sinh",),
     "luot": ("lượt",),
     "doan": ("đoàn", "hoạt động"),  # "250 hoạt động trao đổi đoàn"
+    "chuyen": ("chuyến", "lượt", "đoàn", "hoạt động", "đợt"),
     "du an": ("dự án",),
     "doanh nghiep": ("doanh nghiệp", "công ty", "nhà đầu tư"),
     "phan tram": ("%", "phần trăm"),
@@ -538,7 +539,11 @@ def _asked_unit_key(question: str) -> str | None:
         return "luong"  # "trả lương bao nhiêu một tháng": pay, in a currency
     # "bao nhiêu X" first (the first that counts a known thing: "mấy ông Nhật … bao nhiêu
     # công nhân" counts workers); a question opening with "số X" only when it has none
-    counting = [m for m in _HOW_MANY.finditer(folded) if counted(m)]
+    # "bao nhiêu" before "mấy", which also reads "the few" ("với mấy tỉnh bên Lào")
+    counting = sorted(
+        (m for m in _HOW_MANY.finditer(folded) if counted(m)),
+        key=lambda m: not m.group(0).startswith("bao nhieu"),
+    )
     if not counting:
         counting = [m for m in _HOW_MANY.finditer(folded) if m.group(2)][:1]
     for match in counting:
