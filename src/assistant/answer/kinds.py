@@ -349,18 +349,18 @@ RANK = re.compile(r"\bthứ\s+\d+(?:/\d+)?")
 
 
 # "nước nào đầu tư nhiều nhất", "the largest investor": only a clause that ranks answers
-# (a total, or "các nhà đầu tư Nhật Bản, Hàn Quốc … chiếm phần lớn", names no first).
-_BEST = r"(?:nhieu|lon|cao|dong|manh|nhanh|tot|chu yeu|chu luc|quan trong) nhat"
+# (a total, or "các nhà đầu tư Nhật Bản, Hàn Quốc … chiếm phần lớn", names no first). The
+# words before "nhất" that make a first; a clause keeps its diacritics ("Nhật" is no
+# "nhất"), a question is matched folded (it may be typed without them).
+_FIRST_BY = tuple("nhiều|lớn|cao|đông|mạnh|nhanh|tốt|chủ yếu|chủ lực|quan trọng".split("|"))
 _SUPERLATIVE_ASKED = re.compile(
-    rf"\b{_BEST}\b|\b(?:largest|biggest|highest|most(?! recent)|top(?! scorer))\b"
+    rf"\b(?:{'|'.join(map(fold, _FIRST_BY))}) nhat\b|"
+    r"\b(?:largest|biggest|highest|most(?! recent)|top(?! scorer))\b"
 )
-# the clause keeps its diacritics: folded, "Nhật" would be "nhất"
 _SUPERLATIVE_STATED = re.compile(
-    r"\b(?:nhiều|lớn|cao|đông|mạnh|nhanh|tốt|chủ yếu|chủ lực|quan trọng)(?: [^ ,.;]+){0,3} "
-    r"nhất\b|\b(?:dẫn đầu|đứng đầu|hàng đầu|số 1|số một|thứ nhất|top)\b"
+    rf"\b(?:{'|'.join(_FIRST_BY)})(?: [^ ,.;]+){{0,3}} nhất\b|"
+    r"\b(?:dẫn đầu|đứng đầu|hàng đầu|số 1|số một|thứ nhất|top)\b"
 )
-
-
 _COUNTRY_ASKED = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?:y|ies)\b")
 
 
