@@ -381,6 +381,13 @@ def test_a_ranking_asked_in_english_needs_a_place_in_it(assistant) -> None:  # t
     assert "thứ 8" in ranked.answer, ranked.answer
 
 
+def test_a_why_question_asking_a_figure_too_quotes_both(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(
+        "Vì sao Báo Thanh Hóa phải đính chính số liệu nhập khẩu năm 2022, số đúng là bao nhiêu?"
+    )
+    assert "đảo vị trí" in answer.answer and "6.042,9" in answer.answer, answer.answer
+
+
 SAMPLE_QUESTIONS = [
     "Tổng giá trị xuất khẩu hàng hóa và dịch vụ giai đoạn 2016-2020 đạt bao nhiêu?",
     "Thanh Hóa thu hút bao nhiêu dự án FDI giai đoạn 2016-2020?",

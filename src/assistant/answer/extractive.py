@@ -576,6 +576,10 @@ def name_terms(question: Question) -> list[str]:
     return [t for name in question.names for t in lexical_terms(name)[1]]
 
 
+# A why or how question that also asks for a figure ("…, và số liệu đúng là bao nhiêu?").
+_HOW_MUCH_TOO = re.compile(r"\b(?:bao nhieu|how much|how many)\b")
+
+
 def select(
     segments: list[Segment],
     question: Question,
@@ -621,6 +625,19 @@ def select(
         because = next((s for s in others if completes(s, question)), None)
         if because is not None and because.score >= reason_floor:
             chosen.append(because)
+    if question.wants_explanation and _HOW_MUCH_TOO.search(question.folded):
+        # "vì sao …, và số đúng là bao nhiêu?": the cause and the figure, each quoted
+        given = set(question.numbers)
+        figures = [
+            s
+            for s in article or pool
+            if all(_overlap(s, other) < 1.0 for other in chosen)
+            and any(
+                m.group(0) not in given for m in _FIGURE.finditer(without_targets(s.text, _FIGURE))
+            )
+        ]
+        if figures:
+            chosen.append(max(figures, key=lambda s: s.score))
     if question.broad:
         # a summary of a topic is the paragraph that opens with it: the sentences after
         # the best one in its paragraph, in order, before any other passage's
