@@ -42,7 +42,7 @@ _CONTINUATION = re.compile(
 # is ("Tỉnh Hà Tĩnh cùng giai đoạn thì sao?" asks only for another place)
 _SAME_TIME = re.compile(
     r"\s*(?<!\w)(?:(?:trong|in|for|over|during)\s+)?(?:"
-    r"(?:cùng|cung)\s+(?:giai đoạn|giai doan|kỳ|ky|năm|nam|thời gian|thoi gian|thời kỳ|"
+    r"(?:cùng|cung)\s+(?:giai đoạn|giai doan|năm|nam|thời gian|thoi gian|thời kỳ|"
     r"thoi ky|thời điểm|thoi diem)|(?:giai đoạn|giai doan|thời gian|thoi gian|năm|nam)\s+"
     r"(?:đó|ấy|trên|do|ay|tren)|the same (?:period|year|time))(?!\w)",
     re.IGNORECASE,
