@@ -255,15 +255,15 @@ class Assistant:
         found: list[Passage] = []
         seen = {p.chunk_id for p in passages}
         for span in scope.periods:
+            if span[0] == span[1]:
+                continue  # a single year: the yearly reviews are the articles on it
             ids = set(self.span_articles.run(span))
             # an article of many periods (none its own) that a retrieved passage of it
             # names: the span may be one of its subjects ("Trong giai đoạn 2016-2020, …")
             ids |= {
                 p.doc_id
                 for p in passages
-                if span[0] != span[1]
-                and not (p.scope and p.scope.periods)
-                and span in periods_in(p.text)
+                if not (p.scope and p.scope.periods) and span in periods_in(p.text)
             }
             if flt.doc_ids:  # the reader's own choice of articles still holds
                 ids &= set(flt.doc_ids)

@@ -255,7 +255,10 @@ class ExtractiveComposer:
 
         segments, vectors = compete(competing)
         eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
-        held_back = [p for p in retrieved if p not in competing and p.doc_id == retrieved[0].doc_id]
+        taken = {p.chunk_id for p in competing}
+        held_back = [
+            p for p in retrieved if p.chunk_id not in taken and p.doc_id == retrieved[0].doc_id
+        ]
         if not eligible and held_back:
             # no clause of the few passages per article answers: the best article,
             # retrieved all over, may hold the answer in a passage the cap left out

@@ -359,6 +359,11 @@ def _coverage(
     )
 
 
+def _states_new_figure(text: str, given: set[str]) -> bool:
+    """Does the text state a figure beyond those the question gives?"""
+    return any(m.group(0) not in given for m in _FIGURE.finditer(text))
+
+
 def has_asked_kind(seg: Segment, question: Question) -> bool:
     """A question for a figure ("bao nhiêu") or a date ("ngày nào") is only answered by
     a sentence that states one beyond those the question already gives."""
@@ -369,7 +374,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         if asks_for_target(question.folded) or not question.wants_number
         else without_targets(seg.text, _FIGURE)
     )
-    if question.wants_number and not any(m.group(0) not in given for m in _FIGURE.finditer(stated)):
+    if question.wants_number and not _states_new_figure(stated, given):
         return False
     if question.wants_date:
         dates = {m.group(0).removeprefix("năm ") for m in _DATE.finditer(seg.text)}
@@ -455,7 +460,7 @@ def _next_sentence_text(seg: Segment) -> str:
     if seg.following_start < 0:
         return ""
     rest = seg.passage.text[max(0, seg.following_start - seg.passage.start) :]
-    return re.split(r"(?<=[.!?])\s", rest, maxsplit=1)[0]
+    return rest[: _sentence_end(rest, 0)]
 
 
 def _gives(question: str, name: str) -> bool:
@@ -519,8 +524,15 @@ def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     return not named or bool(asked & named)
 
 
-# Where a sentence ends (the clause's own full stop may be its last character).
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# Where a sentence ends: after its full stop, before the space that follows.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def _sentence_end(text: str, at: int) -> int:
+    """Where the sentence running at offset ``at`` of ``text`` ends (its text's end if
+    no full stop follows)."""
+    found = _SENTENCE_END.search(text, at)
+    return found.start() if found else len(text)
 
 
 def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
@@ -529,9 +541,8 @@ def _names_event(seg: Segment, events: tuple[str, ...]) -> bool:
     "Phát biểu tại lễ ký, …. Tháng 10-2024, …" dates no signing."""
     if set(events) & set(events_in(seg.text)):
         return True
-    text = seg.passage.text
-    ends = _SENTENCE_END.search(text, seg.end - seg.passage.start - 1)
-    own = text[seg.sentence_start - seg.passage.start : ends.end() if ends else len(text)]
+    text, offset = seg.passage.text, seg.passage.start
+    own = text[seg.sentence_start - offset : _sentence_end(text, seg.end - offset)]
     terms = frozenset(lexical_terms(without_false_events(own))[1])
     return any(term in terms for term in _event_terms(events))
 
@@ -632,9 +643,7 @@ def select(
             s
             for s in article or pool
             if all(_overlap(s, other) < 1.0 for other in chosen)
-            and any(
-                m.group(0) not in given for m in _FIGURE.finditer(without_targets(s.text, _FIGURE))
-            )
+            and _states_new_figure(without_targets(s.text, _FIGURE), given)
         ]
         if figures:
             chosen.append(max(figures, key=lambda s: s.score))

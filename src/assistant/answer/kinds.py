@@ -457,10 +457,10 @@ def own_question(text: str) -> str:
     return first + mark if rest.strip() else text
 
 
-# A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
-# also "già", "giả").
 # Pay asked for ("trả lương bao nhiêu", "thu nhập bao nhiêu một tháng"), as written.
 _WAGE = re.compile(r"(?<!\w)(?:lương(?! thực)|thu nhập)(?!\w)")
+# A price asked for ("giá bao nhiêu", "giá lúa tươi bao nhiêu"), as written ("gia" is
+# also "già", "giả").
 _PRICE = re.compile(
     r"(?<!\w)giá(?:\s+[\w-]+){0,4}?\s+(?:là\s+)?bao nhiêu"
     # "vé vào cổng bao nhiêu tiền", "bao nhiêu tiền một người": a price by its unit
@@ -537,9 +537,9 @@ def _asked_unit_key(question: str) -> str | None:
         return "tien"  # "giá bao nhiêu một cân": a price is money, not hectares
     if _WAGE.search(written):
         return "luong"  # "trả lương bao nhiêu một tháng": pay, in a currency
-    # "bao nhiêu X" first (the first that counts a known thing: "mấy ông Nhật … bao nhiêu
-    # công nhân" counts workers); a question opening with "số X" only when it has none
-    # "bao nhiêu" before "mấy", which also reads "the few" ("với mấy tỉnh bên Lào")
+    # the first "bao nhiêu X" or "mấy X" that counts a known thing ("mấy ông Nhật … bao
+    # nhiêu công nhân" counts workers), "bao nhiêu" before "mấy", which also reads "the
+    # few" ("với mấy tỉnh bên Lào"); a question opening with "số X" only when it has none
     counting = sorted(
         (m for m in _HOW_MANY.finditer(folded) if counted(m)),
         key=lambda m: not m.group(0).startswith("bao nhieu"),

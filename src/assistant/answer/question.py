@@ -377,9 +377,10 @@ _NOT_EVENTS = re.compile(r"(?<!\w)(?:đăng ký|thư ký|ký túc xá|ký hiệu
 
 
 def without_false_events(text: str) -> str:
-    """The text (lower case, one tone placement) without the words that hold an event
-    word but name no event ("đăng ký", "thư ký")."""
-    return _NOT_EVENTS.sub(" ", unify_tones(text).lower())
+    """The text (lower case, one tone placement) with the words that hold an event word
+    but name no event ("đăng ký", "thư ký") blanked: same length, so that an offset in it
+    is one in the text."""
+    return _NOT_EVENTS.sub(lambda m: " " * len(m.group(0)), unify_tones(text).lower())
 
 
 def events_in(text: str) -> tuple[str, ...]:
