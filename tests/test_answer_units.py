@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answer.extractive import (
     Segment,
+    earlier_in_paragraph,
     event_sentence,
     has_asked_kind,
     names_the_asked_document,
@@ -1125,3 +1126,79 @@ def test_a_partner_listed_among_others_is_not_the_one_a_figure_is_of() -> None:
     listed = "các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, Luông Pha Băng) có 260 hoạt động"
     assert listed_partners(listed) == {"hua phan", "xieng khoang", "luong pha bang"}
     assert listed_partners("riêng hai tỉnh Thanh Hóa – Hủa Phăn đã tổ chức 250 hoạt động") == set()
+
+
+def test_a_countrys_nickname_is_its_name() -> None:
+    assert spelled_out("có bao nhiêu người sang đất nước mặt trời mọc?") == (
+        "có bao nhiêu người sang Nhật Bản?"
+    )
+    assert spelled_out("XK sang xu so kim chi nam 2023") == "xuất khẩu sang Hàn Quốc nam 2023"
+    assert spelled_out("Mặt trời mọc lúc mấy giờ?") == "Mặt trời mọc lúc mấy giờ?"
+
+
+def test_a_folded_phrase_of_the_lexicon_keeps_its_spelling() -> None:
+    assert expansions("Có bao nhiêu chỗ ở cho khách?", english=False)
+    assert expansions("co bao nhieu cho o cho khach", english=False)
+    assert not expansions("linh kiện cho ô tô", english=False), "'cho ô' is no lodging"
+
+
+def test_the_next_or_previous_year_counts_from_the_previous_question() -> None:
+    history = [{"role": "user", "content": "Năm 2022 xuất khẩu của Thanh Hóa đạt bao nhiêu?"}]
+    rewrite = rewrite_followup("Thế cả năm tiếp theo thì xuất khẩu đạt bao nhiêu?", history)
+    assert "năm 2023" in rewrite.focus and "2022" not in rewrite.query
+    assert rewrite_followup("Còn năm trước đó?", history).query.startswith("năm 2021")
+    english = [{"role": "user", "content": "What were exports in 2022?"}]
+    assert rewrite_followup("What about the following year?", english).query == (
+        "What were exports in 2023?"
+    )
+    spans = [{"role": "user", "content": "Giai đoạn 2016-2020 xuất khẩu đạt bao nhiêu?"}]
+    assert "tiếp theo" in rewrite_followup("Năm tiếp theo thì sao?", spans).query
+
+
+def test_a_spoken_why_asks_a_cause() -> None:
+    for question in (
+        "Sao báo lại phải đính chính con số nhập khẩu vậy?",
+        "Năm 2023 sao xuất khẩu lại giảm?",
+        "How come imports rose in 2022?",
+    ):
+        q = analyse(question)
+        assert q.wants_reason and not q.wants_number, question
+    assert not analyse("Huân chương Sao Vàng được trao năm nào?").wants_reason
+    assert not analyse("Còn nhập khẩu thì sao?").wants_reason
+
+
+def test_an_industrial_park_is_a_kind_of_name_asked() -> None:
+    kind = asked_name_kind("Nhà máy được đặt ở khu công nghiệp nào của Thanh Hóa?")
+    assert kind is not None and kind.place and kind.forms == ("khu công nghiệp",)
+
+
+def test_capital_asked_before_how_much_is_not_an_export_figure() -> None:
+    question = "Dự án trung tâm logistics được cấp phép năm 2025 có vốn bao nhiêu?"
+    exports = "tổng kim ngạch xuất khẩu hàng hóa 6 tháng đầu năm 2025 đạt 3.214,7 triệu USD"
+    capital = "tỉnh đã cấp phép cho dự án logistics với tổng vốn đầu tư 120 triệu USD"
+    assert not _judged(has_asked_kind, question, exports)
+    assert _judged(has_asked_kind, question, capital)
+
+
+def test_investment_in_the_previous_paragraph_is_no_topic_of_an_export_figure() -> None:
+    text = (
+        "6 tháng đầu năm 2025, thu hút đầu tư trực tiếp nước ngoài có nhiều khởi sắc.\n\n"
+        "Tổng kim ngạch xuất khẩu 6 tháng đầu năm 2025 ước đạt 3.214,7 triệu USD."
+    )
+    q = analyse("Dự án logistics được cấp phép 6 tháng đầu năm 2025 có vốn bao nhiêu?")
+    last = segments_of([_passage(text)])[-1]
+    assert last.text.startswith("Tổng kim ngạch xuất khẩu") and not has_asked_kind(last, q)
+
+
+def test_the_paragraph_before_a_chunk_is_read_from_the_article() -> None:
+    article = (
+        "Mở đầu.\n"
+        "Phấn đấu trong giai đoạn 2021-2025, thiết lập quan hệ mới. "
+        "Đẩy mạnh hợp tác với các cơ quan hợp tác quốc tế: JICA, KOICA."
+    )
+    start = article.index("Đẩy mạnh")
+    (seg,) = segments_of([_passage(article[start:], start=start)])
+    assert earlier_in_paragraph(seg) == [], "the chunk alone starts with the sentence"
+    assert earlier_in_paragraph(seg, article) == [
+        "Phấn đấu trong giai đoạn 2021-2025, thiết lập quan hệ mới."
+    ]

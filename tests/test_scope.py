@@ -537,3 +537,28 @@ def test_a_central_document_asked_without_its_code_is_looked_for_in_national_pie
     assert not asked.admits(national, frozenset({"dia", "phuong"}))
     # the province's own body is no central one
     assert not question_scope("Nghị quyết của Tỉnh ủy về hội nhập", set(), HOME).central_document
+
+
+def test_a_bare_province_planning_for_money_into_vietnam_is_the_home_province() -> None:
+    known = {"thanh hoa", "viet nam"}
+    q = question_scope(
+        "Tỉnh đã chuẩn bị những gì để đón làn sóng đầu tư nước ngoài vào Việt Nam?", known, HOME
+    )
+    assert q.places == ("thanh hoa",) and not q.explicit
+    q = question_scope("Năm 2023 kiều hối về Việt Nam đạt bao nhiêu?", known, HOME)
+    assert q.places == ("viet nam",)
+    q = question_scope("Các tỉnh thu hút bao nhiêu vốn đầu tư vào Việt Nam?", known, HOME)
+    assert q.places == ("viet nam",)
+    q = question_scope("Tỉnh mình đứng thứ mấy cả nước về FDI vào Việt Nam?", known, HOME)
+    assert q.places == ("thanh hoa",)
+
+
+def test_registered_capital_is_that_of_the_projects_still_valid() -> None:
+    q = question_scope(
+        "By the end of 2020, how many FDI projects were still valid and what was their "
+        "total registered capital?",
+        {"thanh hoa"},
+        HOME,
+    )
+    stock = "lũy kế đến hết năm 2020, có 134 dự án FDI còn hiệu lực, tổng vốn 14,35 tỷ USD"
+    assert states_measure(stock, q.measure_terms)

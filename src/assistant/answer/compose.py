@@ -128,6 +128,7 @@ class ArticleWords:
     # a name's other name in the article ("Thành Nhà Hồ, còn gọi là thành Tây Đô"):
     # each term of one → the terms of the other
     aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    text: str = ""  # the article itself, for what a chunk leaves out of its paragraph
 
 
 # "Thành Nhà Hồ, còn gọi là thành Tây Đô", "Khu kinh tế Nghi Sơn (tức …)": two names of
@@ -173,6 +174,7 @@ class ArticleTerms:
                 frozenset(lexical_terms(doc.title)[1]) if doc else frozenset(),
                 frozenset(lexical_terms(lead_of(doc))[1]) if doc else frozenset(),
                 _aliases(doc.text) if doc else {},
+                doc.text if doc else "",
             )
             self._cache.put(key, found)
         return found
@@ -369,15 +371,16 @@ class ExtractiveComposer:
             return False  # "hội đàm năm 2020 … ngày nào": not the talks of 17-12-2019
         if scope.whole_year and (part_of_year(seg.passage.title) or part_of_year(lead_in(seg))):
             return False  # "cả năm 2024": not the 9 months' figure
+        words = self.articles.get(seg.passage.doc_id)
         if scope.dated and not period_covered(
             scope,
             seg.passage.scope,
             lead_in(seg),
-            earlier_in_paragraph(seg),
+            # the paragraph may begin in the chunk before (its period stated there)
+            earlier_in_paragraph(seg, words.text),
             within=not (q.wants_number or q.wants_date),
         ):
             return False
-        words = self.articles.get(seg.passage.doc_id)
 
         def topical(term: str, aliased: bool = True) -> bool:
             """Named in the lead and often in the body: what the article is about (a

@@ -216,12 +216,20 @@ def lead_in(seg: Segment) -> str:
     return seg.passage.text[seg.sentence_start - offset : seg.end - offset]
 
 
-def earlier_in_paragraph(seg: Segment) -> list[str]:
+def _paragraph_context(seg: Segment) -> frozenset[str]:
+    """Terms of the segment's sentence and of the one before it in its paragraph (a
+    paragraph on exports after one on investment speaks of no capital)."""
+    own = seg.passage.text[seg.sentence_start - seg.passage.start : seg.end - seg.passage.start]
+    return frozenset(lexical_terms(" ".join([*earlier_in_paragraph(seg)[:1], own]))[1])
+
+
+def earlier_in_paragraph(seg: Segment, article: str = "") -> list[str]:
     """The sentences before the segment's own in its paragraph, nearest first: a report
     states the year once ("Theo báo cáo, trong năm 2023, …. Tỉnh hỗ trợ … 18,5 tỷ đồng")
-    and the sentences after it keep to that year."""
-    offset = seg.passage.start
-    text = seg.passage.text
+    and the sentences after it keep to that year. Read from the ``article``'s text when
+    given (a chunk may start inside a paragraph), else from the segment's chunk."""
+    offset = 0 if article else seg.passage.start
+    text = article or seg.passage.text
     begin = seg.sentence_start - offset
     paragraph = text.rfind("\n", 0, begin) + 1
     before = text[paragraph:begin]
@@ -395,7 +403,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         if not states_unit(stated, forms):
             return False
         topic = () if question.english else asked_unit_topic(question.text)
-        if topic and not any(t in seg.context for t in topic):
+        if topic and not any(t in _paragraph_context(seg) for t in topic):
             return False  # "dân số 1,18 triệu người" counts no workers
         if asks_price(question.text) and not states_price(seg.text):
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue

@@ -197,7 +197,7 @@ def asked_name_kind(text: str) -> NamedKind | None:
         while plain >= 2 and " ".join(folded[plain - 2 : plain]) in _KIND_MODIFIERS:
             plain -= 2  # "những địa phương nước ngoài nào"
         for before in dict.fromkeys((at, named, plain)):
-            for size in (2, 1):
+            for size in (3, 2, 1):  # "khu công nghiệp nào", "tỉnh nào"
                 kind = " ".join(folded[before - size : before]) if before >= size else ""
                 if kind in NAMED_KINDS:
                     written = " ".join(words[before - size : before]).lower()
@@ -573,6 +573,9 @@ def asked_unit_topic(question: str) -> tuple[str, ...]:
     of the asked thing: "bao nhiêu lao động" is not answered by "dân số 1,18 triệu người"
     (empty: no such condition)."""
     key = _asked_unit_key(question)
+    if key is None:  # "Dự án … có vốn bao nhiêu?": the measure named before the question
+        heads = (term.replace("_", " ") for term in asked_subject(question))
+        key = next((head for head in heads if head in UNIT_TOPICS), None)
     return UNIT_TOPICS.get(key, ()) if key else ()
 
 

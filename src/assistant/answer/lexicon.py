@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, has_diacritics, unify_tones
 
 # Vietnamese near-synonyms: reader's phrase → the phrase the articles use.
 VIETNAMESE: dict[str, str] = {
@@ -188,9 +188,60 @@ _ABBREVIATION = re.compile(
 )
 
 
+# What the press and readers call a country ("đất nước mặt trời mọc" is Japan), folded:
+# the articles name the country, and the answer's figure must be the country's.
+COUNTRY_NICKNAMES: dict[str, str] = {
+    "dat nuoc mat troi moc": "Nhật Bản",
+    "xu so mat troi moc": "Nhật Bản",
+    "xu mat troi moc": "Nhật Bản",
+    "xu so hoa anh dao": "Nhật Bản",
+    "xu hoa anh dao": "Nhật Bản",
+    "xu so kim chi": "Hàn Quốc",
+    "xu kim chi": "Hàn Quốc",
+    "dat nuoc kim chi": "Hàn Quốc",
+    "xu so cua han": "Hàn Quốc",
+    "dat nuoc trieu voi": "Lào",
+    "xu trieu voi": "Lào",
+    "xu so trieu voi": "Lào",
+    "xu so bach duong": "Nga",
+    "dat nuoc bach duong": "Nga",
+    "xu bach duong": "Nga",
+    "xu so chua vang": "Thái Lan",
+    "dat nuoc chua vang": "Thái Lan",
+    "dat nuoc chua thap": "Campuchia",
+    "xu chua thap": "Campuchia",
+    "dat nuoc van dao": "Indonesia",
+    "xu so van dao": "Indonesia",
+    "xu so dai bang": "Mỹ",
+    "dat nuoc co hoa": "Mỹ",
+    "xu so chuot tui": "Úc",
+    "dat nuoc chuot tui": "Úc",
+    "xu chuot tui": "Úc",
+}
+_NICKNAME = re.compile(
+    r"(?<!\w)("
+    + "|".join(sorted(map(re.escape, COUNTRY_NICKNAMES), key=len, reverse=True))
+    + r")(?!\w)"
+)
+
+
+def _named_countries(text: str) -> str:
+    """The text with each country's nickname replaced by its name (matched folded; the
+    rest kept as written)."""
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length: nothing to align
+        return text
+    out, at = [], 0
+    for match in _NICKNAME.finditer(folded):
+        out += [text[at : match.start()], COUNTRY_NICKNAMES[match.group(1)]]
+        at = match.end()
+    return "".join([*out, text[at:]])
+
+
 def spelled_out(text: str) -> str:
-    """The question with readers' abbreviations written as the articles write them."""
-    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
+    """The question with readers' abbreviations and countries' nicknames written as the
+    articles write them ("XK sang xứ kim chi" → "xuất khẩu sang Hàn Quốc")."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], _named_countries(text))
 
 
 # English names of partner countries (and their adjectives) → the articles' Vietnamese.
@@ -564,12 +615,26 @@ def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
             yield match, key
 
 
+# Keys that folding confuses with other words, as they must be spelled when the reader
+# types diacritics: "chỗ ở" (lodging), never "cho ô tô".
+_SPELLING = {"cho o": "chỗ ở"}
+
+
 @lru_cache(maxsize=1024)
 def _phrases(text: str, english: bool) -> tuple[tuple[str, str], ...]:
     """(the question's words matched, key) for each known phrase of a question: computed
     once for the expansions and for the words they cover."""
     folded = " ".join(re.findall(r"[\w-]+", fold(text)))
-    return tuple((match[0], key) for match, key in _matches(folded, english))
+    written = " ".join(re.findall(r"[\w-]+", unify_tones(text.lower())))
+    aligned = len(written) == len(folded)
+
+    def as_spelled(match: re.Match[str], key: str) -> bool:
+        typed = written[match.start() : match.end()] if aligned else ""
+        return key not in _SPELLING or not has_diacritics(typed) or typed == _SPELLING[key]
+
+    return tuple(
+        (match[0], key) for match, key in _matches(folded, english) if as_spelled(match, key)
+    )
 
 
 def expansions(text: str, english: bool) -> list[str]:

@@ -145,6 +145,17 @@ _LIST_CUES = (
 )
 # Asking for a cause ("vì sao", "nguyên nhân"): a clause that gives one is preferred.
 _REASON_CUES = ("vi sao", "tai sao", "nguyen nhan", "ly do", "vi dau", "do dau", "why")
+# ... and as readers say it: "Sao báo lại phải đính chính …?", "how come", "what caused"
+_REASON_SPOKEN = re.compile(
+    r"^\W*sao (?!vang\b)|\bsao (?:\w+ ){0,3}lai\b|\bhow come\b|\bwhat caused\b|"
+    r"\breasons? (?:for|why|behind)\b"
+)
+
+
+def _asks_reason(folded: str) -> bool:
+    return _has_cue(folded, _REASON_CUES) or bool(_REASON_SPOKEN.search(folded))
+
+
 # Asking how something is done ("thế nào", "bằng cách nào", "sẽ làm gì để"): a clause
 # that says how (or what will be done) is preferred, as a cause is for "vì sao".
 _MANNER_CUES = (
@@ -461,13 +472,13 @@ def analyse(text: str) -> Question:
             or (not english and _asks_how_many(text))
             or keyword_figure
         )
-        and not _has_cue(folded, _REASON_CUES + _MANNER_CUES)
+        and not (_asks_reason(folded) or _has_cue(folded, _MANNER_CUES))
         and not (english and wants_date and not _has_cue(folded, ("how many", "how much"))),
         wants_date=wants_date,
         wants_list=_has_cue(folded, _LIST_CUES) or named_kind is not None,
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=wants_person,
-        wants_reason=_has_cue(folded, _REASON_CUES),
+        wants_reason=_asks_reason(folded),
         wants_manner=_has_cue(folded, _MANNER_CUES),
         asked_kind=_asked_kind(folded),
         named_kind=named_kind,

@@ -47,6 +47,18 @@ _SAME_TIME = re.compile(
     r"(?:đó|ấy|trên|do|ay|tren)|the same (?:period|year|time))(?!\w)",
     re.IGNORECASE,
 )
+# "năm tiếp theo", "năm trước đó", "the following year": a year counted from the one
+# the previous question asks about (folded)
+_NEXT_YEAR = re.compile(
+    r"(?<!\w)(?:nam (?:tiep theo|ke tiep|sau do|lien sau|sau)|mot nam sau|"
+    r"(?:in )?(?:the )?(?:following|next) year|a year later)(?!\w)"
+)
+_YEAR_BEFORE = re.compile(
+    r"(?<!\w)(?:nam (?:truoc do|lien truoc)|(?:in )?the (?:previous|preceding) year|"
+    r"(?:in )?the year before)"
+    r"(?!\w)"
+)
+_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,/-])")
 _ANAPHORA = re.compile(
     r"\b(?:đó|do|này|nay|ấy|ay|họ|ho|nó|no|it|they|that|those|this)\b", re.IGNORECASE
 )
@@ -133,8 +145,28 @@ def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None)
     return _rewrite(question, previous)
 
 
+def _counted_year(question: str, previous: str) -> tuple[str, str]:
+    """ "Thế năm tiếp theo thì sao?" after a question on 2022 asks about 2023: the relative
+    year written as a year, in the question and in the previous one (unchanged when the
+    previous question names no single year)."""
+    folded = fold(question)
+    years = set(_YEAR.findall(previous))
+    if len(folded) != len(question) or len(years) != 1:
+        return question, previous
+    year = int(years.pop())
+    for pattern, step in ((_NEXT_YEAR, 1), (_YEAR_BEFORE, -1)):
+        match = pattern.search(folded)
+        if match:
+            english = not match.group(0).startswith(("nam", "mot"))
+            written = f"in {year + step}" if english else f"năm {year + step}"
+            question = question[: match.start()] + written + question[match.end() :]
+            return question, _YEAR.sub(str(year + step), previous)
+    return question, previous
+
+
 def _rewrite(question: str, previous: str) -> Rewrite:
     """``question`` made standalone with the (standalone) previous user question."""
+    question, previous = _counted_year(question, previous)
     for pattern in _FOLLOWUP_PATTERNS:
         match = pattern.match(question.strip())
         phrase = _SAME_TIME.sub("", match.group("x")).strip(" ,") if match else ""

@@ -113,6 +113,18 @@ _VIETNAM_NAMED = re.compile(
 )
 
 
+# A bare "tỉnh" ("Tỉnh đã chuẩn bị …", "tỉnh mình", "của tỉnh"): the portal's province,
+# whose plans may name Vietnam as a destination ("đón làn sóng đầu tư … vào Việt Nam");
+# not "các tỉnh", "tỉnh, thành phố", "tỉnh bạn" or a named one.
+_BARE_PROVINCE = re.compile(
+    r"(?<!\w)(?<![Cc]ác )(?<![Nn]hững )(?<![Mm]ọi )(?<![Nn]hiều )[Tt]ỉnh(?!\s*,)"
+    r"(?!\s+(?:thành|bạn|nào|bậc|lộ|[A-ZĐ]))(?!\w)"
+)
+
+
+_WHOLE_COUNTRY = re.compile(r"\b(?:ca nuoc|toan quoc|nationwide|whole country)\b")
+
+
 def _about_vietnam(text: str) -> bool:
     for match in _VIETNAM_NAMED.finditer(text):
         before = (match.group(1) or "").strip()
@@ -156,10 +168,11 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
         "(?:du )?khach(?: du lich)? (?:noi dia|trong nuoc)",
     ),
     (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
-    # registered capital, not the exports of the foreign-invested sector
+    # registered capital, not the exports of the foreign-invested sector (the capital of
+    # the projects still valid is what they registered)
     (
         r"\bvon(?: \w+){0,2} dang ky\b|\bregistered (?:\w+ )?capital\b",
-        "dang ky|cap moi|cap giay chung nhan|cap phep",
+        "dang ky|cap moi|cap giay chung nhan|cap phep|con hieu luc",
     ),
     (r"\bthu hoi\b", "thu hoi"),
     # the graduates, not the graduation exam's other figures ("thi tốt nghiệp … điểm 10")
@@ -386,7 +399,12 @@ def question_scope(
         if key in VIETNAM_PROVINCES or key in known:
             names.setdefault(key, VIETNAM_PROVINCES.get(key) or _as_written(text, key))
     about_vietnam = _about_vietnam(text) and not foreign_in(text)
-    if not names and (_national(text) or about_vietnam):
+    national = _national(text) or about_vietnam
+    # ("thứ mấy cả nước": the country as the base of a rank, not the subject)
+    as_subject = _COUNTRY_AS_BASE.sub(" ", folded) if asks_for_rank(text) else folded
+    if national and _BARE_PROVINCE.search(text) and not _WHOLE_COUNTRY.search(as_subject):
+        national = False  # the province's own plans, for money coming into Vietnam
+    if not names and national:
         names[NATIONAL_KEY] = NATIONAL
     explicit = bool(names)
     if not names:
