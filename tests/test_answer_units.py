@@ -1202,3 +1202,18 @@ def test_the_paragraph_before_a_chunk_is_read_from_the_article() -> None:
     assert earlier_in_paragraph(seg, article) == [
         "Phấn đấu trong giai đoạn 2021-2025, thiết lập quan hệ mới."
     ]
+
+
+def test_the_cause_told_beside_the_fact_is_quoted_before_a_farther_one() -> None:
+    text = (
+        "Báo xin đính chính số liệu nhập khẩu năm 2022 của tỉnh. "
+        "Do sơ suất trong quá trình biên tập, các chữ số bị đảo vị trí. "
+        "Kim ngạch nhập khẩu năm 2022 đạt 6.042,9 triệu USD, tăng 22,9%. "
+        "Giá trị nhập khẩu tăng chủ yếu do giá dầu thô thế giới tăng cao."
+    )
+    q = analyse("Vì sao báo phải đính chính số liệu nhập khẩu năm 2022?")
+    segments = segments_of([_passage(text)])
+    weights = {"dinh_chinh": 4.0, "nhap_khau": 2.0, "gia": 1.0, "dau_tho": 1.0}
+    score_segments(segments, q, weights, None, None, Tuning())
+    chosen = select(segments, q, Tuning(), segments).segments
+    assert any(s.text.startswith("Do sơ suất") for s in chosen)

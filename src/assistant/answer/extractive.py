@@ -639,11 +639,17 @@ def select(
     if question.wants_completion and not completes(best, question):
         # the cause, the way or the items are often a sentence of their own that does
         # not repeat the question's words: the article's best one joins, on a lower floor
+        # the article's best one joins, on a lower floor; of several, the nearest: a
+        # fact's cause is told beside it ("Do sơ suất …" after the correction), another
+        # fact's further on
         reason_floor = best.score * tuning.floor_reason
-        others = sorted((s for s in article or pool if s is not best), key=lambda s: -s.score)
-        because = next((s for s in others if completes(s, question)), None)
-        if because is not None and because.score >= reason_floor:
-            chosen.append(because)
+        causes = [
+            s
+            for s in article or pool
+            if s is not best and s.score >= reason_floor and completes(s, question)
+        ]
+        if causes:
+            chosen.append(min(causes, key=lambda s: (abs(s.start - best.start), -s.score)))
     if question.wants_explanation and _HOW_MUCH_TOO.search(question.folded):
         # "vì sao …, và số đúng là bao nhiêu?": the cause and the figure, each quoted
         given = set(question.numbers)
