@@ -1217,3 +1217,40 @@ def test_the_cause_told_beside_the_fact_is_quoted_before_a_farther_one() -> None
     score_segments(segments, q, weights, None, None, Tuning())
     chosen = select(segments, q, Tuning(), segments).segments
     assert any(s.text.startswith("Do sơ suất") for s in chosen)
+
+
+def test_spoken_question_words_ask_a_figure_a_date_or_grounds() -> None:
+    assert analyse("Rốt cuộc số đúng là nhiêu vậy?").wants_number
+    assert not analyse("Tỉnh có nhiều đối tác không?").wants_number
+    q = analyse("Cầu Thiệu Định chừng nào mới làm xong dạ?")
+    assert q.wants_date and q.events == ("hoàn thành",)
+    assert analyse(
+        "Lãnh đạo tỉnh dựa vào đâu để khẳng định Cô-oét là đối tác quan trọng?"
+    ).wants_reason
+
+
+def test_a_phone_number_asked_is_answered_only_by_one() -> None:
+    question = "Cho mình xin số điện thoại của Sở Ngoại vụ Thanh Hóa với?"
+    office = "Hai bên giao Sở Ngoại vụ tỉnh Thanh Hóa làm đầu mối xây dựng dự thảo thỏa thuận."
+    assert not _judged(has_asked_kind, question, office)
+    assert _judged(has_asked_kind, question, "Sở Ngoại vụ: điện thoại 0237 3852 456.")
+    assert _judged(has_asked_kind, "What is the website of the department?", "Xem tại www.a.gov.vn")
+
+
+def test_a_festival_asked_for_is_no_date() -> None:
+    q = analyse("Năm 2023 đoàn nghệ thuật sang Hàn Quốc nhân dịp lễ hội nào?")
+    assert not q.wants_date
+
+
+def test_a_plan_asked_by_its_span_is_not_another_spans_plan() -> None:
+    question = "Ông Kim ký Kế hoạch hợp tác đào tạo nghề giai đoạn 2024-2027 vào ngày nào?"
+    other = "Ngày 27-10-2022, hai bên đã ký Kế hoạch hợp tác giai đoạn 2023-2025."
+    same = "Ngày 5-3-2024, hai bên đã ký Kế hoạch hợp tác đào tạo nghề giai đoạn 2024-2027."
+    assert not _judged(has_asked_kind, question, other)
+    assert _judged(has_asked_kind, question, same)
+
+
+def test_completing_a_task_is_no_completion_of_the_works() -> None:
+    assert events_in("Dự án hoàn thành, đưa vào sử dụng trong quý IV-2027.") == ("hoàn thành",)
+    assert events_in("Các huyện hoàn thành giải phóng mặt bằng trong năm 2025.") == ()
+    assert events_in("Khi nào cầu làm xong?") == ("hoàn thành",)

@@ -562,3 +562,11 @@ def test_registered_capital_is_that_of_the_projects_still_valid() -> None:
     )
     stock = "lũy kế đến hết năm 2020, có 134 dự án FDI còn hiệu lực, tổng vốn 14,35 tỷ USD"
     assert states_measure(stock, q.measure_terms)
+
+
+def test_a_search_box_query_naming_a_part_of_a_measure_asks_that_part() -> None:
+    q = question_scope("kieu hoi thanh hoa 2024", {"thanh hoa"}, HOME)
+    assert q.measure_terms == ("kieu hoi|gui ve|chuyen ve",) and q.periods == ((2024, 2024),)
+    assert (
+        question_scope("Thanh Hóa có quan hệ với kiều bào ở đâu?", set(), HOME).measure_terms == ()
+    )

@@ -338,7 +338,9 @@ class ExtractiveComposer:
             "coverage": round(best.coverage, 4),
             "similarity": round(best.similarity, 4),
         }
-        if not self._supported(q, best):
+        # the clause states the asked measure, or dates the asked event (both checked)
+        structured = bool(scope.measure_terms) or bool(q.wants_date and q.events)
+        if not self._supported(q, best, structured):
             answer = refusal(query, passages, NOT_FOUND_VI)
         else:
             answer = cite(query, passages, selection.segments, choice.note, q, best)
@@ -539,10 +541,13 @@ class ExtractiveComposer:
             and any(t not in body for t in seg.terms if _FIGURE_TERM.fullmatch(t))
         )
 
-    def _supported(self, q: Question, best: Segment) -> bool:
+    def _supported(self, q: Question, best: Segment, structured: bool = False) -> bool:
         """Does the best segment answer at all? Its score must reach the threshold and,
         for a Vietnamese question, it must share enough of the question's (rarity-
-        weighted) words: a similar-sounding sentence about another topic is no answer."""
+        weighted) words: a similar-sounding sentence about another topic is no answer.
+        ``structured``: the segment states the measure the question names (kiều hối,
+        nhập khẩu) or dates the event it asks about (checked before), so the reader's
+        other words may be their own."""
         if q.english:  # few Vietnamese words to share (the glossary's): the meaning must
             # be close, or the glossary's words found make up for a little distance
             return (
@@ -554,7 +559,7 @@ class ExtractiveComposer:
                 )
             )
         covered = best.coverage >= self.tuning.min_coverage or (
-            best.similarity >= self.tuning.close_similarity
+            (structured or best.similarity >= self.tuning.close_similarity)
             and best.coverage >= self.tuning.close_min_coverage
         )
         return (

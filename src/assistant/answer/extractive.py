@@ -23,6 +23,7 @@ from assistant.answer.kinds import (
     asked_unit,
     asked_unit_topic,
     asks_for_a_country,
+    asks_for_contact,
     asks_for_a_role,
     asks_for_rank,
     asks_for_target,
@@ -37,6 +38,7 @@ from assistant.answer.kinds import (
     names_someone,
     of_another_side,
     ranks_first,
+    states_contact,
     states_price,
     states_unit,
     totals_several_projects,
@@ -409,6 +411,10 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
         if asks_one_projects_money(question.text) and totals_several_projects(seg.text):
             return False  # one project's capital is not the total of the year's twelve
+    if not of_the_asked_span(seg, question):
+        return False  # the plan of 2023-2025 is not the asked one of 2024-2027
+    if asks_for_contact(question.text) and not states_contact(seg.text):
+        return False  # "số điện thoại của Sở Ngoại vụ": not a sentence naming the office
     if asks_for_rank(question.text) and not RANK.search(seg.text):
         return False  # "đứng thứ mấy", "what ranking": a place in a ranking, not a total
     if asks_for_the_first(question.text) and not ranks_first(seg.text):
@@ -503,6 +509,27 @@ _DOCUMENT_KIND = {
     "decision": "quyet dinh",
     "decree": "nghi dinh",
 }
+
+
+# A plan, programme or agreement named with its span ("Kế hoạch hợp tác đào tạo nghề
+# giai đoạn 2024-2027"), folded: the kind and the years.
+_PLAN_SPAN = re.compile(
+    r"\b(ke hoach|chuong trinh|thoa thuan|de an|bien ban ghi nho)\b[^.;?]{0,60}?"
+    r"\b((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)\b"
+)
+
+
+def of_the_asked_span(seg: Segment, question: Question) -> bool:
+    """A question naming a plan by its span is not answered by a sentence (or the next,
+    which may tell the signing) naming a plan of the same kind for other years
+    ("Kế hoạch hợp tác giai đoạn 2023-2025" for the asked "giai đoạn 2024-2027")."""
+    asked = {(kind, f"{a}-{b}") for kind, a, b in _PLAN_SPAN.findall(question.folded)}
+    if not asked:
+        return True
+    kinds = {kind for kind, _ in asked}
+    said = fold(lead_in(seg) + " " + _next_sentence_text(seg))
+    named = {(kind, f"{a}-{b}") for kind, a, b in _PLAN_SPAN.findall(said) if kind in kinds}
+    return not named or bool(named & asked)
 
 
 def names_the_asked_document(seg: Segment, question: Question) -> bool:

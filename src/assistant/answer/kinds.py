@@ -490,6 +490,28 @@ def states_price(clause: str) -> bool:
     return bool(_PRICE_STATED.search(unify_tones(clause.lower())))
 
 
+# Contact details asked for ("số điện thoại của Sở Ngoại vụ", "email", "hotline"),
+# folded; and as an answer states them: a phone number, an address of mail or web.
+_CONTACT_ASKED = re.compile(
+    r"\b(?:so dien thoai|dien thoai|sdt|hotline|duong day nong|email|e-mail|thu dien tu|"
+    r"website|trang web|phone|telephone|contact details|contact number)\b"
+)
+_CONTACT_STATED = re.compile(
+    r"(?<![\d.,])(?:\+?84|0)\d{2,3}(?:[\s.-]?\d){6,8}(?![\d,])|[\w.-]+@[\w-]+\.\w|"
+    r"\bwww\.|https?://|\.(?:gov|com|org)\.vn\b"
+)
+
+
+def asks_for_contact(question: str) -> bool:
+    """Does the question ask for a phone number, an email or a website?"""
+    return bool(_CONTACT_ASKED.search(fold(own_question(question))))
+
+
+def states_contact(clause: str) -> bool:
+    """Does the clause give a phone number, an email or a web address?"""
+    return bool(_CONTACT_STATED.search(clause))
+
+
 # One project's money asked for ("Dự án trung tâm logistics … có vốn đăng ký bao nhiêu"),
 # folded: a project named, none counted or listed.
 _ONE_PROJECT = re.compile(r"\b(?:du an|nha may|project|factory)\b")

@@ -111,7 +111,7 @@ VIETNAMESE: dict[str, str] = {
     "di lam thue": "đi làm việc ở nước ngoài lao động",
     "viet kieu": "kiều bào người Việt Nam ở nước ngoài kiều hối",
     "buon ban hai chieu": "kim ngạch thương mại song phương hai chiều",
-    "buon ban": "thương mại",
+    "buon ban": "thương mại kim ngạch trao đổi hàng hóa",
     "keo nha dau tu": "thu hút nhà đầu tư",
     "lap ra": "thành lập",
     "nhom chuyen trach": "tổ công tác",
@@ -148,6 +148,10 @@ VIETNAMESE: dict[str, str] = {
     "chuyen tien ve": "kiều hối tiền gửi về",
     "ben nuoc ngoai": "ở nước ngoài",
     "moi nam": "hằng năm hàng năm",
+    # when a work is finished
+    "lam xong": "hoàn thành",
+    "xay xong": "hoàn thành",
+    "hoan tat": "hoàn thành",
     # jobs a project brings
     "cong nhan": "lao động",
     "nuoi song": "tạo việc làm",

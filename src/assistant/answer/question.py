@@ -84,6 +84,10 @@ _DATE_CUES = (
     "nam nao",
     "thoi gian nao",
     "bao gio",
+    # as readers say it: "chừng nào mới xong", "lúc nào" (not "hồi nào": folded, it is
+    # also "lễ hội nào")
+    "chung nao",
+    "luc nao",
     "when",
     "hom nao",
     "ngay may",
@@ -119,10 +123,20 @@ EVENT_WORDS = (
     "kết nghĩa",
     "động thổ",
     "vận hành",
+    "hoàn thành",
+    "làm xong",
+    "xây xong",
+    "hoàn tất",
 )
 # Event words that name the same event: a heritage "công nhận" is its "ghi danh" by
 # UNESCO, a "động thổ" is the "khởi công". Each maps to the one :func:`events_in` gives.
-SAME_EVENT = {"ghi danh": "công nhận", "động thổ": "khởi công"}
+SAME_EVENT = {
+    "ghi danh": "công nhận",
+    "động thổ": "khởi công",
+    "làm xong": "hoàn thành",
+    "xây xong": "hoàn thành",
+    "hoàn tất": "hoàn thành",
+}
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
 _PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi")
@@ -144,7 +158,18 @@ _LIST_CUES = (
     "what are",
 )
 # Asking for a cause ("vì sao", "nguyên nhân"): a clause that gives one is preferred.
-_REASON_CUES = ("vi sao", "tai sao", "nguyen nhan", "ly do", "vi dau", "do dau", "why")
+_REASON_CUES = (
+    "vi sao",
+    "tai sao",
+    "nguyen nhan",
+    "ly do",
+    "vi dau",
+    "do dau",
+    "nho dau",  # "nhờ đâu": thanks to what
+    "dua vao dau",  # "dựa vào đâu", "căn cứ vào đâu": on what grounds
+    "can cu vao dau",
+    "why",
+)
 # ... and as readers say it: "Sao báo lại phải đính chính …?", "how come", "what caused"
 _REASON_SPOKEN = re.compile(
     r"^\W*sao (?!vang\b)|\bsao (?:\w+ ){0,3}lai\b|\bhow come\b|\bwhat caused\b|"
@@ -363,12 +388,19 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     )
 
 
+# "số đúng là nhiêu?", "được nhiêu": "bao nhiêu" as spoken (as written: folded, it is
+# "nhiều", many)
+_SPOKEN_HOW_MUCH = re.compile(r"(?<!\w)(?:là|được|đạt|có|khoảng|chừng|hết|cỡ)\s+nhiêu(?!\w)")
+
+
 def _asks_how_many(text: str) -> bool:
     """ "mấy" (how many) — folded it collides with "máy" (machine), so it is matched as
     written, or as "may" only in a question typed without any diacritics. A question
     that opens with "số" / "tổng số" / "số lượng" ("số lao động … năm 2021") asks for a
     count too (as written: folded, "số" is also "sở", a department)."""
     words = re.findall(r"\w+", text.lower())
+    if _SPOKEN_HOW_MUCH.search(text.lower()):
+        return True
     opens_with_count = words[:1] == ["số"] or words[:2] in (["tổng", "số"], ["số", "lượng"])
     asked = "mấy" if "mấy" in words else "may" if not has_diacritics(text) else None
     if asked in words:
@@ -384,7 +416,11 @@ _OTHER_QUESTION_WORDS = frozenset({"nào", "đâu", "gì", "nao", "dau"})
 
 
 # Words that hold an event word but name no event: "vốn đăng ký" signs nothing.
-_NOT_EVENTS = re.compile(r"(?<!\w)(?:đăng ký|thư ký|ký túc xá|ký hiệu|ký ức|ký giả)(?!\w)")
+# Nor does completing a task: "hoàn thành giải phóng mặt bằng" finishes no works.
+_NOT_EVENTS = re.compile(
+    r"(?<!\w)(?:đăng ký|thư ký|ký túc xá|ký hiệu|ký ức|ký giả|hoàn thành(?= (?:giải phóng|"
+    r"kế hoạch|chỉ tiêu|nhiệm vụ|thủ tục|mục tiêu|việc|công tác)(?!\w)))(?!\w)"
+)
 
 
 def without_false_events(text: str) -> str:
@@ -430,6 +466,17 @@ _NOT_FIGURE_CUES = (
 )
 
 
+def asks_figure_by_keywords(text: str) -> bool:
+    """"kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
+    its figure."""
+    folded = fold(text)
+    return (
+        "?" not in text
+        and not _has_cue(folded, _NOT_FIGURE_CUES)
+        and bool(_KEYWORD_MEASURE_EN.search(folded) or _KEYWORD_MEASURE.search(folded))
+    )
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
@@ -442,13 +489,7 @@ def analyse(text: str) -> Question:
     wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
     if english and wants_date and not _ENGLISH_WHEN.search(folded):
         wants_date = _has_cue(folded, _DATE_CUES_BUT_WHEN)
-    # "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
-    # its figure
-    keyword_figure = (
-        "?" not in text
-        and not _has_cue(folded, _NOT_FIGURE_CUES)
-        and bool(_KEYWORD_MEASURE_EN.search(folded) or _KEYWORD_MEASURE.search(folded))
-    )
+    keyword_figure = asks_figure_by_keywords(text)
     named_kind = asked_name_kind(text)
     wants_person = (
         bool(_ENGLISH_PERSON.search(folded)) if english else _has_cue(folded, _PERSON_CUES)

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.answer.kinds import asks_for_rank
+from assistant.answer.question import asks_figure_by_keywords
 from assistant.core.types import ArticleScope, DocumentFilter, Passage, Period
 from assistant.text.periods import deadline_years, periods_in
 from assistant.text.places import (
@@ -389,6 +390,7 @@ def question_scope(
     without diacritics). ``expansions``: the articles' wording of the reader's phrases
     ("mua hàng từ nước ngoài" → "nhập khẩu"), which name the measure as well."""
     folded = fold(text)
+    keywords = asks_figure_by_keywords(text)
     keys = [*VIETNAM_PROVINCES, *known_places]
     named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
     named += [PLACE_ALIASES[alias] for alias in mentioned(text, PLACE_ALIASES)]
@@ -419,9 +421,9 @@ def question_scope(
         periods=tuple(_asked_periods(text)),
         until=tuple(dict.fromkeys(deadline_years(text))),
         latest=bool(_LATEST.search(folded)),
-        measure_terms=_measure_terms(fold(" ".join([text, *expansions])))
+        measure_terms=_measure_terms(fold(" ".join([text, *expansions])), keywords)
         # a measure named in the reader's own words ("thu về" is no revenue asked)
-        + tuple(part for _, part in _asked_parts(folded, NAMED_MEASURES)),
+        + tuple(part for _, part in _asked_parts(folded, NAMED_MEASURES, keywords)),
         excluded_terms=_excluded_terms(folded),
         part=part_of_year(text),
         whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
@@ -566,7 +568,7 @@ _LABOUR_EXPORT = re.compile(
 _BALANCE = re.compile(r"\b(?:xuat sieu|nhap sieu|thang du|tham hut|surplus|deficit)\b")
 
 
-def _measure_terms(folded: str) -> tuple[str, ...]:
+def _measure_terms(folded: str, keywords: bool = False) -> tuple[str, ...]:
     """Folded terms (``a|b``: one of them) the answering clause must contain: the asked
     one of two look-alike measures, and the part of a measure a figure question names."""
     terms: list[str] = []
@@ -578,7 +580,7 @@ def _measure_terms(folded: str) -> tuple[str, ...]:
             if re.search(rf"\b{measure}", folded) and not any(o in folded for o in others):
                 terms.extend(_MEASURE_TERMS[measure])
                 break
-    terms.extend(part for _, part in _asked_parts(folded))
+    terms.extend(part for _, part in _asked_parts(folded, keywords=keywords))
     return tuple(terms)
 
 
@@ -596,11 +598,12 @@ def states_another_measure(clause: str, excluded: Sequence[str]) -> bool:
 
 
 def _asked_parts(
-    folded: str, table: tuple[tuple[str, str], ...] = MEASURE_QUALIFIERS
+    folded: str, table: tuple[tuple[str, str], ...] = MEASURE_QUALIFIERS, keywords: bool = False
 ) -> list[tuple[re.Match[str], str]]:
     """The parts of a measure a figure question names (or the measures, or the excluded
-    wordings, by ``table``): where, and the clause's words."""
-    asks = {m.group(0) for m in _ASKS_FIGURE.finditer(folded)}
+    wordings, by ``table``): where, and the clause's words. ``keywords``: a search-box
+    query that asks a figure without a question word ("kiều hối Thanh Hóa 2024")."""
+    asks = {m.group(0) for m in _ASKS_FIGURE.finditer(folded)} or ({"?"} if keywords else set())
     if not asks or (asks == {"may"} and _MAY_POINTING.search(folded)):
         return []  # "mấy dự án … ở những khu nào?": no figure asked
     found = ((re.search(asked, folded), part) for asked, part in table)
