@@ -42,6 +42,7 @@ from assistant.answer.lexicon import in_articles_words
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
 from assistant.answer.scope import (
+    FIELD_MEASURE_TERMS,
     QuestionScope,
     asked_parts,
     choose_article,
@@ -339,7 +340,9 @@ class ExtractiveComposer:
             "similarity": round(best.similarity, 4),
         }
         # the clause states the asked measure, or dates the asked event (both checked)
-        structured = bool(scope.measure_terms) or bool(q.wants_date and q.events)
+        structured = any(t not in FIELD_MEASURE_TERMS for t in scope.measure_terms) or bool(
+            q.wants_date and q.events
+        )
         if not self._supported(q, best, structured):
             answer = refusal(query, passages, NOT_FOUND_VI)
         else:

@@ -467,7 +467,7 @@ _NOT_FIGURE_CUES = (
 
 
 def asks_figure_by_keywords(text: str) -> bool:
-    """"kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
+    """ "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     its figure."""
     folded = fold(text)
     return (

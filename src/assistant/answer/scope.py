@@ -224,6 +224,10 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
         r"doanh thu|tong thu|thu nhap|\bthu tu\b",
     ),
 )
+# The clause words of a measure that names a whole field (foreign investment), not one
+# figure: a clause stating it may state another of the field's figures ("chiếm 75,8%
+# tổng vốn FDI" for an asked localisation rate).
+FIELD_MEASURE_TERMS = frozenset({NAMED_MEASURES[0][1]})
 # Words of a clause that make it another measure than the asked part: the projects
 # still running ("lũy kế … 134 dự án còn hiệu lực") are not the year's new ones.
 MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
