@@ -278,14 +278,16 @@ class ExtractiveComposer:
             message = missing_message(words) if words else _not_found(scope, q.text)
             return refusal(query, passages, message)
         if q.wants_number:
-            # the province's own figure before a border gate's or a district's
-            whole = [
+            # the province's own figure, never a border gate's, a district's or a
+            # heritage site's the question does not name
+            eligible = [
                 s
                 for s in eligible
                 if not part_of_the_place(s.passage.title, q.text)
                 or speaks_of_the_province(lead_in(s))
             ]
-            eligible = whole or eligible
+            if not eligible:
+                return refusal(query, passages, _not_found(scope, q.text))
         if scope.part:
             # "6 tháng đầu năm": the half-year review's figure, not the yearly one's
             same_part = [s for s in eligible if part_of_year(s.passage.title) == scope.part]

@@ -222,9 +222,9 @@ _KIND_NOUNS = (
     "co quan",
     "chuong trinh",
 )
-# The noun may take a modifier or two before "nào" ("lĩnh vực hợp tác nào", "mặt hàng
-# xuất khẩu chủ lực nào").
-_WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")(?:\s+\w+){0,2}?\s+(?:nao|gi)\b")
+# The noun may take modifiers before "nào" ("lĩnh vực hợp tác nào", "mặt hàng xuất
+# khẩu chủ lực nào", "cơ quan hợp tác quốc tế nào").
+_WHICH_KIND = re.compile(r"\b(" + "|".join(_KIND_NOUNS) + r")(?:\s+\w+){0,4}?\s+(?:nao|gi)\b")
 # The same asked in English ("which international cooperation agencies"): the noun →
 # the Vietnamese one articles name the items with.
 _ENGLISH_KIND_NOUNS = {
