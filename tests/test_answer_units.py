@@ -1254,3 +1254,18 @@ def test_completing_a_task_is_no_completion_of_the_works() -> None:
     assert events_in("Dự án hoàn thành, đưa vào sử dụng trong quý IV-2027.") == ("hoàn thành",)
     assert events_in("Các huyện hoàn thành giải phóng mặt bằng trong năm 2025.") == ()
     assert events_in("Khi nào cầu làm xong?") == ("hoàn thành",)
+
+
+def test_a_span_of_years_or_a_plural_asks_one_figure_not_a_list() -> None:
+    q = analyse("Những năm 2016-2020, mỗi năm kiều hối gửi về khoảng bao nhiêu?")
+    assert q.wants_number and not q.wants_list
+    q = analyse("Các tổ chức phi chính phủ đã tài trợ tổng cộng bao nhiêu tiền?")
+    assert q.wants_number and not q.wants_list
+    assert analyse("Những nước nào có nhiều lao động Thanh Hóa nhất?").wants_list
+    assert analyse("Tỉnh có bao nhiêu dự án, ở những khu công nghiệp nào?").wants_list
+
+
+def test_local_jobs_in_readers_words() -> None:
+    added = expansions("đem lại chỗ làm cho bao nhiêu người dân sở tại?", english=False)
+    assert "việc làm" in added and "địa phương" in added
+    assert "việc làm" not in expansions("tỉnh cho làm đường mới", english=False)

@@ -76,6 +76,11 @@ def lead(question: str, clause: str) -> str | None:
             "UBND tỉnh Nghệ An và chính quyền tỉnh Toyama (Nhật Bản) đã ký biên bản ghi nhớ",
             "Toyama",
         ),
+        (  # a range stays a range, with its bound
+            "Mỗi năm kiều hối gửi về khoảng bao nhiêu tiền?",
+            "hằng năm, số tiền gửi về nước khoảng 150 đến 180 triệu USD.",
+            "khoảng 150 đến 180 triệu USD",
+        ),
         (
             "Ai dẫn đầu đoàn đại biểu thành phố Seongnam?",
             "đoàn đại biểu thành phố Seongnam do ông Kim Dong-hyun, Phó Thị trưởng dẫn đầu",

@@ -608,6 +608,8 @@ _HAS_HOW_MANY = re.compile(r"\bcó\s+((?:\w+\s+){1,4}?)bao nhiêu\s*\??\s*$", re
 # Words that open a subject without saying which measure ("Tổng giá trị xuất khẩu").
 _GENERIC_OPENINGS: tuple[str, ...] = (
     "tong gia tri",
+    "tong tri gia",
+    "tri gia",
     "tong so",
     "so luong",
     "con so",

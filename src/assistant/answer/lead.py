@@ -149,6 +149,10 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     lead = _single(found)
     if lead is None:
         return None
+    # "150 đến 180 triệu USD" is a range, not "180 triệu USD"
+    low = _RANGE_BEFORE.search(clause[: lead.start])
+    if low:
+        lead = Lead(clause[low.start() : lead.end], low.start(), lead.end)
     # "hơn 100 quốc gia" is not "100 quốc gia": the bound stays with the figure
     bound = _BOUND_BEFORE.search(clause[: lead.start])
     if bound:
@@ -167,6 +171,8 @@ def _is_total(clause: str, match: re.Match[str]) -> bool:
     return bool(_TOTAL_VERB.search(before)) and "tổng" in before.lower()
 
 
+# The lower end of a range before a figure ("150 đến 180", "2 - 3").
+_RANGE_BEFORE = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*\s*(?:đến|tới|-|–)\s*$")
 # Words that make a figure a bound or an estimate ("hơn 100", "khoảng 11.500").
 _BOUND_BEFORE = re.compile(
     r"(?<!\w)(?:hơn|trên|gần|khoảng|xấp xỉ|chừng|ngót|tới|dưới|ít nhất|tối đa)\s+$",

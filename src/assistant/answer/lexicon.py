@@ -148,6 +148,10 @@ VIETNAMESE: dict[str, str] = {
     "chuyen tien ve": "kiều hối tiền gửi về",
     "ben nuoc ngoai": "ở nước ngoài",
     "moi nam": "hằng năm hàng năm",
+    # who is local, and the jobs for them
+    "so tai": "địa phương",
+    "cho lam": "việc làm",
+    "ngoai quoc": "nước ngoài",
     # when a work is finished
     "lam xong": "hoàn thành",
     "xay xong": "hoàn thành",
@@ -621,7 +625,7 @@ def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
 
 # Keys that folding confuses with other words, as they must be spelled when the reader
 # types diacritics: "chỗ ở" (lodging), never "cho ô tô".
-_SPELLING = {"cho o": "chỗ ở"}
+_SPELLING = {"cho o": "chỗ ở", "cho lam": "chỗ làm", "so tai": "sở tại"}
 
 
 @lru_cache(maxsize=1024)

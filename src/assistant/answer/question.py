@@ -157,6 +157,10 @@ _LIST_CUES = (
     "list",
     "what are",
 )
+# Plural determiners among the list cues, and a span of time they open ("những năm
+# 2016-2020", "trong những tháng đầu năm"), folded.
+_PLURALS = ("nhung", "cac ")
+_TIME_SPAN = re.compile(r"\bnhung (?:nam|thang|ngay|tuan|nam qua|dip)\b")
 # Asking for a cause ("vì sao", "nguyên nhân"): a clause that gives one is preferred.
 _REASON_CUES = (
     "vi sao",
@@ -502,21 +506,29 @@ def analyse(text: str) -> Question:
             " ".join([*opening[:1], "nào"])
         )
         wants_person = wants_person and named_kind is None
-    return Question(
-        text=text,
-        folded=folded,
-        english=english,
-        # a cause or a way is asked for, whatever figure the question names; "What was
-        # the exact date …" asks a date, not a figure
-        wants_number=(
+    # a cause or a way is asked for, whatever figure the question names; "What was the
+    # exact date …" asks a date, not a figure
+    wants_number = (
+        (
             _has_cue(folded, _NUMERIC_CUES)
             or (not english and _asks_how_many(text))
             or keyword_figure
         )
         and not (_asks_reason(folded) or _has_cue(folded, _MANNER_CUES))
-        and not (english and wants_date and not _has_cue(folded, ("how many", "how much"))),
+        and not (english and wants_date and not _has_cue(folded, ("how many", "how much")))
+    )
+    # "Những năm 2016-2020, …", "các tổ chức … tổng cộng bao nhiêu tiền?": a plural or a
+    # span of years asks for one figure, not a list
+    listed = _has_cue(_TIME_SPAN.sub(" ", folded), _LIST_CUES)
+    if listed and wants_number:
+        listed = _has_cue(folded, tuple(c for c in _LIST_CUES if c not in _PLURALS))
+    return Question(
+        text=text,
+        folded=folded,
+        english=english,
+        wants_number=wants_number,
         wants_date=wants_date,
-        wants_list=_has_cue(folded, _LIST_CUES) or named_kind is not None,
+        wants_list=listed or named_kind is not None,
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=wants_person,
         wants_reason=_asks_reason(folded),

@@ -199,7 +199,8 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"(?<!vu )(?<!lua )\bchiem\b(?! xuan)", r"chiem|ty trong|ty le"),
     # remittances, not another sum of money in the same sentence (a loan to workers)
     (
-        r"\bkieu hoi\b|\bgui (?:tien )?ve\b|\bremittances?\b|\bsen[dt] (?:\w+ )?(?:back|home)\b",
+        r"\bkieu hoi\b|\b(?:gui|chuyen) (?:tien )?ve\b|\bremittances?\b|"
+        r"\bsen[dt] (?:\w+ )?(?:back|home)\b",
         "kieu hoi|gui ve|chuyen ve",
     ),
 )
