@@ -424,6 +424,29 @@ def _unrelated_articles(count: int) -> list[dict[str, object]]:
     return out
 
 
+def test_a_figure_beside_the_asked_country_answers_in_english(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("How many Thanh Hoa workers left for jobs in Taiwan in 2023?")
+    _cites_only(answer, "syn-rv-lao-dong-ngoai-nuoc-2023", "3.412")
+
+
+def test_readers_spoken_questions(assistant) -> None:  # type: ignore[no-untyped-def]
+    japan = assistant.ask(
+        "Năm 2023, trong số người Thanh Hóa xuất cảnh đi làm thuê, có bao nhiêu người sang "
+        "đất nước mặt trời mọc?"
+    )
+    _cites_only(japan, "syn-rv-lao-dong-ngoai-nuoc-2023", "5.836")
+    history = [{"role": "user", "content": "Năm 2022 xuất khẩu của Thanh Hóa đạt bao nhiêu?"}]
+    following = assistant.ask("Thế cả năm tiếp theo thì xuất khẩu đạt bao nhiêu?", history=history)
+    _cites_only(following, "syn-rv-tong-ket-2023", "5.472,8")
+    why = assistant.ask("Sao báo lại phải đính chính con số nhập khẩu năm 2022 của tỉnh vậy?")
+    assert "sơ suất" in why.answer
+    capital = assistant.ask(
+        "Dự án trung tâm logistics ở Khu kinh tế Nghi Sơn được cấp phép 6 tháng đầu năm 2025 "
+        "có vốn bao nhiêu?"
+    )
+    assert not capital.answerable, capital.answer
+
+
 def test_unrelated_articles_never_change_answers_about_the_sample(
     tmp_path: Path,
     real_embedder,  # type: ignore[no-untyped-def]

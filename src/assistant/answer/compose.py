@@ -38,7 +38,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.kinds import asked_subject
 from assistant.answer.lead import answer_lead, english_label
-from assistant.answer.lexicon import in_articles_words
+from assistant.answer.lexicon import english_country, in_articles_words
 from assistant.answer.question import Question
 from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
 from assistant.answer.scope import (
@@ -341,9 +341,13 @@ class ExtractiveComposer:
             "coverage": round(best.coverage, 4),
             "similarity": round(best.similarity, 4),
         }
-        # the clause states the asked measure, or dates the asked event (both checked)
-        structured = any(t not in FIELD_MEASURE_TERMS for t in scope.measure_terms) or bool(
-            q.wants_date and q.events
+        # the clause states the asked measure, dates the asked event (both checked) or,
+        # asked in English, gives a figure beside the asked country ("Đài Loan với
+        # 3.412 người": the glossary's words are few)
+        structured = (
+            any(t not in FIELD_MEASURE_TERMS for t in scope.measure_terms)
+            or bool(q.wants_date and q.events)
+            or bool(q.english and q.wants_number and _asked_countries(q) & foreign_in(best.text))
         )
         if not self._supported(q, best, structured):
             answer = refusal(query, passages, NOT_FOUND_VI)
@@ -554,12 +558,13 @@ class ExtractiveComposer:
         nhập khẩu) or dates the event it asks about (checked before), so the reader's
         other words may be their own."""
         if q.english:  # few Vietnamese words to share (the glossary's): the meaning must
-            # be close, or the glossary's words found make up for a little distance
+            # be close, or the glossary's words found (or the structure) make up for a
+            # little distance
             return (
                 best.similarity >= self.tuning.english_min_similarity
                 or best.score >= self.tuning.refusal_threshold
                 or (
-                    best.coverage >= self.tuning.english_min_coverage
+                    (structured or best.coverage >= self.tuning.english_min_coverage)
                     and best.similarity >= self.tuning.english_covered_similarity
                 )
             )
@@ -570,6 +575,11 @@ class ExtractiveComposer:
         return (
             best.score >= self.tuning.refusal_threshold and covered
         ) or best.similarity >= self.tuning.similarity_alone
+
+
+def _asked_countries(q: Question) -> frozenset[str]:
+    """The countries and partners the question names (keys), English names too."""
+    return foreign_keys(fold(english_country(n) or n if q.english else n) for n in q.names)
 
 
 def _without(weights: dict[str, float], terms: set[str]) -> dict[str, float]:
