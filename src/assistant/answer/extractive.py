@@ -666,9 +666,11 @@ def select(
     if question.wants_completion and not completes(best, question):
         # the cause, the way or the items are often a sentence of their own that does
         # not repeat the question's words: the article's best one joins, on a lower floor
-        # the article's best one joins, on a lower floor; of several, the nearest: a
-        # fact's cause is told beside it ("Do sơ suất …" after the correction), another
-        # fact's further on
+        # the article's best one joins, on a lower floor; of several, first one that
+        # opens its sentence with the cause ("Do sơ suất …, các chữ số … bị đảo"): it
+        # tells why the fact before it is so, while a "do" or "vì" inside a sentence
+        # ("nhập khẩu tăng chủ yếu do giá dầu", "xin lỗi … vì sai sót") explains that
+        # sentence's own fact
         reason_floor = best.score * tuning.floor_reason
         causes = [
             s
@@ -676,7 +678,7 @@ def select(
             if s is not best and s.score >= reason_floor and completes(s, question)
         ]
         if causes:
-            chosen.append(min(causes, key=lambda s: (abs(s.start - best.start), -s.score)))
+            chosen.append(max(causes, key=lambda s: (_opens_with_cause(s), s.score)))
     if question.wants_explanation and _HOW_MUCH_TOO.search(question.folded):
         # "vì sao …, và số đúng là bao nhiêu?": the cause and the figure, each quoted
         given = set(question.numbers)
@@ -714,6 +716,14 @@ def select(
         chosen.append(seg)
     chosen.sort(key=lambda s: s.start)
     return Selection(chosen, ranked)
+
+
+_CAUSE_OPENING = re.compile(r"(?:do|vì|bởi|nhờ|nguyên nhân|lý do)(?!\w)", re.IGNORECASE)
+
+
+def _opens_with_cause(seg: Segment) -> bool:
+    """Does the segment open its sentence with a cause ("Do sơ suất …", "Nguyên nhân là")?"""
+    return seg.start == seg.sentence_start and bool(_CAUSE_OPENING.match(unify_tones(seg.text)))
 
 
 def _rest_of_paragraph(best: Segment, segments: Sequence[Segment]) -> list[Segment]:
