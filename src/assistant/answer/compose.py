@@ -406,9 +406,7 @@ class ExtractiveComposer:
             """The clause's sentence so far and the earlier sentences of its paragraph
             that are about one country (not a list: "các nhà đầu tư Nhật Bản, Hàn
             Quốc, Đài Loan")."""
-            own = seg.passage.text[
-                seg.sentence_start - seg.passage.start : seg.end - seg.passage.start
-            ]
+            own = lead_in(seg)
             about_one = [s for s in earlier_in_paragraph(seg) if len(countries_in(s)) == 1]
             terms = frozenset(lexical_terms(" ".join([own, *about_one]))[1])
             if not q.wants_number:

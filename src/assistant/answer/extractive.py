@@ -221,8 +221,7 @@ def lead_in(seg: Segment) -> str:
 def _paragraph_context(seg: Segment) -> frozenset[str]:
     """Terms of the segment's sentence and of the one before it in its paragraph (a
     paragraph on exports after one on investment speaks of no capital)."""
-    own = seg.passage.text[seg.sentence_start - seg.passage.start : seg.end - seg.passage.start]
-    return frozenset(lexical_terms(" ".join([*earlier_in_paragraph(seg)[:1], own]))[1])
+    return frozenset(lexical_terms(" ".join([*earlier_in_paragraph(seg)[:1], lead_in(seg)]))[1])
 
 
 def earlier_in_paragraph(seg: Segment, article: str = "") -> list[str]:
@@ -665,12 +664,11 @@ def select(
     chosen = [best]
     if question.wants_completion and not completes(best, question):
         # the cause, the way or the items are often a sentence of their own that does
-        # not repeat the question's words: the article's best one joins, on a lower floor
-        # the article's best one joins, on a lower floor; of several, first one that
-        # opens its sentence with the cause ("Do sơ suất …, các chữ số … bị đảo"): it
-        # tells why the fact before it is so, while a "do" or "vì" inside a sentence
-        # ("nhập khẩu tăng chủ yếu do giá dầu", "xin lỗi … vì sai sót") explains that
-        # sentence's own fact
+        # not repeat the question's words: the article's best one joins, on a lower
+        # floor; of several, first one that opens its sentence with the cause ("Do sơ
+        # suất …, các chữ số … bị đảo"): it tells why the fact before it is so, while a
+        # "do" or "vì" inside a sentence ("nhập khẩu tăng chủ yếu do giá dầu", "xin lỗi
+        # … vì sai sót") explains that sentence's own fact
         reason_floor = best.score * tuning.floor_reason
         causes = [
             s

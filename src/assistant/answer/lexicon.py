@@ -15,7 +15,7 @@ nước ngoài" for "mua của nước ngoài"): readers add a word where the ph
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from assistant.text.vietnamese import fold, has_diacritics, unify_tones
@@ -233,17 +233,28 @@ _NICKNAME = re.compile(
 )
 
 
+def _replaced(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, words) span replaced by its words, in order; the
+    first of overlapping spans wins. The spans were found in ``fold(text)``, whose
+    offsets are the text's (the callers check that folding kept the length)."""
+    out, at = [], 0
+    for start, end, words in sorted(spans):
+        if start >= at:
+            out += [text[at:start], words]
+            at = end
+    return "".join([*out, text[at:]])
+
+
 def _named_countries(text: str) -> str:
     """The text with each country's nickname replaced by its name (matched folded; the
     rest kept as written)."""
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length: nothing to align
         return text
-    out, at = [], 0
-    for match in _NICKNAME.finditer(folded):
-        out += [text[at : match.start()], COUNTRY_NICKNAMES[match.group(1)]]
-        at = match.end()
-    return "".join([*out, text[at:]])
+    return _replaced(
+        text,
+        ((m.start(), m.end(), COUNTRY_NICKNAMES[m.group(1)]) for m in _NICKNAME.finditer(folded)),
+    )
 
 
 def spelled_out(text: str) -> str:
@@ -665,13 +676,9 @@ def in_articles_words(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length: nothing to align
         return " ".join([text, *expansions(text, english=False)])
-    spans = sorted((m.start(), m.end(), VIETNAMESE[key]) for m, key in _matches(folded, False))
-    out, at = [], 0
-    for start, end, words in spans:
-        if start >= at:  # the first of overlapping phrases wins
-            out += [text[at:start], words]
-            at = end
-    return "".join([*out, text[at:]])
+    return _replaced(
+        text, ((m.start(), m.end(), VIETNAMESE[key]) for m, key in _matches(folded, False))
+    )
 
 
 def english_country(name: str) -> str | None:
