@@ -23,15 +23,18 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.kinds import (
     UNITS,
+    asked_code_issuer,
     asked_name_kind,
     asked_side,
     asked_subject,
     asked_unit,
     asks_for_a_country,
+    asks_for_a_role,
     asks_for_target,
     asks_for_the_first,
     asks_one_projects_money,
     asks_price,
+    codes_of_issuer,
     english_money,
     holds_the_role,
     is_target,
@@ -283,6 +286,10 @@ def test_telex_remnants() -> None:
     assert telex_to_vietnamese("ddoongj") == "động"
     assert telex_to_vietnamese("nuowcs") == "nước"
     assert telex_to_vietnamese("bao") is None
+    # the tone key typed before the final letters ("muoosn" is "muốn", "ddaafu" "đầu")
+    assert telex_to_vietnamese("muoosn") == "muốn"
+    assert telex_to_vietnamese("ddaafu") == "đầu"
+    assert telex_to_vietnamese("tieesng") == "tiếng"
     assert restore_diacritics("xuaats khaaur lao ddoongj", _forms) == "xuất khẩu lao động"
     # "vons" is "vón", no word of the articles: its letters are restored from them
     forms = {**FORMS, "von": [("vốn", 6)], "dau": [("đầu", 6)], "tu": [("tư", 6)]}
@@ -1269,3 +1276,44 @@ def test_local_jobs_in_readers_words() -> None:
     added = expansions("đem lại chỗ làm cho bao nhiêu người dân sở tại?", english=False)
     assert "việc làm" in added and "địa phương" in added
     assert "việc làm" not in expansions("tỉnh cho làm đường mới", english=False)
+
+
+def test_the_reader_correcting_what_was_understood_replaces_the_place_or_period() -> None:
+    history = [{"role": "user", "content": "Tổng kim ngạch xuất khẩu của Thanh Hóa năm 2022?"}]
+    for said in ("Không, ý tôi là Nghệ An", "Không phải Thanh Hóa mà là Nghệ An"):
+        rewrite = rewrite_followup(said, history)
+        assert rewrite.query == "Tổng kim ngạch xuất khẩu của Nghệ An năm 2022?", said
+        assert rewrite.focus == "Nghệ An"
+    assert "năm 2023" in rewrite_followup("ý mình hỏi năm 2023 cơ", history).query
+    assert "Korea" in rewrite_followup("No, I meant Korea", history).query
+
+
+def test_the_number_of_an_issuers_document_is_one_that_issuer_signs() -> None:
+    politburo = fold("What is the number of the Politburo resolution on integration?").lower()
+    assert asked_code_issuer(politburo) == "TW"
+    assert asked_code_issuer(fold("Chỉ thị số mấy của Thủ tướng Chính phủ?").lower()) == "TTg"
+    assert asked_code_issuer(fold("Nghị quyết 22 của Bộ Chính trị nói gì?").lower()) is None
+    government = "Nghị quyết số 31-NQ/CP của Chính phủ thực hiện Nghị quyết số 22 của Bộ Chính trị"
+    assert not codes_of_issuer(government, "TW")
+    assert [m.group(0) for m in codes_of_issuer(government, "CP")] == ["31-NQ/CP"]
+    assert [m.group(0) for m in codes_of_issuer("Nghị quyết số 22/NQ-TW ngày 13-5-2014", "TW")] == [
+        "22/NQ-TW"
+    ]
+
+
+def test_the_assistants_own_view_is_not_asked_of_the_articles() -> None:
+    assert analyse("Theo bạn Thanh Hóa nên hợp tác với Hàn Quốc hay Nhật Bản?").asks_opinion
+    assert analyse("Xuất khẩu lao động sang Nhật hay Hàn thì lợi hơn?").asks_opinion
+    assert analyse("Do you think Thanh Hoa should invest more in Laos?").asks_opinion
+    # a fact asked politely, or what the province plans to do, is no opinion
+    assert not analyse("Theo bạn, năm 2023 Thanh Hóa xuất khẩu bao nhiêu?").asks_opinion
+    assert not analyse("Thanh Hóa cần làm gì để thu hút FDI?").asks_opinion
+
+
+def test_a_person_asked_as_the_leader_is_named_with_that_role() -> None:
+    question = "Người dẫn đầu phía Thanh Hóa trong chuyến sang tỉnh Tula tên là gì?"
+    assert asks_for_a_role(question)
+    assert not holds_the_role(
+        "đoàn đã làm việc với Trường Đại học Tổng hợp Quốc gia Tula", question
+    )
+    assert holds_the_role("đoàn do ông Kim Dong-hyun làm trưởng đoàn", question)

@@ -5,6 +5,7 @@ state the same measure. Pure functions: no model."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -570,3 +571,15 @@ def test_a_search_box_query_naming_a_part_of_a_measure_asks_that_part() -> None:
     assert (
         question_scope("Thanh Hóa có quan hệ với kiều bào ở đâu?", set(), HOME).measure_terms == ()
     )
+
+
+def test_today_or_tomorrow_asks_for_articles_of_these_days_only() -> None:
+    today = date(2026, 12, 7)
+    weather = question_scope("Hôm nay trời ở Thanh Hóa có mưa không?", [], "Thanh Hóa", (), today)
+    assert weather.as_of == "2026-12-06"
+    assert weather.document_filter(None).date_from == "2026-12-06"
+    match = question_scope("Tomorrow's match of Dong A Thanh Hoa?", [], "Thanh Hóa", (), today)
+    assert match.as_of == "2026-12-06"
+    # "up to today" asks the newest figure, from any date
+    so_far = question_scope("Tính đến hôm nay có bao nhiêu dự án FDI?", [], "Thanh Hóa", (), today)
+    assert so_far.as_of is None and so_far.document_filter(None).date_from is None

@@ -40,7 +40,14 @@ from assistant.answer.kinds import asked_subject
 from assistant.answer.lead import answer_lead, english_label
 from assistant.answer.lexicon import english_country, in_articles_words
 from assistant.answer.question import Question
-from assistant.answer.refusal import NOT_FOUND_VI, Requirement, missing_message, requirements
+from assistant.answer.refusal import (
+    NOT_FOUND_VI,
+    NOT_YET_VI,
+    OPINION_VI,
+    Requirement,
+    missing_message,
+    requirements,
+)
 from assistant.answer.scope import (
     FIELD_MEASURE_TERMS,
     QuestionScope,
@@ -216,6 +223,8 @@ class ExtractiveComposer:
         newer than all of them, for a question that wants the newest figure; articles on
         the asked span of years as a whole); they always compete."""
         retrieved, passages = passages, [*passages, *probed]
+        if q.asks_opinion:
+            return refusal(query, passages, OPINION_VI)
         if not passages:
             return refusal(query, passages, _not_found(scope, q.text))
         tuning = self.tuning
@@ -667,6 +676,8 @@ def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list
 def _not_found(scope: QuestionScope, question: str) -> str:
     """Why no clause answers: the asked part of a measure is not given separately
     ("lao động nữ"), or nothing about the asked place states it."""
+    if scope.as_of:
+        return NOT_YET_VI
     parts = ", ".join(f"“{part}”" for part in asked_parts(question))
     places = ", ".join(f"“{name}”" for name in scope.place_names)
     if parts:

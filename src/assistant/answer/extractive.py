@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.kinds import (
     RANK,
+    asked_code_issuer,
     asked_side,
     asked_unit,
     asked_unit_topic,
@@ -30,6 +31,7 @@ from assistant.answer.kinds import (
     asks_for_the_first,
     asks_one_projects_money,
     asks_price,
+    codes_of_issuer,
     english_money,
     holds_the_role,
     measured_in,
@@ -534,7 +536,11 @@ def of_the_asked_span(seg: Segment, question: Question) -> bool:
 def names_the_asked_document(seg: Segment, question: Question) -> bool:
     """A question naming a document ("… thực hiện Chỉ thị 15") is answered by a clause
     whose sentence names it too, not by one about another document of the same kind
-    ("Nghị quyết số 31-NQ/CP … thực hiện Nghị quyết số 22")."""
+    ("Nghị quyết số 31-NQ/CP … thực hiện Nghị quyết số 22"); one asking the number of
+    an issuer's document by a clause holding a number that issuer signs."""
+    issuer = asked_code_issuer(question.folded.lower())
+    if issuer and not codes_of_issuer(seg.text, issuer):
+        return False  # "Nghị quyết số mấy của Bộ Chính trị": a "…/TW" number, not "31-NQ/CP"
     asked = [
         (_DOCUMENT_KIND.get(kind, kind), number)
         for kind, number in _DOCUMENT_REF.findall(question.folded)

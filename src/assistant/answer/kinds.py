@@ -72,6 +72,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "khan gia": ("khán giả", "cổ động viên"),
     "khach": ("khách", "lượt"),
     "hoc sinh": ("học sinh", "lưu học sinh", "học viên"),
+    "hoc vien": ("học viên", "học sinh", "sinh viên", "lao động", "người"),
     "sinh vien": ("sinh viên", "lưu học sinh", "học viên"),
     "luu hoc": ("lưu học sinh", "học sinh", "sinh viên", "học viên"),
     "nuoc": ("nước", "quốc gia", "thị trường"),
@@ -358,7 +359,7 @@ _SUPERLATIVE_ASKED = re.compile(
     r"\b(?:largest|biggest|highest|most(?! recent)|top(?! scorer))\b"
 )
 _SUPERLATIVE_STATED = re.compile(
-    rf"\b(?:{'|'.join(_FIRST_BY)})(?: [^ ,.;]+){{0,3}} nhất\b|"
+    rf"\b(?:{'|'.join(_FIRST_BY)})(?: [^ ,.;]+){{0,4}} nhất\b|"
     r"\b(?:dẫn đầu|đứng đầu|hàng đầu|số 1|số một|thứ nhất|top)\b"
 )
 _COUNTRY_ASKED = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?:y|ies)\b")
@@ -770,7 +771,8 @@ def without_targets(clause: str, figures: re.Pattern[str]) -> str:
 # Roles that make "ai" ask for a person (else "ai" may be a fund or a company).
 _ROLES = re.compile(
     r"\b(?:chu tich|bi thu|giam doc|tinh truong|thi truong|thong doc|dai su|bo truong|"
-    r"thu truong|truong doan|hieu truong|tac gia|nguoi ky|dai dien|governor|chairman|"
+    r"thu truong|truong doan|nguoi dan dau|nguoi dung dau|dan dau doan|hieu truong|tac gia|"
+    r"nguoi ky|dai dien|governor|chairman|"
     r"thu mon|tien dao|tien ve|hau ve|trung ve|huan luyen vien|goalkeeper|striker|coach|"
     r"president|secretary|director|mayor|ambassador|minister|author|leader|head)\b"
 )
@@ -788,6 +790,9 @@ _ROLE_FORMS: dict[str, tuple[str, ...]] = {
     "bo truong": ("bo truong",),
     "thu truong": ("thu truong",),
     "truong doan": ("truong doan", "dan dau"),
+    "nguoi dan dau": ("truong doan", "dan dau"),
+    "nguoi dung dau": ("truong doan", "dan dau"),
+    "dan dau doan": ("truong doan", "dan dau"),
     "thu mon": ("thu mon",),
     "tien dao": ("tien dao",),
     "tien ve": ("tien ve",),
@@ -924,3 +929,59 @@ def of_another_side(clause: str, side: str) -> bool:
         named = capitalised_run(after, where.end()) if where else None
         places.append(place_key(named[0]) if named else None)
     return bool(places) and all(p is not None and p != side for p in places)
+
+
+# A document's number as written: "41-CT/TW", "31-NQ/CP", "22/NQ-TW", "123/QĐ-UBND".
+DOCUMENT_CODE = re.compile(r"(?<![\w/-])\d+(?:[-/][A-ZĐ][A-Za-zĐ]*)+(?![\w/-])")
+# Asking for a document's number, folded: "số hiệu", "nghị quyết số mấy", "the number of
+# the Politburo resolution", "which directive".
+_CODE_ASKED = re.compile(
+    r"\b(?:so hieu|ky hieu|so van ban|ma so)\b|"
+    r"\b(?:chi thi|nghi quyet|quyet dinh|ket luan|nghi dinh|van ban) (?:so )?(?:nao|may|gi|"
+    r"bao nhieu)\b|\b(?:which|what) (?:directive|resolution|decision|decree)\b|"
+    r"\bnumber (?:of|for) (?:the|that|this)\b"
+)
+# Who issued the document asked for (folded) → the last part of its number, as the
+# issuer signs it: "22/NQ-TW" is the Party Central's, "31-NQ/CP" the Government's.
+_ISSUERS: dict[str, str] = {
+    "bo chinh tri": "TW",
+    "ban bi thu": "TW",
+    "trung uong": "TW",
+    "politburo": "TW",
+    "secretariat": "TW",
+    "central committee": "TW",
+    "thu tuong": "TTg",
+    "prime minister": "TTg",
+    "chinh phu": "CP",
+    "government": "CP",
+    "quoc hoi": "QH",
+    "national assembly": "QH",
+    "tinh uy": "TU",
+    "ubnd": "UBND",
+    "uy ban nhan dan": "UBND",
+}
+_ISSUER = re.compile(rf"\b(?:{'|'.join(_ISSUERS)})(?:'s)?\b")
+
+
+def asks_document_code(question_folded: str) -> bool:
+    """Does the (folded) question ask for a document's number ("số hiệu", "which
+    resolution")?"""
+    return bool(_CODE_ASKED.search(question_folded))
+
+
+def asked_code_issuer(question_folded: str) -> str | None:
+    """The issuer's part of the asked document's number ("TW" for "Nghị quyết số mấy
+    của Bộ Chính trị"), or None when the question asks no number or names no issuer
+    ("thủ tướng" is looked for before "chính phủ": "Thủ tướng Chính phủ" signs TTg)."""
+    if not asks_document_code(question_folded):
+        return None
+    found = [m.group(0).removesuffix("'s") for m in _ISSUER.finditer(question_folded)]
+    return _ISSUERS[found[0]] if found else None
+
+
+def codes_of_issuer(clause: str, issuer: str) -> list[re.Match[str]]:
+    """The document numbers of the clause signed by the issuer ("TW": "22/NQ-TW",
+    "41-CT/TW"; not "31-NQ/CP")."""
+    return [
+        m for m in DOCUMENT_CODE.finditer(clause) if re.split(r"[-/]", m.group(0))[-1] == issuer
+    ]

@@ -15,13 +15,17 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.kinds import (
+    DOCUMENT_CODE,
     DURATION,
     RANK,
     UNITS,
+    asked_code_issuer,
     asked_subject,
     asked_unit,
+    asks_document_code,
     asks_for_change,
     asks_for_rank,
+    codes_of_issuer,
     measured_in,
     names_of_kind,
     states_unit,
@@ -70,9 +74,6 @@ _DATE = re.compile(
 )
 _YEAR_CUES = ("nam nao", "nam bao nhieu", "what year", "which year")
 
-# A document's number as written: "41-CT/TW", "31-NQ/CP", "22/NQ-TW".
-_CODE = re.compile(r"(?<![\w/-])\d+(?:[-/][A-ZĐ]+)+(?![\w/-])")
-_CODE_CUES = ("so hieu", "ky hieu", "so van ban", "which directive", "which resolution")
 # Kinds of document (folded question word → as written before its number).
 _DOCUMENT_KINDS = {
     "nghi quyet": "nghị quyết",
@@ -101,7 +102,7 @@ def answer_lead(question: Question, clause: str) -> Lead | None:
     if question.broad or question.wants_explanation:
         return None
     folded = fold(question.text)
-    if any(cue in folded for cue in _CODE_CUES):
+    if asks_document_code(folded.lower()):
         return _code(clause, folded)
     if question.wants_date:
         return _date(question, clause, folded)
@@ -249,7 +250,8 @@ def _person(clause: str) -> Lead | None:
 
 def _code(clause: str, folded: str) -> Lead | None:
     """The number of the asked kind of document ("Nghị quyết số 31-NQ/CP")."""
-    found = list(_CODE.finditer(clause))
+    issuer = asked_code_issuer(folded.lower())
+    found = codes_of_issuer(clause, issuer) if issuer else list(DOCUMENT_CODE.finditer(clause))
     kinds = [written for word, written in _DOCUMENT_KINDS.items() if word in folded]
     if len(found) > 1 and kinds:
         lower = clause.lower()

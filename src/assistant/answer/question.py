@@ -304,6 +304,9 @@ class Question:
     # foreign places the reader puts aside ("Ngoài Nhật Bản, …"): not asked, see
     # :func:`~assistant.text.places.set_aside_places`
     set_aside: frozenset[str] = frozenset()
+    # the reader asks the assistant's own view ("Theo bạn … nên … hay …?"): the articles
+    # report, they do not advise
+    asks_opinion: bool = False
 
     @property
     def wants_explanation(self) -> bool:
@@ -539,6 +542,32 @@ def analyse(text: str) -> Question:
         numbers=numbers,
         names=names,
         set_aside=set_aside,
+        asks_opinion=asks_opinion(folded),
+    )
+
+
+# The assistant's own view asked for (folded): "theo bạn", "bạn nghĩ", "in your opinion"
+# with a judgement ("nên", "tốt hơn", "should", "better"); or a choice between two
+# judged by worth ("… hay … thì tốt hơn?").
+_ADDRESSEE_VIEW = re.compile(
+    r"\b(?:theo (?:ban|anh|chi|em|tro ly)|(?:ban|anh|chi|em) (?:nghi|thay|danh gia)|"
+    r"y kien (?:cua|rieng cua) (?:ban|anh|chi|em)|in your (?:opinion|view)|"
+    r"do you think|what do you think|would you recommend)\b"
+)
+_JUDGEMENT = re.compile(
+    r"\b(?:nen|co nen|tot hon|hay hon|tot khong|dung khong|hop ly|should|better|worth|"
+    r"recommend|good idea)\b"
+)
+_WHICH_IS_BETTER = re.compile(r"\bhay\b.{1,60}\b(?:thi )?(?:tot hon|hay hon|loi hon)\b")
+
+
+def asks_opinion(folded: str) -> bool:
+    """Does the question ask the assistant's own judgement rather than a fact the
+    articles state?"""
+    lower = folded.lower()
+    return bool(
+        (_ADDRESSEE_VIEW.search(lower) and _JUDGEMENT.search(lower))
+        or _WHICH_IS_BETTER.search(lower)
     )
 
 

@@ -80,6 +80,15 @@ _CIRCUMSTANCE = re.compile(
 )
 
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
+# The assistant's own view asked for: it reports what the articles say, nothing more.
+OPINION_VI = (
+    "Xin lỗi, trợ lý chỉ trả lời theo những gì các bài viết nêu, không đưa ra ý kiến hay "
+    "lời khuyên riêng. Bạn có thể hỏi các bài viết nói gì về vấn đề này."
+)
+# Today or tomorrow asked about (the weather, a match), and no article that recent.
+NOT_YET_VI = (
+    f"{NOT_FOUND_VI} Trợ lý chỉ trả lời theo các bài đã đăng; chưa có bài nào về thời điểm bạn hỏi."
+)
 
 
 @dataclass

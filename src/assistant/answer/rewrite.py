@@ -30,6 +30,19 @@ _FOLLOWUP_PATTERNS = [
         r"^(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*[?.!]*$", re.IGNORECASE
     ),
     re.compile(r"^(?:and|what about|how about)\s+(?P<x>.+?)\s*[?.!]*$", re.IGNORECASE),
+    # the reader corrects what was understood: "Không, ý tôi là Nghệ An", "Ý mình hỏi năm
+    # 2023 cơ", "Không phải Thanh Hóa mà là Nghệ An", "No, I meant Korea"
+    re.compile(
+        r"^(?:(?:không|khong|ko|no)\b[,.!]?\s*)?(?:(?:ý|y)\s+(?:tôi|toi|mình|minh|em|anh|"
+        r"chị|chi)\s+(?:là|la|muốn hỏi|muon hoi|hỏi|hoi)|i\s+meant|i\s+mean)\s+(?P<x>.+?)"
+        r"(?:\s+(?:cơ|co|ấy|ay))?\s*[?.!]*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:không|khong|ko)\s+(?:phải|phai)\s+.+?\s+(?:mà|ma)\s+(?:là\s+|la\s+)?(?P<x>.+?)"
+        r"\s*[?.!]*$",
+        re.IGNORECASE,
+    ),
 ]
 # A question that opens like this continues the conversation ("Còn sang Hàn Quốc thì bao
 # nhiêu người?", "Trong số đó …", "Tính đến giữa năm 2023 thì …").

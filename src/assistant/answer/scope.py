@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -285,6 +286,9 @@ class QuestionScope:
     # a document of the Party's or the State's central bodies asked for without its code
     # ("Chỉ thị của Ban Bí thư về ngoại giao kinh tế"): national pieces state it too
     central_document: bool = False
+    # today or tomorrow asked about ("hôm nay trời thế nào"): the ISO date of the day
+    # before today, the oldest article that may answer
+    as_of: str | None = None
 
     @property
     def within_part(self) -> bool:
@@ -313,7 +317,10 @@ class QuestionScope:
             NATIONAL_KEY not in places
         ):
             places = (*places, NATIONAL_KEY)
-        return replace(base or DocumentFilter(), places=places)
+        flt = replace(base or DocumentFilter(), places=places)
+        if self.as_of and not (flt.date_from and flt.date_from > self.as_of):
+            flt = replace(flt, date_from=self.as_of)
+        return flt
 
     def about(self, article: ArticleScope | None) -> bool:
         """Is the article about an asked place (an unscoped one counts as such)?"""
@@ -353,6 +360,7 @@ class QuestionScope:
             "measure": list(self.measure_terms),
             "measure_excluded": list(self.excluded_terms),
             "part_of_year": self.part,
+            "as_of": self.as_of,
         }
 
 
@@ -385,15 +393,41 @@ def _national(text: str) -> bool:
     return is_national(text)
 
 
+# Today or tomorrow asked about, folded ("hôm nay", "ngày mai", "right now"); not "tính
+# đến hôm nay" (up to now: the newest figure).
+_NOW = re.compile(
+    r"\b(?:hom nay|ngay mai|toi nay|sang nay|chieu nay|dem nay|bay gio|luc nay|"
+    r"today|tomorrow|tonight|right now)\b"
+)
+_UP_TO_NOW = re.compile(
+    r"\b(?:den|toi|tinh den|cho den|as of|until|up to|so far)\s+(?:hom nay|bay gio|luc nay|"
+    r"today|now)\b"
+)
+
+
+def asked_as_of(folded: str, today: date | None = None) -> str | None:
+    """For a question about today or tomorrow, the oldest publication date (ISO, the day
+    before ``today``) of an article that may answer it; else None."""
+    lower = _UP_TO_NOW.sub(" ", folded.lower())
+    if not _NOW.search(lower):
+        return None
+    return ((today or date.today()) - timedelta(days=1)).isoformat()
+
+
 def question_scope(
-    text: str, known_places: Iterable[str], home_place: str, expansions: Sequence[str] = ()
+    text: str,
+    known_places: Iterable[str],
+    home_place: str,
+    expansions: Sequence[str] = (),
+    today: date | None = None,
 ) -> QuestionScope:
     """Read the scope of a (standalone, diacritics-restored) question.
 
     ``known_places`` are the place keys of the indexed articles: a question naming a
     province the portal covers is matched even when that name is in no list (and typed
     without diacritics). ``expansions``: the articles' wording of the reader's phrases
-    ("mua hàng từ nước ngoài" → "nhập khẩu"), which name the measure as well."""
+    ("mua hàng từ nước ngoài" → "nhập khẩu"), which name the measure as well.
+    ``today``: the date a question about today or tomorrow is read against."""
     folded = fold(text)
     keywords = asks_figure_by_keywords(text)
     keys = [*VIETNAM_PROVINCES, *known_places]
@@ -436,6 +470,7 @@ def question_scope(
         # named by its code, the document is that one; else any code may be it
         # (a question naming the province asks for the one its articles say it followed)
         central_document=not codes and not explicit and bool(_CENTRAL_DOCUMENT.search(folded)),
+        as_of=asked_as_of(folded, today),
     )
 
 

@@ -4,6 +4,7 @@ keeps it only if the articles use that word."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from assistant.text.vietnamese import unify_tone_word
@@ -22,14 +23,18 @@ _LETTERS = (
     ("w", "ư"),
 )
 _VOWELS = set("aeiouyăâêôơư")
+# A tone key typed before the syllable's final letter(s) ("muoosn" for "muốn", "ddaafu"
+# for "đầu"): moved to the end, where the rest of the conversion expects it.
+_FINAL_AFTER_TONE = re.compile(r"^(.*[aeiouyw])([sfrxj])(ch|ng|nh|[cmnpt]|[iouy])$")
 
 
 def telex_to_vietnamese(token: str) -> str | None:
     """The Vietnamese syllable a Telex-typed ASCII token stands for, or None when the
-    token shows no Telex sign (doubled vowel, dd, w, or a trailing tone key)."""
+    token shows no Telex sign (doubled vowel, dd, w, or a tone key at the end or before
+    the final consonants)."""
     if not token.isascii() or not token.isalpha() or len(token) < 2:
         return None
-    text = token.lower()
+    text = _FINAL_AFTER_TONE.sub(r"\1\3\2", token.lower())  # "muoosn": the tone key first
     tone = ""
     if text[-1] in _TONES and any(ch in "aeiouyw" for ch in text[:-1]):
         tone, text = _TONES[text[-1]], text[:-1]
