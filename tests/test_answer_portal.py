@@ -447,6 +447,49 @@ def test_readers_spoken_questions(assistant) -> None:  # type: ignore[no-untyped
     assert not capital.answerable, capital.answer
 
 
+def test_a_correction_is_read_whole_and_its_retracted_figures_are_no_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+    deficit = assistant.ask("Năm 2022 Thanh Hóa nhập siêu bao nhiêu?")
+    _cites_only(deficit, "syn-rv-dinh-chinh-nhap-khau-2022", "856,5")
+    history = [
+        {"role": "user", "content": "Năm 2022 Thanh Hóa nhập khẩu bao nhiêu?"},
+        {"role": "assistant", "content": "“Kim ngạch nhập khẩu đạt 6.420,9 triệu USD” [1]."},
+    ]
+    right = assistant.ask("Báo đã đính chính rồi mà, con số đúng là bao nhiêu?", history=history)
+    _cites_only(right, "syn-rv-dinh-chinh-nhap-khau-2022", "6.042,9")
+    assert right.lead == "6.042,9 triệu USD"
+
+
+def test_one_countrys_share_does_not_answer_for_the_whole(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the newer Nghệ An article gives the Japanese investors' 12 projects only
+    answer = assistant.ask("Nghệ An hiện có bao nhiêu dự án FDI còn hiệu lực?")
+    _cites_only(answer, "syn-pt-nghe-an-doi-ngoai-2023", "152")
+
+
+def test_an_issuers_document_number_and_a_delegations_leader(assistant) -> None:  # type: ignore[no-untyped-def]
+    code = assistant.ask(
+        "What is the number of the Politburo resolution on international integration?"
+    )
+    assert code.lead == "22/NQ-TW", code.answer
+    leader = assistant.ask(
+        "Người dẫn đầu phía Thanh Hóa trong chuyến sang làm việc ở tỉnh Tula tháng 9-2023 "
+        "tên là gì?"
+    )
+    assert not leader.answerable, leader.answer
+
+
+def test_opinions_and_todays_news_are_refused_with_their_reason(assistant) -> None:  # type: ignore[no-untyped-def]
+    opinion = assistant.ask("Theo bạn Thanh Hóa nên ưu tiên hợp tác với Hàn Quốc hay Nhật Bản?")
+    assert not opinion.answerable and "ý kiến" in opinion.answer
+    weather = assistant.ask("Hôm nay thời tiết ở thành phố Thanh Hóa thế nào, có mưa không?")
+    assert not weather.answerable and "chưa có bài nào" in weather.answer
+    assert weather.scope["as_of"]
+    corrected = assistant.ask(
+        "Không, ý tôi là Nghệ An",
+        history=[{"role": "user", "content": "Tổng kim ngạch xuất khẩu giai đoạn 2016-2020?"}],
+    )
+    _cites_only(corrected, "syn-nghe-an-doi-ngoai-2016-2020", "9.512,4")
+
+
 def test_unrelated_articles_never_change_answers_about_the_sample(
     tmp_path: Path,
     real_embedder,  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from assistant.answer.extractive import (
     Segment,
     earlier_in_paragraph,
     event_sentence,
+    gives_one_countrys_share,
     has_asked_kind,
     names_the_asked_document,
     of_the_asked_partner,
@@ -37,6 +38,7 @@ from assistant.answer.kinds import (
     codes_of_issuer,
     english_money,
     holds_the_role,
+    is_retracted,
     is_target,
     names_a_person,
     names_of_kind,
@@ -47,6 +49,7 @@ from assistant.answer.kinds import (
     totals_several_projects,
     without_targets,
 )
+from assistant.answer.lead import answer_lead
 from assistant.answer.lexicon import (
     expansions,
     in_vietnamese_spelling,
@@ -1317,3 +1320,33 @@ def test_a_person_asked_as_the_leader_is_named_with_that_role() -> None:
         "đoàn đã làm việc với Trường Đại học Tổng hợp Quốc gia Tula", question
     )
     assert holds_the_role("đoàn do ông Kim Dong-hyun làm trưởng đoàn", question)
+
+
+def test_a_figure_a_correction_takes_back_is_no_figure_it_states() -> None:
+    quoted = "Tại đoạn thứ hai có nội dung: “Kim ngạch nhập khẩu đạt 6.420,9 triệu USD”."
+    assert is_retracted(quoted, quoted.index("6.420,9"))
+    denied = "nhập siêu 856,5 triệu USD, chứ không phải 1.234,5 triệu USD như bài đã nêu"
+    assert is_retracted(denied, denied.index("1.234,5"))
+    assert not is_retracted(denied, denied.index("856,5"))
+    led = answer_lead(analyse("Năm 2022 nhập siêu bao nhiêu?"), denied)
+    assert led is not None and led.text == "856,5 triệu USD"
+
+
+def test_one_countrys_share_is_told_from_the_whole() -> None:
+    assert gives_one_countrys_share("các nhà đầu tư Nhật Bản có 12 dự án FDI còn hiệu lực")
+    assert gives_one_countrys_share(
+        "Theo Sở, Nhật Bản tiếp tục là thị trường lớn nhất với 5.836 người"
+    )
+    # the whole comes first, the share after it
+    assert not gives_one_countrys_share(
+        "toàn tỉnh có 134 dự án, trong đó nhà đầu tư Nhật Bản có 20"
+    )
+
+
+def test_weak_points_are_asked_as_the_kind_a_review_names() -> None:
+    assert analyse("Hội nghị đã chỉ ra những điểm yếu gì?").asked_kind == "diem yeu"
+    assert analyse("Which shortcomings did the review point out?").asked_kind == "han che"
+
+
+def test_institutions_capitalised_by_convention_are_no_names() -> None:
+    assert name_runs("ngân hàng của Nhà nước ở Thanh Hóa cho vay") == ["Thanh Hóa"]

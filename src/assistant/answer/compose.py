@@ -661,11 +661,13 @@ def _same_words(
 
 
 def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:
-    """The best ``wanted`` passages, at most ``per_article`` from any one article."""
+    """The best ``wanted`` passages, at most ``per_article`` from any one article but a
+    correction (short, and each of its passages restates another corrected figure)."""
     taken: Counter[str] = Counter()
     out: list[Passage] = []
     for passage in passages:
-        if taken[passage.doc_id] < per_article:
+        correction = passage.scope is not None and passage.scope.correction
+        if correction or taken[passage.doc_id] < per_article:
             taken[passage.doc_id] += 1
             out.append(passage)
             if len(out) == wanted:

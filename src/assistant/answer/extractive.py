@@ -44,6 +44,7 @@ from assistant.answer.kinds import (
     states_price,
     states_unit,
     totals_several_projects,
+    without_retracted,
     without_targets,
 )
 from assistant.answer.question import Question, event_forms, events_in, without_false_events
@@ -54,6 +55,7 @@ from assistant.core.words import STOPWORDS
 from assistant.text.periods import DATE_OPENING
 from assistant.text.places import (
     COUNTRIES,
+    countries_in,
     foreign_in,
     foreign_keys,
     known_provinces,
@@ -94,6 +96,10 @@ _KIND_WRITTEN = {
     "cong trinh": re.compile(
         r"(?<!\w)(?:công trình|trường|bệnh xá|bệnh viện|trạm y tế|nhà văn hóa|trụ sở|"
         r"cầu|đường|nhà máy|ký túc xá|nhà ở|khu tái định cư|hệ thống)(?!\w)"
+    ),
+    **dict.fromkeys(
+        ("han che", "diem yeu", "yeu kem", "bat cap"),
+        re.compile(r"(?<!\w)(?:hạn chế|điểm yếu|yếu kém|bất cập|tồn tại)(?!\w)"),
     ),
 }
 
@@ -380,10 +386,11 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     a sentence that states one beyond those the question already gives."""
     given = set(question.numbers)
     # a goal ("phấn đấu đón 120.000 lượt") answers only a question asking for one
+    # nor a figure a correction takes back ("có nội dung: “… 6.420,9 triệu USD”")
     stated = (
         seg.text
         if asks_for_target(question.folded) or not question.wants_number
-        else without_targets(seg.text, _FIGURE)
+        else without_targets(without_retracted(seg.text, _FIGURE), _FIGURE)
     )
     if question.wants_number and not _states_new_figure(stated, given):
         return False
@@ -551,13 +558,41 @@ def names_the_asked_document(seg: Segment, question: Question) -> bool:
     return any(re.search(rf"\b{kind}\s+(?:so\s+)?{number}\b", said) for kind, number in asked)
 
 
+# A figure owned by one country's investors, market or firms, named before it ("các
+# nhà đầu tư Nhật Bản có 12 dự án FDI", "Nhật Bản … là thị trường … với 5.836 người").
+_COUNTRYS_SHARE = re.compile(
+    r"(?:nhà đầu tư|doanh nghiệp|thị trường|đối tác)(?:\s+(?:của|từ|tại))?\s+(?=[A-ZĐ])|"
+    r"(?:^|,\s+)(?=[A-ZĐ][^,]{0,40}?\s(?:tiếp tục\s+)?là\s+(?:thị trường|nhà đầu tư|đối tác))"
+)
+
+
+def gives_one_countrys_share(clause: str) -> bool:
+    """Does the clause give one country's share of a measure before any other figure,
+    not the whole ("Tỉnh có 134 dự án, trong đó Nhật Bản 20" gives the whole first)?"""
+    first = _FIGURE.search(clause)
+    end = first.start() if first else len(clause)
+    return any(
+        len(countries_in(clause[m.end() : m.end() + 40])) == 1
+        for m in _COUNTRYS_SHARE.finditer(clause[:end])
+    )
+
+
 def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     """A clause naming other countries or partners only ("711 lao động … tại CHLB Đức,
     Úc, Singapore") does not answer for the one the question names (Đài Loan); one
-    naming none may (its sentence or article names it)."""
+    naming none may (its sentence or article names it). Asked for a figure of no
+    country, one country's share is no answer ("bao nhiêu dự án FDI": not "các nhà đầu
+    tư Nhật Bản có 12 dự án")."""
     if question.set_aside and only_set_aside(seg.text, question.set_aside):
         return False  # it names only what the reader put aside ("Ngoài Nhật Bản, …")
     asked = foreign_keys(map(fold, question.names))
+    if not asked and (
+        question.wants_number
+        and not question.english  # its countries are English words ("Japan's")
+        and not foreign_in(question.text)
+        and not (asks_for_a_country(question.text) or asks_for_the_first(question.text))
+    ):
+        return not gives_one_countrys_share(seg.text)
     if not asked:
         return True
     named = foreign_in(seg.text)
@@ -685,13 +720,20 @@ def select(
             chosen.append(max(causes, key=lambda s: (_opens_with_cause(s), s.score)))
     if question.wants_explanation and _HOW_MUCH_TOO.search(question.folded):
         # "vì sao …, và số đúng là bao nhiêu?": the cause and the figure, each quoted
+        # (an eligible one first: it states the asked measure, not total trade beside it)
         given = set(question.numbers)
-        figures = [
-            s
-            for s in article or pool
-            if all(_overlap(s, other) < 1.0 for other in chosen)
-            and _states_new_figure(without_targets(s.text, _FIGURE), given)
-        ]
+
+        def figures_of(candidates: Sequence[Segment]) -> list[Segment]:
+            return [
+                s
+                for s in candidates
+                if all(_overlap(s, other) < 1.0 for other in chosen)
+                and _states_new_figure(
+                    without_targets(without_retracted(s.text, _FIGURE), _FIGURE), given
+                )
+            ]
+
+        figures = figures_of(ranked) or figures_of(article or pool)
         if figures:
             chosen.append(max(figures, key=lambda s: s.score))
     if question.broad:

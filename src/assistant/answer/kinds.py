@@ -625,6 +625,12 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
     # classifiers: "Cái nhà máy …", "Chiếc xe …" name the thing after them
     "cai",
     "chiec",
+    # qualities of a figure, not measures: "con số đúng", "số liệu chính thức"
+    "dung",
+    "chinh xac",
+    "chinh thuc",
+    "thuc te",
+    "cuoi cung",
 )
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(
@@ -765,6 +771,28 @@ def without_targets(clause: str, figures: re.Pattern[str]) -> str:
     states as done."""
     return figures.sub(
         lambda m: "…" * len(m.group(0)) if is_target(clause, m.start()) else m.group(0), clause
+    )
+
+
+# A figure the article takes back: quoted as what was wrongly written ("có nội dung:
+# “Kim ngạch nhập khẩu đạt 6.420,9 triệu USD …”") or denied ("chứ không phải 1.234,5
+# triệu USD như bài viết đã nêu"). A correction states the right figure beside it.
+_RETRACTED = re.compile(
+    r"(?:có nội dung|viết là|ghi là|nêu là)\s*:?\s*“[^”]*”|"
+    r"(?:chứ không phải|không phải là|thay vì)\s+\S+(?:\s+\S+){0,3}",
+    re.IGNORECASE,
+)
+
+
+def is_retracted(clause: str, figure_start: int) -> bool:
+    """Is the figure starting at ``figure_start`` one the clause takes back?"""
+    return any(m.start() <= figure_start < m.end() for m in _RETRACTED.finditer(clause))
+
+
+def without_retracted(clause: str, figures: re.Pattern[str]) -> str:
+    """The clause with the ``figures`` it takes back blanked out (same length)."""
+    return figures.sub(
+        lambda m: "…" * len(m.group(0)) if is_retracted(clause, m.start()) else m.group(0), clause
     )
 
 

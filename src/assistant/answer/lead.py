@@ -26,6 +26,7 @@ from assistant.answer.kinds import (
     asks_for_change,
     asks_for_rank,
     codes_of_issuer,
+    is_retracted,
     measured_in,
     names_of_kind,
     states_unit,
@@ -129,7 +130,11 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
         return _single(list(RANK.finditer(clause)))
     if measured_in(question.text, english=question.english) == DURATION:
         return _single([m for m in _DURATION.finditer(clause) if m.group(0) not in given])
-    found = [m for m in _FIGURE.finditer(clause) if _is_figure(m, clause, given)]
+    found = [
+        m
+        for m in _FIGURE.finditer(clause)
+        if _is_figure(m, clause, given) and not is_retracted(clause, m.start())
+    ]
     forms = (
         asked_unit(question.text)
         or _subject_units(question.text)

@@ -35,6 +35,11 @@ VIETNAMESE: dict[str, str] = {
     "von ngoai": "FDI đầu tư trực tiếp nước ngoài",
     "von nuoc ngoai": "FDI đầu tư trực tiếp nước ngoài",
     "hut von": "thu hút vốn đầu tư",
+    # what a review calls its weak points
+    "diem yeu": "hạn chế",
+    "yeu kem": "hạn chế",
+    "bat cap": "hạn chế",
+    "nhuoc diem": "hạn chế",
     "mua hang tu nuoc ngoai": "nhập khẩu",
     "ban ra nuoc ngoai": "xuất khẩu",
     "ban hang ra nuoc ngoai": "xuất khẩu",
@@ -313,6 +318,9 @@ ENGLISH_COUNTRIES: dict[str, str] = {
 # English → the articles' Vietnamese (lexical side only: the meaning is the model's job).
 ENGLISH: dict[str, str] = {
     "export": "xuất khẩu",
+    "weaknesses": "hạn chế",
+    "shortcomings": "hạn chế",
+    "limitations": "hạn chế",
     "exports": "xuất khẩu",
     "import": "nhập khẩu",
     "imports": "nhập khẩu",

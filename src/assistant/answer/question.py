@@ -225,6 +225,11 @@ _KIND_NOUNS = (
     "noi dung",
     "co quan",
     "chuong trinh",
+    # a review's weak points ("chỉ ra những điểm yếu gì" ← "chỉ ra một số hạn chế: …")
+    "han che",
+    "diem yeu",
+    "yeu kem",
+    "bat cap",
 )
 # The noun may take modifiers before "nào" ("lĩnh vực hợp tác nào", "mặt hàng xuất
 # khẩu chủ lực nào", "cơ quan hợp tác quốc tế nào").
@@ -242,6 +247,9 @@ _ENGLISH_KIND_NOUNS = {
     "schools": "truong",
     "programmes": "chuong trinh",
     "programs": "chuong trinh",
+    "weaknesses": "han che",
+    "shortcomings": "han che",
+    "limitations": "han che",
 }
 _WHICH_ENGLISH_KIND = noun_after("(?:which|what)", _ENGLISH_KIND_NOUNS, 3)
 

@@ -35,11 +35,17 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# Institutions capitalised by convention, not names an answer must repeat ("ngân hàng
+# của Nhà nước": the article writes "Ngân hàng Chính sách xã hội").
+_CONVENTIONAL_CAPITALS = re.compile(r"(?<!\w)Nhà [nN]ước(?!\w)")
+
+
 def name_runs(text: str) -> list[str]:
     """Runs of capitalised words: proper names the answer must mention (``Hủa Phăn``,
     ``Seongnam``, ``Nhật Bản``). Punctuation ends a run ("Hủa Phăn, Thanh Hóa" are two).
     The first word of a sentence is capitalised anyway: it starts a name only when it is
     an acronym, or when the next word is capitalised too and it is not a common noun."""
+    text = _CONVENTIONAL_CAPITALS.sub(lambda m: m.group(0).lower(), text)
     names: list[str] = []
     run: list[str] = []
     last_end = 0
