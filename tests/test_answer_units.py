@@ -29,6 +29,7 @@ from assistant.answer.kinds import (
     asked_side,
     asked_subject,
     asked_unit,
+    asked_unit_topic,
     asks_for_a_country,
     asks_for_a_role,
     asks_for_target,
@@ -1082,10 +1083,24 @@ def test_a_memorandum_does_not_answer_when_an_agreement_was_signed() -> None:
     assert signs_the_asked_document(_segment(signed), asked)
     mou = analyse("Thanh Hóa và tỉnh Tula ký biên bản ghi nhớ ngày nào?")
     assert signs_the_asked_document(_segment(memorandum), mou)
+    # an agreement only named beside a plan signed is not signed ("văn kiện": an agreement)
+    reviewed = (
+        "hai tỉnh đánh giá kết quả thực hiện thỏa thuận hợp tác giai đoạn 2021-2025 và ký "
+        "kế hoạch hợp tác năm 2024"
+    )
+    charter = analyse("Văn kiện hợp tác 2021-2025 với Hủa Phăn được ký vào ngày nào?")
+    assert not signs_the_asked_document(_segment(reviewed), charter)
+    later = "Theo kế hoạch hợp tác năm 2024 được ký tại hội đàm, Thanh Hóa sẽ hỗ trợ 11,2 tỷ đồng"
+    assert not signs_the_asked_document(_segment(later), asked)
 
 
 def test_a_place_typed_in_lower_case_is_no_measure() -> None:
     assert asked_subject("quảng bình đón được bao nhiêu lượt khách du lịch?") == {}
+    # "kim ngạch" is a trade value as "giá trị" is: the measure is what follows it
+    assert asked_subject("Tổng kim ngạch nhập khẩu giai đoạn 2016-2020 là bao nhiêu?") == {
+        "nhap_khau": "nhập khẩu"
+    }
+    assert asked_subject("Con số đúng là bao nhiêu?") == {}
     assert asked_subject("Dân số tỉnh là bao nhiêu người?") == {"dan_so": "Dân số"}
 
 
@@ -1350,3 +1365,9 @@ def test_weak_points_are_asked_as_the_kind_a_review_names() -> None:
 
 def test_institutions_capitalised_by_convention_are_no_names() -> None:
     assert name_runs("ngân hàng của Nhà nước ở Thanh Hóa cho vay") == ["Thanh Hóa"]
+
+
+def test_people_going_to_work_abroad_are_workers_not_visits() -> None:
+    topic = asked_unit_topic("Năm 2022 Sơn La có bao nhiêu người đi làm việc ở nước ngoài?")
+    assert "lao_dong" in topic and "lam_viec" in topic
+    assert asked_unit_topic("Năm 2023 tỉnh đón bao nhiêu người đến tham quan?") == ()

@@ -268,12 +268,10 @@ class ExtractiveComposer:
         segments, vectors = compete(competing)
         eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         taken = {p.chunk_id for p in competing}
-        held_back = [
-            p for p in retrieved if p.chunk_id not in taken and p.doc_id == retrieved[0].doc_id
-        ]
+        held_back = [p for p in retrieved if p.chunk_id not in taken]
         if not eligible and held_back:
-            # no clause of the few passages per article answers: the best article,
-            # retrieved all over, may hold the answer in a passage the cap left out
+            # no clause of the few passages per article answers: an article retrieved
+            # all over may hold the answer in a passage the cap left out
             segments, vectors = compete(competing + held_back)
             eligible = [s for s in segments if self._eligible(s, q, scope, required, subject)]
         if not eligible:

@@ -457,11 +457,20 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     return names_someone(seg.text)  # "ai tài trợ": a fund will do
 
 
-# An agreement asked for ("ký thỏa thuận hợp tác chính thức"), not a memorandum.
-_AGREEMENT = re.compile(r"\b(?:thoa thuan|hiep dinh|agreement)\b")
+# An agreement asked for ("ký thỏa thuận hợp tác chính thức", "văn kiện hợp tác"), not a
+# memorandum.
+_AGREEMENT = re.compile(r"\b(?:thoa thuan|hiep dinh|van kien|agreement)\b")
+# An agreement said to be signed ("ký kết thỏa thuận hợp tác", "thỏa thuận … đã được
+# ký"), not one only named ("đánh giá kết quả thực hiện thỏa thuận … và ký kế hoạch").
+_AGREEMENT_SIGNED = re.compile(
+    r"\bky(?: ket)?(?: \w+){0,3} (?:thoa thuan|hiep dinh|van kien)\b|"
+    r"\b(?:thoa thuan|hiep dinh|van kien)(?: \S+){0,8} (?:duoc|da) ky\b"
+)
 _MEMORANDUM = re.compile(r"\b(?:ghi nho|memorandum|mou)\b")
 # A plan signed ("ký Kế hoạch hợp tác …"): what an agreement is carried out by.
-_PLAN_SIGNED = re.compile(r"\bky(?: ket)? (?:\w+ ){0,2}ke hoach\b")
+_PLAN_SIGNED = re.compile(
+    r"\bky(?: ket)? (?:\w+ ){0,2}ke hoach\b|\bke hoach(?: \S+){0,6} (?:duoc|da) ky\b"
+)
 # An agreement only aimed at ("làm cơ sở để tiến tới ký kết thỏa thuận hợp tác").
 _AIMED_AT = re.compile(r"\b(?:tien toi|huong toi|de)(?: \w+){0,3} (?:thoa thuan|hiep dinh)\b")
 
@@ -474,7 +483,7 @@ def signs_the_asked_document(seg: Segment, question: Question) -> bool:
     said = _AIMED_AT.sub(" ", fold(seg.text + " " + _next_sentence_text(seg)))
     # nor a plan signed under it ("đã ký Kế hoạch hợp tác giai đoạn 2023-2025")
     signed_other = _MEMORANDUM.search(said) or _PLAN_SIGNED.search(said)
-    return not (signed_other and not _AGREEMENT.search(said))
+    return not (signed_other and not _AGREEMENT_SIGNED.search(said))
 
 
 def _next_sentence_text(seg: Segment) -> str:

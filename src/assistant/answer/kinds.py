@@ -599,7 +599,13 @@ def asked_unit_topic(question: str) -> tuple[str, ...]:
     if key is None:  # "Dự án … có vốn bao nhiêu?": the measure named before the question
         heads = (term.replace("_", " ") for term in asked_subject(question))
         key = next((head for head in heads if head in UNIT_TOPICS), None)
+    if key == "nguoi" and _WORK_ABROAD.search(fold(own_question(question))):
+        key = "lao dong"  # "bao nhiêu người đi làm việc ở nước ngoài": workers, not visits
     return UNIT_TOPICS.get(key, ()) if key else ()
+
+
+# People counted as going to work abroad (folded).
+_WORK_ABROAD = re.compile(r"\b(?:di (?:lam viec|lao dong|xuat khau lao dong)|xuat canh)\b")
 
 
 # "X là / đạt / chiếm bao nhiêu?": X, the question's subject, is the measure asked for.
@@ -608,6 +614,10 @@ _SUBJECT_ASKED = re.compile(r"\b(?:la|dat|duoc|khoang|chiem)\s+(?:bao nhieu|may)
 _HAS_HOW_MANY = re.compile(r"\bcó\s+((?:\w+\s+){1,4}?)bao nhiêu\s*\??\s*$", re.IGNORECASE)
 # Words that open a subject without saying which measure ("Tổng giá trị xuất khẩu").
 _GENERIC_OPENINGS: tuple[str, ...] = (
+    # "kim ngạch" is a trade value, as "giá trị" is: "tổng kim ngạch nhập khẩu" asks
+    # imports, which an article may state as "tổng giá trị nhập khẩu"
+    "tong kim ngach",
+    "kim ngach",
     "tong gia tri",
     "tong tri gia",
     "tri gia",
