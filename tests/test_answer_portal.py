@@ -454,7 +454,7 @@ def test_a_correction_is_read_whole_and_its_retracted_figures_are_no_answer(assi
         {"role": "user", "content": "Năm 2022 Thanh Hóa nhập khẩu bao nhiêu?"},
         {"role": "assistant", "content": "“Kim ngạch nhập khẩu đạt 6.420,9 triệu USD” [1]."},
     ]
-    right = assistant.ask("Báo đã đính chính rồi mà, con số đúng là bao nhiêu?", history=history)
+    right = assistant.ask("Số đó báo đính chính rồi mà, con số đúng là bao nhiêu?", history=history)
     _cites_only(right, "syn-rv-dinh-chinh-nhap-khau-2022", "6.042,9")
     assert right.lead == "6.042,9 triệu USD"
 
