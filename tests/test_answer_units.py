@@ -1371,3 +1371,27 @@ def test_people_going_to_work_abroad_are_workers_not_visits() -> None:
     topic = asked_unit_topic("Năm 2022 Sơn La có bao nhiêu người đi làm việc ở nước ngoài?")
     assert "lao_dong" in topic and "lam_viec" in topic
     assert asked_unit_topic("Năm 2023 tỉnh đón bao nhiêu người đến tham quan?") == ()
+
+
+def test_same_time_with_its_demonstrative_and_a_place_replaces_only_a_place() -> None:
+    history = [{"role": "user", "content": "Xuất khẩu hàng hóa của Nghệ An năm 2023 là bao nhiêu?"}]
+    rewrite = rewrite_followup("Còn Thanh Hóa cùng năm đó?", history)
+    assert rewrite.query == "Xuất khẩu hàng hóa của Thanh Hóa năm 2023 là bao nhiêu?"
+    unplaced = [{"role": "user", "content": "Xuất khẩu hàng hóa năm 2023 là bao nhiêu?"}]
+    # "Thanh Hóa" shares "hóa" with "hàng hóa" but is no parallel of it
+    assert "hàng hóa" in rewrite_followup("Còn Thanh Hóa thì sao?", unplaced).query
+
+
+def test_a_figure_for_each_country_named_is_a_list_without_a_single_lead() -> None:
+    question = analyse("Số lao động sang Nhật Bản, Đài Loan và Hàn Quốc lần lượt là bao nhiêu?")
+    assert question.wants_list and question.wants_number
+    clause = "Nhật Bản là thị trường lớn nhất với 5.836 người"
+    assert answer_lead(question, clause) is None
+    required = requirements(question, ["thanh hoa"], lambda terms: dict.fromkeys(terms, 1))
+    assert required.any_country
+
+
+def test_what_with_a_verb_asks_no_kind_of_name() -> None:
+    assert asked_name_kind("What were Hoa Binh province's goods exports in 2021?") is None
+    kind = asked_name_kind("Which province of Laos did Thanh Hoa sign with?")
+    assert kind is not None and kind.written == "province"

@@ -414,7 +414,11 @@ class ExtractiveComposer:
             that are about one country (not a list: "các nhà đầu tư Nhật Bản, Hàn
             Quốc, Đài Loan")."""
             own = lead_in(seg)
-            about_one = [s for s in earlier_in_paragraph(seg) if len(countries_in(s)) == 1]
+            # "toàn tỉnh có 151 dự án": the whole province's figure, no country's share
+            whole = q.wants_number and _WHOLE_PROVINCE.search(own)
+            about_one = [
+                s for s in earlier_in_paragraph(seg) if len(countries_in(s)) == 1 and not whole
+            ]
             terms = frozenset(lexical_terms(" ".join([own, *about_one]))[1])
             if not q.wants_number:
                 return terms
@@ -656,6 +660,12 @@ def _same_words(
             if words
         )
     )
+
+
+# A figure stated as the whole province's ("toàn tỉnh có …", "trên địa bàn tỉnh …").
+_WHOLE_PROVINCE = re.compile(
+    r"(?<!\w)(?:toàn tỉnh|cả tỉnh|trên địa bàn(?: toàn)? tỉnh|toàn địa bàn)(?!\w)", re.IGNORECASE
+)
 
 
 def _per_article(passages: list[Passage], wanted: int, per_article: int) -> list[Passage]:

@@ -171,6 +171,8 @@ _KIND_SPELLING = {
 # Words between a kind and "nào" that do not change the kind ("địa phương nước ngoài").
 _KIND_MODIFIERS = frozenset({"nuoc ngoai", "quoc te", "ket nghia", "doi tac", "huu nghi"})
 _WHICH_EN = re.compile(r"\b(?:which|what)((?:\s+[\w-]+){1,4})")
+# Verbs after "what" that make it ask for a thing, not a kind of name ("What were …").
+_ENGLISH_VERBS = frozenset("is are was were did does do has have had will would can".split())
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ def asked_name_kind(text: str) -> NamedKind | None:
                     return NamedKind(written, NAMED_KINDS[kind], kind in _PLACE_KINDS)
     for match in _WHICH_EN.finditer(fold(text).lower()):
         for word in match.group(1).split():
+            if word in _ENGLISH_VERBS:
+                break  # "What were Hoa Binh province's exports": no kind asked
             if word in NAMED_KINDS:
                 return NamedKind(word, NAMED_KINDS[word], word in _PLACE_KINDS)
     return None

@@ -86,6 +86,7 @@ _DOCUMENT_KINDS = {
     "decision": "quyết định",
 }
 _PERSON = re.compile(r"\b(?:ông|bà|Ông|Bà)\s+")
+_RESPECTIVELY = re.compile(r"\b(?:lan luot|respectively)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ def answer_lead(question: Question, clause: str) -> Lead | None:
     if question.wants_date:
         return _date(question, clause, folded)
     if question.wants_number:
-        return _figure(question, clause, folded)
+        # "… lần lượt là bao nhiêu": a figure for each thing named, no single one
+        return None if _RESPECTIVELY.search(folded) else _figure(question, clause, folded)
     if question.wants_person:
         return _person(clause)
     if not question.wants_list or "nhung" in folded.split() or "cac" in folded.split():

@@ -156,6 +156,10 @@ _LIST_CUES = (
     "which",
     "list",
     "what are",
+    # one figure for each of the things named ("Nhật Bản, Đài Loan và Hàn Quốc lần lượt
+    # là bao nhiêu người")
+    "lan luot",
+    "respectively",
 )
 # Plural determiners among the list cues, and a span of time they open ("những năm
 # 2016-2020", "trong những tháng đầu năm"), folded.

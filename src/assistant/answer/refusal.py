@@ -102,6 +102,9 @@ class Requirement:
     localities: dict[str, frozenset[str]] = field(default_factory=dict)
     # where the asked thing is ("Thành Tây Đô ở Vĩnh Lộc"): anywhere in its article
     located: dict[str, str] = field(default_factory=dict)
+    # a list over several countries ("Nhật Bản, Đài Loan và Hàn Quốc lần lượt …"): each
+    # item names one of them, not all
+    any_country: bool = False
 
     def met_by(
         self,
@@ -155,9 +158,19 @@ class Requirement:
         def located(term: str) -> bool:
             return named(term) or term in passage or bool(mentioned and mentioned(term))
 
-        return all(t in passage for t in self.figures) and all(
-            country(t) if t in self.localities else located(t) if t in self.located else named(t)
-            for t in self.names
+        countries = [t for t in self.names if t in self.localities]
+        return (
+            all(t in passage for t in self.figures)
+            and all(
+                located(t) if t in self.located else named(t)
+                for t in self.names
+                if t not in self.localities
+            )
+            and (
+                any(map(country, countries))
+                if self.any_country and countries
+                else all(map(country, countries))
+            )
         )
 
     @property
@@ -237,7 +250,8 @@ def requirements(
             located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
             localities.update(_by_localities(keys, name))
-    return Requirement(figures, names, localities, located)
+    several = len({names[t] for t in localities}) > 1
+    return Requirement(figures, names, localities, located, question.wants_list and several)
 
 
 def _a_region(name: str, question: Question) -> bool:

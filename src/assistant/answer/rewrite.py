@@ -56,7 +56,8 @@ _CONTINUATION = re.compile(
 _SAME_TIME = re.compile(
     r"\s*(?<!\w)(?:(?:trong|in|for|over|during)\s+)?(?:"
     r"(?:cùng|cung)\s+(?:giai đoạn|giai doan|năm|nam|thời gian|thoi gian|thời kỳ|"
-    r"thoi ky|thời điểm|thoi diem)|(?:giai đoạn|giai doan|thời gian|thoi gian|năm|nam)\s+"
+    r"thoi ky|thời điểm|thoi diem)(?:\s+(?:đó|ấy|do|ay))?|"
+    r"(?:giai đoạn|giai doan|thời gian|thoi gian|năm|nam)\s+"
     r"(?:đó|ấy|trên|do|ay|tren)|the same (?:period|year|time))(?!\w)",
     re.IGNORECASE,
 )
@@ -129,6 +130,12 @@ def _replace_same_kind(previous: str, phrase: str) -> str | None:
     return previous[:start] + bare + previous[end:]
 
 
+def _only_a_place(phrase: str) -> bool:
+    bare = phrase.strip(" ,.?")
+    places = place_spans(bare)
+    return len(places) == 1 and places[0][:2] == (0, len(bare))
+
+
 def _replace_parallel(previous: str, phrase: str) -> str | None:
     """Replace, in the previous question, the phrase that parallels ``phrase`` (same
     number of syllables, at least one shared syllable, not identical)."""
@@ -184,7 +191,10 @@ def _rewrite(question: str, previous: str) -> Rewrite:
         match = pattern.match(question.strip())
         phrase = _SAME_TIME.sub("", match.group("x")).strip(" ,") if match else ""
         if phrase and len(phrase.split()) <= 5:
-            replaced = _replace_same_kind(previous, phrase) or _replace_parallel(previous, phrase)
+            # a place replaces a place only ("Thanh Hóa" is no parallel of "hàng hóa")
+            replaced = _replace_same_kind(previous, phrase) or (
+                None if _only_a_place(phrase) else _replace_parallel(previous, phrase)
+            )
             query = replaced if replaced else f"{phrase} {previous}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4
