@@ -566,10 +566,8 @@ _ADDRESSEE_VIEW = re.compile(
     r"y kien (?:cua|rieng cua) (?:ban|anh|chi|em)|in your (?:opinion|view)|"
     r"do you think|what do you think|would you recommend)\b"
 )
-_JUDGEMENT = re.compile(
-    r"\b(?:nen|co nen|tot hon|hay hon|tot khong|dung khong|hop ly|should|better|worth|"
-    r"recommend|good idea)\b"
-)
+_JUDGEMENTS = ("nen", "tot hon", "hay hon", "tot khong", "dung khong", "hop ly", "should")
+_JUDGEMENT = re.compile(rf"\b(?:{'|'.join(_JUDGEMENTS)}|better|worth|recommend|good idea)\b")
 _WHICH_IS_BETTER = re.compile(r"\bhay\b.{1,60}\b(?:thi )?(?:tot hon|hay hon|loi hon)\b")
 
 
