@@ -1395,3 +1395,17 @@ def test_what_with_a_verb_asks_no_kind_of_name() -> None:
     assert asked_name_kind("What were Hoa Binh province's goods exports in 2021?") is None
     kind = asked_name_kind("Which province of Laos did Thanh Hoa sign with?")
     assert kind is not None and kind.written == "province"
+
+
+def test_projects_attracted_over_a_span_are_not_the_stock() -> None:
+    span = question_scope("How many FDI projects did Thanh Hoa attract over 2016-2020?", [], "")
+    assert span.excluded_terms and states_another_measure(
+        "lũy kế đến hết năm 2020, toàn tỉnh có 134 dự án FDI còn hiệu lực", span.excluded_terms
+    )
+    stock = question_scope("Lũy kế đến hết năm 2020 thu hút bao nhiêu dự án FDI?", [], "")
+    assert not stock.excluded_terms
+
+
+def test_regions_are_asked_as_the_kind_an_article_names() -> None:
+    assert analyse("Thanh Hóa muốn kết nghĩa ở những vùng nào trên thế giới?").asked_kind == "vung"
+    assert analyse("Which regions does Thanh Hoa target?").asked_kind == "khu vuc"

@@ -97,6 +97,7 @@ _KIND_WRITTEN = {
         r"(?<!\w)(?:công trình|trường|bệnh xá|bệnh viện|trạm y tế|nhà văn hóa|trụ sở|"
         r"cầu|đường|nhà máy|ký túc xá|nhà ở|khu tái định cư|hệ thống)(?!\w)"
     ),
+    **dict.fromkeys(("khu vuc", "vung"), re.compile(r"(?<!\w)(?:khu vực|vùng)(?!\w)")),
     **dict.fromkeys(
         ("han che", "diem yeu", "yeu kem", "bat cap"),
         re.compile(r"(?<!\w)(?:hạn chế|điểm yếu|yếu kém|bất cập|tồn tại)(?!\w)"),

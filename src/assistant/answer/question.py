@@ -234,6 +234,9 @@ _KIND_NOUNS = (
     "diem yeu",
     "yeu kem",
     "bat cap",
+    # regions of the world ("ở những vùng nào" ← "tập trung vào một số khu vực: …")
+    "khu vuc",
+    "vung",
 )
 # The noun may take modifiers before "nào" ("lĩnh vực hợp tác nào", "mặt hàng xuất
 # khẩu chủ lực nào", "cơ quan hợp tác quốc tế nào").
@@ -251,6 +254,7 @@ _ENGLISH_KIND_NOUNS = {
     "schools": "truong",
     "programmes": "chuong trinh",
     "programs": "chuong trinh",
+    "regions": "khu vuc",
     "weaknesses": "han che",
     "shortcomings": "han che",
     "limitations": "han che",

@@ -238,6 +238,13 @@ MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
         r"\bnew (?:\w+ ){0,2}(?:projects?|capital|investments?)\b",
         r"luy ke|con hieu luc|tinh den het",
     ),
+    # projects attracted over a span ("thu hút bao nhiêu dự án FDI giai đoạn 2016-2020",
+    # "attract over 2016-2020"), unless the stock is asked ("lũy kế", "to date")
+    (
+        r"(?i)^(?!.*\b(?:luy ke|tinh den|den nay|den het|con hieu luc|so far|to date|"
+        r"cumulative|still)\b)(?=.*\b(?:thu hut|attract(?:ed|s)?)\b)(?=.*\b(?:du an|projects?)\b)",
+        r"luy ke|con hieu luc",
+    ),
 )
 # A question asking for a figure (folded): only these are held to the qualifiers.
 _ASKS_FIGURE = re.compile(
