@@ -24,6 +24,7 @@ from assistant.answer.extractive import (
 )
 from assistant.answer.kinds import (
     UNITS,
+    as_reached,
     asked_code_issuer,
     asked_name_kind,
     asked_side,
@@ -48,7 +49,6 @@ from assistant.answer.kinds import (
     states_price,
     states_unit,
     totals_several_projects,
-    without_targets,
 )
 from assistant.answer.lead import answer_lead
 from assistant.answer.lexicon import (
@@ -1003,7 +1003,7 @@ def test_readers_shorten_country_names() -> None:
 def test_a_goal_is_masked_out_of_what_a_clause_states() -> None:
     clause = "Năm 2024, tỉnh phấn đấu đón 120.000 lượt khách Hàn Quốc"
     assert is_target(clause, clause.index("120.000"))
-    stated = without_targets(clause, re.compile(r"\d[\d.,]*\d"))
+    stated = as_reached(clause, re.compile(r"\d[\d.,]*\d"))
     assert "120.000" not in stated and len(stated) == len(clause)
     done = "Năm 2023, tỉnh đón 98.000 lượt khách, phấn đấu năm 2024 tăng thêm"
     assert not is_target(done, done.index("98.000"))

@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answer.kinds import (
     RANK,
+    as_reached,
     asked_code_issuer,
     asked_side,
     asked_unit,
@@ -44,8 +45,6 @@ from assistant.answer.kinds import (
     states_price,
     states_unit,
     totals_several_projects,
-    without_retracted,
-    without_targets,
 )
 from assistant.answer.question import Question, event_forms, events_in, without_false_events
 from assistant.core.cache import BoundedCache
@@ -391,7 +390,7 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
     stated = (
         seg.text
         if asks_for_target(question.folded) or not question.wants_number
-        else without_targets(without_retracted(seg.text, _FIGURE), _FIGURE)
+        else as_reached(seg.text, _FIGURE)
     )
     if question.wants_number and not _states_new_figure(stated, given):
         return False
@@ -738,9 +737,7 @@ def select(
                 s
                 for s in candidates
                 if all(_overlap(s, other) < 1.0 for other in chosen)
-                and _states_new_figure(
-                    without_targets(without_retracted(s.text, _FIGURE), _FIGURE), given
-                )
+                and _states_new_figure(as_reached(s.text, _FIGURE), given)
             ]
 
         figures = figures_of(ranked) or figures_of(article or pool)

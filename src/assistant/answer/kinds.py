@@ -780,14 +780,6 @@ def is_target(clause: str, figure_start: int) -> bool:
     return bool(_TARGET_BEFORE.search(before))
 
 
-def without_targets(clause: str, figures: re.Pattern[str]) -> str:
-    """The clause with the ``figures`` that are goals blanked out (same length): what it
-    states as done."""
-    return figures.sub(
-        lambda m: "…" * len(m.group(0)) if is_target(clause, m.start()) else m.group(0), clause
-    )
-
-
 # A figure the article takes back: quoted as what was wrongly written ("có nội dung:
 # “Kim ngạch nhập khẩu đạt 6.420,9 triệu USD …”") or denied ("chứ không phải 1.234,5
 # triệu USD như bài viết đã nêu"). A correction states the right figure beside it.
@@ -803,11 +795,15 @@ def is_retracted(clause: str, figure_start: int) -> bool:
     return any(m.start() <= figure_start < m.end() for m in _RETRACTED.finditer(clause))
 
 
-def without_retracted(clause: str, figures: re.Pattern[str]) -> str:
-    """The clause with the ``figures`` it takes back blanked out (same length)."""
-    return figures.sub(
-        lambda m: "…" * len(m.group(0)) if is_retracted(clause, m.start()) else m.group(0), clause
-    )
+def as_reached(clause: str, figures: re.Pattern[str]) -> str:
+    """The clause with the ``figures`` it does not state as reached blanked out (same
+    length): goals set ("phấn đấu đón 120.000 lượt") and figures it takes back."""
+
+    def blanked(m: re.Match[str]) -> str:
+        dropped = is_target(clause, m.start()) or is_retracted(clause, m.start())
+        return "…" * len(m.group(0)) if dropped else m.group(0)
+
+    return figures.sub(blanked, clause)
 
 
 # Roles that make "ai" ask for a person (else "ai" may be a fund or a company).

@@ -112,28 +112,29 @@ def _previous_question(history: Sequence[Mapping[str, Any]]) -> str | None:
     return resolved
 
 
+def _the_place(phrase: str) -> tuple[int, int, bool] | None:
+    """The one place the phrase is, all of it ("tỉnh Nghệ An", "Hàn Quốc"), if any."""
+    bare = phrase.strip(" ,.?")
+    places = place_spans(bare)
+    return places[0] if len(places) == 1 and places[0][:2] == (0, len(bare)) else None
+
+
 def _replace_same_kind(previous: str, phrase: str) -> str | None:
     """A phrase that is only a place ("tỉnh Nghệ An", "Hàn Quốc") or only a period ("năm
     2023", "giai đoạn 2021-2025") replaces the previous question's first place of the same
     kind (Vietnamese or foreign) or its first period, whatever their syllables."""
     bare = phrase.strip(" ,.?")
-    places = place_spans(bare)
+    place = _the_place(phrase)
     periods = period_spans(bare)
     targets: list[tuple[int, int]] = []
-    if len(places) == 1 and places[0][:2] == (0, len(bare)):
-        targets = [(a, b) for a, b, foreign in place_spans(previous) if foreign == places[0][2]]
+    if place is not None:
+        targets = [(a, b) for a, b, foreign in place_spans(previous) if foreign == place[2]]
     elif len(periods) == 1 and periods[0] == (0, len(bare)):
         targets = period_spans(previous)
     if not targets:
         return None
     start, end = targets[0]
     return previous[:start] + bare + previous[end:]
-
-
-def _only_a_place(phrase: str) -> bool:
-    bare = phrase.strip(" ,.?")
-    places = place_spans(bare)
-    return len(places) == 1 and places[0][:2] == (0, len(bare))
 
 
 def _replace_parallel(previous: str, phrase: str) -> str | None:
@@ -193,7 +194,7 @@ def _rewrite(question: str, previous: str) -> Rewrite:
         if phrase and len(phrase.split()) <= 5:
             # a place replaces a place only ("Thanh Hóa" is no parallel of "hàng hóa")
             replaced = _replace_same_kind(previous, phrase) or (
-                None if _only_a_place(phrase) else _replace_parallel(previous, phrase)
+                None if _the_place(phrase) is not None else _replace_parallel(previous, phrase)
             )
             query = replaced if replaced else f"{phrase} {previous}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
