@@ -36,7 +36,7 @@ from assistant.answer.extractive import (
     segments_of,
     select,
 )
-from assistant.answer.kinds import asked_subject
+from assistant.answer.kinds import asked_subject, asks_guiding_document
 from assistant.answer.lead import answer_lead, english_label
 from assistant.answer.lexicon import english_country, in_articles_words
 from assistant.answer.question import Question
@@ -299,6 +299,11 @@ class ExtractiveComposer:
             # "6 tháng đầu năm": the half-year review's figure, not the yearly one's
             same_part = [s for s in eligible if part_of_year(s.passage.title) == scope.part]
             eligible = same_part or eligible
+        if q.asked_kind and not q.wants_explanation:
+            # "ở những khu vực nào": an article naming that kind of items ("một số khu vực
+            # trọng điểm như: …") answers before one that only names the plan they serve
+            naming = {s.passage.doc_id for s in eligible if completes(s, q)}
+            eligible = [s for s in eligible if s.passage.doc_id in naming] or eligible
         by_article: dict[str, Segment] = {}
         for seg in eligible:
             known = by_article.get(seg.passage.doc_id)
@@ -385,18 +390,29 @@ class ExtractiveComposer:
             return False
         if states_another_measure(seg.text, scope.excluded_terms):
             return False  # "cấp mới bao nhiêu dự án": not the stock "còn hiệu lực"
-        if q.wants_date and not dated_within(seg.text, event_periods(q.text, scope.periods)):
+        # a document asked by its number is dated by its issue, not by the asked period
+        # (the 2016-2021 work followed a directive of 2010)
+        code_asked = asks_guiding_document(q.folded.lower())
+        if (
+            q.wants_date
+            and not code_asked
+            and not dated_within(seg.text, event_periods(q.text, scope.periods))
+        ):
             return False  # "hội đàm năm 2020 … ngày nào": not the talks of 17-12-2019
         if scope.whole_year and (part_of_year(seg.passage.title) or part_of_year(lead_in(seg))):
             return False  # "cả năm 2024": not the 9 months' figure
         words = self.articles.get(seg.passage.doc_id)
-        if scope.dated and not period_covered(
-            scope,
-            seg.passage.scope,
-            lead_in(seg),
-            # the paragraph may begin in the chunk before (its period stated there)
-            earlier_in_paragraph(seg, words.text),
-            within=not (q.wants_number or q.wants_date),
+        if (
+            scope.dated
+            and not code_asked
+            and not period_covered(
+                scope,
+                seg.passage.scope,
+                lead_in(seg),
+                # the paragraph may begin in the chunk before (its period stated there)
+                earlier_in_paragraph(seg, words.text),
+                within=not (q.wants_number or q.wants_date),
+            )
         ):
             return False
 

@@ -33,6 +33,7 @@ from assistant.answer.kinds import (
     asks_one_projects_money,
     asks_price,
     codes_of_issuer,
+    counted_word,
     english_money,
     holds_the_role,
     measured_in,
@@ -42,6 +43,7 @@ from assistant.answer.kinds import (
     of_another_side,
     ranks_first,
     states_contact,
+    states_counted,
     states_price,
     states_unit,
     totals_several_projects,
@@ -59,6 +61,7 @@ from assistant.text.places import (
     foreign_keys,
     known_provinces,
     only_set_aside,
+    partners_of,
 )
 from assistant.text.sentences import split_sentences
 from assistant.text.vietnamese import fold, lexical_terms, unify_tones
@@ -95,6 +98,11 @@ _KIND_WRITTEN = {
     "cong trinh": re.compile(
         r"(?<!\w)(?:công trình|trường|bệnh xá|bệnh viện|trạm y tế|nhà văn hóa|trụ sở|"
         r"cầu|đường|nhà máy|ký túc xá|nhà ở|khu tái định cư|hệ thống)(?!\w)"
+    ),
+    # a document is named by what it is ("ký Biên bản ghi nhớ", "ký kế hoạch hợp tác")
+    "van ban": re.compile(
+        r"(?<!\w)(?:văn bản|biên bản|thỏa thuận|hiệp định|nghị quyết|chỉ thị|quyết định|"
+        r"(?<!sở )kế hoạch|chương trình hợp tác|văn kiện|bản ghi nhớ|ghi nhớ)(?!\w)"
     ),
     **dict.fromkeys(("khu vuc", "vung"), re.compile(r"(?<!\w)(?:khu vực|vùng)(?!\w)")),
     **dict.fromkeys(
@@ -327,6 +335,7 @@ def score_segments(
     coverage_weight = tuning.coverage_weight_english if question.english else tuning.coverage_weight
     share = tuning.passage_similarity_share
     anchors = {t for t in weights if _NUMBER.search(t)} | set(name_terms(question))
+    counted = counted_word(question.text) if question.wants_number else None
     for i, seg in enumerate(segments):
         # words of the question found in the segment count fully; a year or a name found
         # only in its sentence or the sentence before (the clause's context), half
@@ -352,6 +361,8 @@ def score_segments(
         cue = 0.0
         if question.wants_number:  # "bao nhiêu" cannot be answered without a figure
             cue += tuning.figure_bonus if _FIGURE.search(seg.text) else -tuning.figure_penalty
+            if counted and states_counted(seg.text, counted):
+                cue += tuning.counted_bonus  # "cao mấy tầng": "khối nhà 9 tầng nổi"
         if question.wants_date:
             cue += tuning.date_bonus if _DATE.search(seg.text) else -tuning.date_penalty
         if question.wants_explanation and completes(seg, question):
@@ -379,6 +390,10 @@ def _coverage(
 def _states_new_figure(text: str, given: set[str]) -> bool:
     """Does the text state a figure beyond those the question gives?"""
     return any(m.group(0) not in given for m in _FIGURE.finditer(text))
+
+
+# "những huyện nào", "các nước nào": the first few asked, not the first one (folded).
+_SEVERAL_ASKED = re.compile(r"\b(?:nhung|cac)(?: \w+){1,3} nao\b")
 
 
 def has_asked_kind(seg: Segment, question: Question) -> bool:
@@ -425,7 +440,9 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         return False  # "số điện thoại của Sở Ngoại vụ": not a sentence naming the office
     if asks_for_rank(question.text) and not RANK.search(seg.text):
         return False  # "đứng thứ mấy", "what ranking": a place in a ranking, not a total
-    if asks_for_the_first(question.text) and not ranks_first(seg.text):
+    if asks_for_the_first(question.text) and not ranks_first(
+        seg.text, several=bool(_SEVERAL_ASKED.search(question.folded.lower()))
+    ):
         return False  # "nhiều nhất" is not answered by a total or a list of partners
     if asks_for_a_country(question.text) and not (
         foreign_in(seg.text) - foreign_keys(map(fold, question.names))
@@ -605,6 +622,8 @@ def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     if not asked:
         return True
     named = foreign_in(seg.text)
+    if partners_of(asked) and partners_of(named) and not partners_of(asked) & partners_of(named):
+        return False  # "riêng Luông Pha Băng": not the 250 exchanges with Hủa Phăn
     return not named or bool(asked & named)
 
 
@@ -712,7 +731,9 @@ def select(
             (s for s in article or ranked if s is not best), key=lambda s: (-s.score, s.order)
         )
     chosen = [best]
-    if question.wants_completion and not completes(best, question):
+    cause = _cause_before(best, article or pool) if question.wants_reason else []
+    chosen += cause  # "Nhờ đó, thị trường … mở rộng": the sentence before says thanks to what
+    if question.wants_completion and not cause and not completes(best, question):
         # the cause, the way or the items are often a sentence of their own that does
         # not repeat the question's words: the article's best one joins, on a lower
         # floor; of several, first one that opens its sentence with the cause ("Do sơ
@@ -769,6 +790,37 @@ def select(
         chosen.append(seg)
     chosen.sort(key=lambda s: s.start)
     return Selection(chosen, ranked)
+
+
+# A sentence opening by pointing back at its cause ("Nhờ đó, …", "Do đó, …").
+_THEREFORE = re.compile(
+    r"\s*(?:nhờ đó|nhờ vậy|do đó|do vậy|vì vậy|vì thế|bởi vậy|từ đó|kết quả là)\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _cause_before(best: Segment, segments: Sequence[Segment]) -> list[Segment]:
+    """The clauses of the sentence before ``best``'s when ``best`` opens its sentence
+    with "Nhờ đó" or "Do đó" (the connector itself is not quoted): that sentence is the
+    cause it points back at. Empty when the passages do not hold it."""
+    passage = best.passage
+    opening = passage.text[best.sentence_start - passage.start : best.start - passage.start]
+    if best.sentence_start < passage.start or not _THEREFORE.fullmatch(unify_tones(opening)):
+        return []
+    before = [
+        seg
+        for seg in segments
+        if seg.passage.doc_id == passage.doc_id and seg.end <= best.sentence_start
+    ]
+    if not before:
+        return []
+    last = max(before, key=lambda seg: seg.end)
+    if "\n" in passage.text[max(0, last.end - passage.start) : best.start - passage.start]:
+        return []  # another paragraph
+    return sorted(
+        (seg for seg in before if seg.sentence_start == last.sentence_start),
+        key=lambda seg: seg.start,
+    )
 
 
 _CAUSE_OPENING = re.compile(r"(?:do|vì|bởi|nhờ|nguyên nhân|lý do)(?!\w)", re.IGNORECASE)

@@ -120,6 +120,10 @@ _PLACE_KINDS = frozenset(
         "cities",
         "province",
         "provinces",
+        "prefecture",
+        "prefectures",
+        "district",
+        "districts",
         "state",
         "locality",
         "localities",
@@ -146,6 +150,11 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "localities": _LOCALITY,
     "cities": ("thành phố",),
     "provinces": ("tỉnh",),
+    # a Japanese prefecture is a "tỉnh" in the articles, as a district is a "huyện"
+    "prefecture": ("tỉnh",),
+    "prefectures": ("tỉnh",),
+    "district": ("huyện", "quận"),
+    "districts": ("huyện", "quận"),
     "company": ("công ty", "doanh nghiệp", "tập đoàn"),
     "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
     "firm": ("công ty", "doanh nghiệp", "tập đoàn"),
@@ -228,6 +237,14 @@ def asked_name_kind(text: str) -> NamedKind | None:
 _LISTED = re.compile(r"[^().;]{0,40}?(?:\(([^)]{2,120})\)|\b(?:như|gồm|là)\s+([^.;()]{2,120}))")
 
 
+# One or two lower-case words between a kind and its name ("huyện biên giới Mường Lát").
+_MODIFIER = re.compile(r"(?:(?![A-ZĐÀ-Ỹ])[^\W\d_]+\s+){1,2}(?=[A-ZĐÀ-Ỹ])")
+
+
+_NEXT_ITEM = re.compile(r",\s+|\s+và\s+")
+_NOT_MODIFIERS = frozenset("như gồm là nhiều giáp cùng bạn".split())
+
+
 def names_of_kind(clause: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
     """Spans of the names ``clause`` gives after one of ``forms`` ("tỉnh Mittelsachsen"),
     or listed after it ("các địa phương của Lào (Hủa Phăn, Xiêng Khoảng)")."""
@@ -239,6 +256,19 @@ def names_of_kind(clause: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
             if run:
                 spans.append((match.end(), run[1]))
                 continue
+            # "các huyện biên giới Mường Lát, Quan Sơn": a modifier or two before the name
+            modifier = _MODIFIER.match(clause, match.end())
+            if modifier and not any(
+                _function(w) or w in _NOT_MODIFIERS for w in modifier.group(0).lower().split()
+            ):
+                run = capitalised_run(clause, modifier.end())
+                if run:
+                    spans.append((modifier.end(), run[1]))
+                    while (more := _NEXT_ITEM.match(clause, spans[-1][1])) and (
+                        item := capitalised_run(clause, more.end())
+                    ):
+                        spans.append((more.end(), item[1]))  # ", Quan Sơn"
+                    continue
             listed = _LISTED.match(clause, match.end())
             if listed:
                 group = 1 if listed.group(1) else 2
@@ -362,6 +392,7 @@ _SUPERLATIVE_ASKED = re.compile(
     rf"\b(?:{'|'.join(map(fold, _FIRST_BY))}) nhat\b|"
     r"\b(?:largest|biggest|highest|most(?! recent)|top(?! scorer))\b"
 )
+_MANY_STATED = re.compile(r"\b(?:có|với) nhiều\b")
 _SUPERLATIVE_STATED = re.compile(
     rf"\b(?:{'|'.join(_FIRST_BY)})(?: [^ ,.;]+){{0,4}} nhất\b|"
     r"\b(?:dẫn đầu|đứng đầu|hàng đầu|số 1|số một|thứ nhất|top)\b"
@@ -379,9 +410,12 @@ def asks_for_the_first(question: str) -> bool:
     return bool(_SUPERLATIVE_ASKED.search(fold(question).lower()))
 
 
-def ranks_first(clause: str) -> bool:
-    """Does the clause say which one ranks first ("dẫn đầu", "lớn nhất")?"""
-    return bool(_SUPERLATIVE_STATED.search(unify_tones(clause).lower()))
+def ranks_first(clause: str, several: bool = False) -> bool:
+    """Does the clause say which one ranks first ("dẫn đầu", "lớn nhất")? ``several``:
+    the question asks for the first few ("những huyện nào … nhiều nhất"), which a clause
+    names as those having many ("các địa phương có nhiều người đi … là …")."""
+    written = unify_tones(clause).lower()
+    return bool(_SUPERLATIVE_STATED.search(written) or (several and _MANY_STATED.search(written)))
 
 
 _RICE_CROP = re.compile(r"\bvu chiem\b|\bchiem xuan\b")
@@ -547,7 +581,10 @@ def totals_several_projects(clause: str) -> bool:
     return bool(_SEVERAL_PROJECTS.search(fold(clause)))
 
 
-def _asked_unit_key(question: str) -> str | None:
+def _counting(question: str) -> list[re.Match[str]]:
+    """The "bao nhiêu X" / "mấy X" phrases of the question that count something (folded),
+    "bao nhiêu" before "mấy", which also reads "the few" ("với mấy tỉnh bên Lào"); a
+    question opening with "số X" only when it has none."""
     own = own_question(question)
     folded = fold(own)
     written = unify_tones(own.lower())
@@ -560,20 +597,22 @@ def _asked_unit_key(question: str) -> str | None:
             or (asked == "mấy" or not has_diacritics(own))
         )
 
+    counting = sorted(
+        (m for m in _HOW_MANY.finditer(folded) if counted(m)),
+        key=lambda m: not m.group(0).startswith("bao nhieu"),
+    )
+    return counting or [m for m in _HOW_MANY.finditer(folded) if m.group(2)][:1]
+
+
+def _asked_unit_key(question: str) -> str | None:
+    written = unify_tones(own_question(question).lower())
     if _PRICE.search(written):
         return "tien"  # "giá bao nhiêu một cân": a price is money, not hectares
     if _WAGE.search(written):
         return "luong"  # "trả lương bao nhiêu một tháng": pay, in a currency
     # the first "bao nhiêu X" or "mấy X" that counts a known thing ("mấy ông Nhật … bao
-    # nhiêu công nhân" counts workers), "bao nhiêu" before "mấy", which also reads "the
-    # few" ("với mấy tỉnh bên Lào"); a question opening with "số X" only when it has none
-    counting = sorted(
-        (m for m in _HOW_MANY.finditer(folded) if counted(m)),
-        key=lambda m: not m.group(0).startswith("bao nhieu"),
-    )
-    if not counting:
-        counting = [m for m in _HOW_MANY.finditer(folded) if m.group(2)][:1]
-    for match in counting:
+    # nhiêu công nhân" counts workers)
+    for match in _counting(question):
         words = (match.group(1) or match.group(2)).split()
         if not words or words[0] in _NOT_UNITS:
             return None
@@ -583,6 +622,43 @@ def _asked_unit_key(question: str) -> str | None:
         if words[0] in UNITS:
             return words[0]
     return None  # unlisted: left to coverage
+
+
+def counted_word(question: str) -> str | None:
+    """The counted noun of "mấy X" / "bao nhiêu X" when it is no unit of ``UNITS`` ("cao
+    mấy tầng", "bao nhiêu phòng mổ"), as written (folded when the question is typed
+    without marks). Unlisted, it cannot be required (a reader's "bao nhiêu đô" or "hạng
+    mấy" would be refused), only preferred."""
+    if _asked_unit_key(question):
+        return None
+    own = own_question(question)
+    folded = fold(own)
+    written = unify_tones(own.lower())
+    matches = [m for m in _counting(question) if m.group(1)]
+    if not matches:
+        return None
+    start = matches[0].start(1)
+    word = matches[0].group(1).split()[0]
+    form = (
+        written[start : start + len(word)]
+        if has_diacritics(own) and len(written) == len(folded)
+        else word
+    )
+    if {word, form} & (_NOT_UNITS | _FUNCTION_WORDS | _SCALES) or not word.isalpha():
+        return None
+    return form
+
+
+# Scale words and quantifiers after "bao nhiêu" that count no thing ("bao nhiêu triệu
+# USD", "bao nhiêu phần", "bao nhiêu cả thảy"), folded.
+_SCALES = frozenset("trieu ty nghin ngan tram chuc ca toan tat de so phan".split())
+
+
+def states_counted(clause: str, word: str) -> bool:
+    """Does the clause state a figure of the counted ``word`` ("khối nhà 9 tầng nổi")?
+    Compared as written when the word has marks: folded, "tầng" would be "tăng"."""
+    text = unify_tones(clause.lower()) if has_diacritics(word) else fold(clause)
+    return bool(re.search(rf"\d(?:[\d.,]*\d)?\s+{re.escape(word)}(?!\w)", text))
 
 
 def asked_unit(question: str) -> tuple[str, ...]:
@@ -603,11 +679,17 @@ def asked_unit_topic(question: str) -> tuple[str, ...]:
     if key is None:  # "Dự án … có vốn bao nhiêu?": the measure named before the question
         heads = (term.replace("_", " ") for term in asked_subject(question))
         key = next((head for head in heads if head in UNIT_TOPICS), None)
+    if key is None and _CAPITAL_ASKED.search(fold(own_question(question))):
+        key = "von"  # "lọc hóa dầu Nghi Sơn tổng vốn đầu tư bao nhiêu tỷ đô"
     if key == "nguoi" and _WORK_ABROAD.search(fold(own_question(question))):
         key = "lao dong"  # "bao nhiêu người đi làm việc ở nước ngoài": workers, not visits
     return UNIT_TOPICS.get(key, ()) if key else ()
 
 
+# Capital asked for right before "bao nhiêu", with no verb between (folded).
+_CAPITAL_ASKED = re.compile(
+    r"\b(?:tong muc dau tu|(?:tong )?von(?: dau tu| dang ky)?)\s+(?:la\s+)?(?:bao nhieu|may)\b"
+)
 # People counted as going to work abroad (folded).
 _WORK_ABROAD = re.compile(r"\b(?:di (?:lam viec|lao dong|xuat khau lao dong)|xuat canh)\b")
 
@@ -639,7 +721,12 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
     # classifiers: "Cái nhà máy …", "Chiếc xe …" name the thing after them
     "cai",
     "chiec",
-    # qualities of a figure, not measures: "con số đúng", "số liệu chính thức"
+    # qualities of a figure, not measures: "con số đúng", "số liệu chính thức", "đúng ra
+    # là bao nhiêu", "thực ra là"
+    "dung ra",
+    "thuc ra",
+    "thuc su",
+    "rot cuoc",
     "dung",
     "chinh xac",
     "chinh thuc",
@@ -655,10 +742,21 @@ _FUNCTION_WORDS = frozenset(
 # Acronyms a question may type in lower case: not the second word of a head ("vốn FDI"
 # is written "vốn … dự án FDI").
 _ACRONYMS = frozenset("fdi oda odi usd ngo ubnd".split())
-# A time phrase the question opens with ("Năm 2017", "6 tháng đầu năm 2025,").
+# A time phrase the question opens with ("Năm 2017", "6 tháng đầu năm 2025,", "Riêng
+# nửa đầu năm 2023", "Quý I năm 2024").
 _LEADING_TIME = re.compile(
-    r"^(?:(?:trong|tới|đến|tính đến)(?:\s+(?:hết|cuối))?\s+)?(?:\d+\s+tháng\s+(?:đầu\s+)?)?"
+    r"^(?:riêng\s+)?(?:(?:trong|tới|đến|tính đến)(?:\s+(?:hết|cuối))?\s+)?"
+    r"(?:(?:\d+\s+tháng|nửa|quý\s+[IV\d]+)\s+(?:(?:đầu|cuối)\s+)?|cả\s+)?"
     r"(?:năm\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*",
+    re.IGNORECASE,
+)
+# The reader's request before the question ("Bạn kiểm tra lại xem …", "Cho mình hỏi
+# …"): it names no measure.
+_LEADING_REQUEST = re.compile(
+    r"^(?:(?:bạn|anh|chị|em|ad)\s+)?(?:(?:hãy|thử|làm ơn)\s+)?"
+    r"(?:(?:kiểm tra|xem|tra cứu|tìm|check)(?:\s+(?:lại|giúp|hộ|giùm))*"
+    r"(?:\s+(?:cho\s+)?(?:tôi|mình|em))?(?:\s+xem)?|cho\s+(?:tôi|mình|em)\s+(?:hỏi|biết))"
+    r"\s*,?\s+",
     re.IGNORECASE,
 )
 # A leading "latest" adverbial ("Gần đây nhất, …", "Theo số liệu mới nhất, …", "Hiện nay
@@ -685,7 +783,7 @@ def asked_subject(question: str) -> dict[str, str]:
     head, comma, rest = text.partition(",")
     if comma and re.search(r"\d", head):
         text = rest.strip()
-    text = _LEADING_RECENCY.sub("", _LEADING_TIME.sub("", text))
+    text = _LEADING_RECENCY.sub("", _LEADING_TIME.sub("", _LEADING_REQUEST.sub("", text)))
     having = _HAS_HOW_MANY.search(text)
     if having:  # "Dự án … có tổng mức đầu tư bao nhiêu?": the words between
         text = having.group(1) + " là bao nhiêu"
@@ -907,7 +1005,10 @@ def names_a_person(clause: str) -> bool:
 # Hủa Phăn", "on behalf of Toyama"): the place named right after it.
 _SIDE_NAMED = r"\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*|the\s+)?(?=[A-ZĐ])"
 _SIDE = re.compile(
-    r"(?:thay mặt|đại diện(?: cho)?|phía|on behalf of|representing)" + _SIDE_NAMED, re.IGNORECASE
+    r"(?:thay mặt|đại diện(?: cho)?|phía|on behalf of|representing|"
+    # "lãnh đạo tỉnh Thanh Hóa đã ký": the province, not the body ("lãnh đạo UBND …")
+    r"lãnh đạo(?:\s+(?:UBND|HĐND))?(?=\s+(?:tỉnh|thành phố)\s))" + _SIDE_NAMED,
+    re.IGNORECASE,
 )
 # Weaker: the delegation the person belongs to ("đoàn Thanh Hóa … ai dẫn đầu"), when no
 # side is named as such.
@@ -976,7 +1077,7 @@ DOCUMENT_CODE = re.compile(r"(?<![\w/-])\d+(?:[-/][A-ZĐ][A-Za-zĐ]*)+(?![\w/-])
 _CODE_ASKED = re.compile(
     r"\b(?:so hieu|ky hieu|so van ban|ma so)\b|"
     r"\b(?:chi thi|nghi quyet|quyet dinh|ket luan|nghi dinh|van ban) (?:so )?(?:nao|may|gi|"
-    r"bao nhieu)\b|\b(?:which|what) (?:directive|resolution|decision|decree)\b|"
+    r"bao nhieu)\b|\b(?:which|what)(?: \w+){0,3} (?:directive|resolution|decision|decree)\b|"
     r"\bnumber (?:of|for) (?:the|that|this)\b"
 )
 # Who issued the document asked for (folded) → the last part of its number, as the
@@ -1005,6 +1106,17 @@ def asks_document_code(question_folded: str) -> bool:
     """Does the (folded) question ask for a document's number ("số hiệu", "which
     resolution")?"""
     return bool(_CODE_ASKED.search(question_folded))
+
+
+# The documents that guide a province's work for years (a directive, a resolution), as
+# opposed to what it signs in a year ("ký được văn bản gì"), folded.
+_GUIDING_KIND = re.compile(r"\b(?:chi thi|nghi quyet|ket luan|directive|resolution)\b")
+
+
+def asks_guiding_document(question_folded: str) -> bool:
+    """Does the (folded) question ask for the number of a directive or resolution? Its
+    date is its issue's, years before the period whose work it guided."""
+    return asks_document_code(question_folded) and bool(_GUIDING_KIND.search(question_folded))
 
 
 def asked_code_issuer(question_folded: str) -> str | None:

@@ -32,6 +32,10 @@ VIETNAMESE: dict[str, str] = {
     "luu hoc sinh": "du học sinh",
     "fdi": "đầu tư trực tiếp nước ngoài",
     "dau tu truc tiep nuoc ngoai": "FDI",
+    # the reader's acronym for what the articles call "phi chính phủ nước ngoài" ("ngô",
+    # corn, and "ngõ" fold alike: see _SPELLING)
+    "ngo": "phi chính phủ nước ngoài",
+    "ngos": "phi chính phủ nước ngoài",
     "von ngoai": "FDI đầu tư trực tiếp nước ngoài",
     "von nuoc ngoai": "FDI đầu tư trực tiếp nước ngoài",
     "hut von": "thu hút vốn đầu tư",
@@ -646,7 +650,7 @@ def _matches(folded: str, english: bool) -> Iterator[tuple[re.Match[str], str]]:
 
 # Keys that folding confuses with other words, as they must be spelled when the reader
 # types diacritics: "chỗ ở" (lodging), never "cho ô tô".
-_SPELLING = {"cho o": "chỗ ở", "cho lam": "chỗ làm", "so tai": "sở tại"}
+_SPELLING = {"cho o": "chỗ ở", "cho lam": "chỗ làm", "so tai": "sở tại", "ngo": "ngo"}
 
 
 @lru_cache(maxsize=1024)

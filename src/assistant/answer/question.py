@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from assistant.answer.kinds import NamedKind, asked_name_kind, noun_after
+from assistant.answer.lexicon import ENGLISH
 from assistant.core.errors import AssistantError
 from assistant.text.names import name_runs
 from assistant.text.places import (
@@ -281,6 +282,14 @@ _BROAD_CUES = (
     "ket qua noi bat",
     "diem chinh",
     "diem noi bat",
+    # a reader's "look back over it" ("Điểm lại …", "Nói ngắn gọn … ra sao", "có gì đáng
+    # chú ý"): the main points, not one sentence
+    "diem lai",
+    "nhin lai",
+    "noi ngan gon",
+    "ke ngan gon",
+    "dang chu y",
+    "co gi noi bat",
     "summar",
     "main results",
     "key results",
@@ -348,6 +357,7 @@ KIND_FIELDS = (
     "wants_reason",
     "wants_manner",
     "named_kind",
+    "asked_kind",  # "ký được văn bản gì?" after "… tỉnh nào của Nga?" asks a document
     "events",
 )
 
@@ -395,6 +405,9 @@ def is_english(text: str) -> bool:
     if not words:
         return False
     hits = sum(word in _ENGLISH_WORDS for word in words)
+    # a search-box query ("remittances Thanh Hoa 2021"): a word of the English glossary
+    # no Vietnamese syllable spells (acronyms such as "fdi" are both languages')
+    hits += sum(len(word) >= 5 and word in ENGLISH for word in words)
     return hits >= 2 or (hits >= 1 and len(words) <= 3)
 
 

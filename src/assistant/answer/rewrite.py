@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answer.lexicon import ENGLISH
 from assistant.core.words import STOPWORDS
 from assistant.text.periods import period_spans
 from assistant.text.places import place_spans
-from assistant.text.vietnamese import fold
+from assistant.text.vietnamese import fold, has_diacritics
 
 _FOLLOWUP_PATTERNS = [
     # Còn X thì sao? / Còn X? / Thế còn X? / Vậy X thì sao?
@@ -158,6 +159,16 @@ def _replace_parallel(previous: str, phrase: str) -> str | None:
     return " ".join([*words[:i], phrase + suffix, *words[i + n :]])
 
 
+def _in_the_previous_language(phrase: str, previous: str) -> str:
+    """ "what about imports?" after a Vietnamese question: the articles' word for the
+    phrase ("nhập khẩu"), which can then replace its parallel ("xuất khẩu"). Only a phrase
+    the English glossary knows whole, and only a short one."""
+    if has_diacritics(phrase) or not has_diacritics(previous):
+        return phrase
+    words = ENGLISH.get(fold(phrase).lower())
+    return words if words and len(words.split()) <= 3 and words == words.lower() else phrase
+
+
 def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None) -> Rewrite:
     """The standalone form of ``question`` given the conversation so far."""
     previous = _previous_question(history or [])
@@ -192,6 +203,7 @@ def _rewrite(question: str, previous: str) -> Rewrite:
         match = pattern.match(question.strip())
         phrase = _SAME_TIME.sub("", match.group("x")).strip(" ,") if match else ""
         if phrase and len(phrase.split()) <= 5:
+            phrase = _in_the_previous_language(phrase, previous)
             # a place replaces a place only ("Thanh Hóa" is no parallel of "hàng hóa")
             replaced = _replace_same_kind(previous, phrase) or (
                 None if _the_place(phrase) is not None else _replace_parallel(previous, phrase)

@@ -251,6 +251,8 @@ _ASKS_FIGURE = re.compile(
     r"\b(?:bao nhieu|may|ty le|phan tram|how many|how much|how big|how large|what share|"
     r"what percentage)\b"
 )
+# A list asked for by its items ("kể tên các dự án …", "những dự án nào"), folded.
+_ASKS_ITEMS = re.compile(r"\b(?:ke ten|liet ke|(?:nhung|cac) (?:\w+ ){1,4}nao)\b")
 # "mấy X … nào / đâu / gì": "mấy" points at the items another question word asks about.
 _MAY_POINTING = re.compile(r"\bmay\b.*\b(?:nao|dau|gi)\b")
 _TOTAL_TRADE = (
@@ -469,7 +471,14 @@ def question_scope(
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(fold(" ".join([text, *expansions])), keywords)
         # a measure named in the reader's own words ("thu về" is no revenue asked)
-        + tuple(part for _, part in _asked_parts(folded, NAMED_MEASURES, keywords)),
+        # (and by a list of its items: "kể tên các dự án FDI của Hàn Quốc" is not
+        # answered by the year's labour sentence naming Korea)
+        + tuple(
+            part
+            for _, part in _asked_parts(
+                folded, NAMED_MEASURES, keywords or bool(_ASKS_ITEMS.search(folded))
+            )
+        ),
         excluded_terms=_excluded_terms(folded),
         part=part_of_year(text),
         whole_year=bool(_WHOLE_YEAR.search(folded)) and not part_of_year(text),
@@ -649,7 +658,8 @@ def _asked_parts(
 ) -> list[tuple[re.Match[str], str]]:
     """The parts of a measure a figure question names (or the measures, or the excluded
     wordings, by ``table``): where, and the clause's words. ``keywords``: a search-box
-    query that asks a figure without a question word ("kiều hối Thanh Hóa 2024")."""
+    query that asks a figure without a question word ("kiều hối Thanh Hóa 2024"), or a
+    question asking the measure's items."""
     asks = {m.group(0) for m in _ASKS_FIGURE.finditer(folded)} or ({"?"} if keywords else set())
     if not asks or (asks == {"may"} and _MAY_POINTING.search(folded)):
         return []  # "mấy dự án … ở những khu nào?": no figure asked

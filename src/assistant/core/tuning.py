@@ -55,6 +55,10 @@ class Tuning(BaseModel):
     min_idf: float = Field(0.05, description="Floor of a term's rarity weight.")
     figure_bonus: float = Field(0.08, description="Asked for a figure, the clause has one.")
     figure_penalty: float = Field(0.15, description="Asked for a figure, the clause has none.")
+    counted_bonus: float = Field(
+        0.3,
+        description="Asked how many of a thing no unit lists (mấy tầng), the clause counts it.",
+    )
     date_bonus: float = Field(0.08, description="Asked for a date, the clause has one.")
     reason_bonus: float = Field(
         0.08, description="Asked why, the clause gives a cause (do, vì, nhờ, nguyên nhân…)."

@@ -276,6 +276,38 @@ def country_names(key: str) -> tuple[str, ...]:
     return tuple(name for name in COUNTRIES if country_key(name) == key)
 
 
+# Spellings of one partner, and the partner each lies within (a provincial capital, a
+# city of its province, a district of its state): one place for matching.
+_PARTNER_SPELLINGS: tuple[tuple[str, ...], ...] = (
+    ("Luông Pha Băng", "Luông Pha Bang", "Luang Prabang"),
+    ("Bôlykhămxay", "Bolikhamxay"),
+    ("Khăm Muồn", "Khammouane"),
+    ("Viêng Chăn", "Vientiane"),
+    ("Chăm-pa-sắc", "Champasak"),
+    ("Savannakhet", "Xa-vẳn-na-khệt"),
+    ("Udomxay", "U-đôm-xay"),
+    ("Phông Xa Lỳ", "Phongsaly"),
+    ("Sachsen", "Saxony"),
+)
+_PARTNER_WITHIN = {"Sầm Nưa": "Hủa Phăn", "Seongnam": "Gyeonggi", "Mittelsachsen": "Sachsen"}
+_ONE_PARTNER = {fold(name): fold(names[0]) for names in _PARTNER_SPELLINGS for name in names}
+
+
+def _partner(key: str) -> str:
+    return _ONE_PARTNER.get(key, key)
+
+
+_WITHIN = {_partner(fold(a)): _partner(fold(b)) for a, b in _PARTNER_WITHIN.items()}
+
+
+def partners_of(keys: frozenset[str]) -> frozenset[str]:
+    """The foreign localities among keys of :func:`foreign_keys` ("hua phan"), without
+    their countries, each with the partner it lies within ("sam nua" → also "hua phan")
+    and under one spelling ("luang prabang" → "luong pha bang")."""
+    found = {_partner(key) for key in keys - _COUNTRY_KEYS}
+    return frozenset(found | {_WITHIN[key] for key in found if key in _WITHIN})
+
+
 def countries_in(text: str) -> frozenset[str]:
     """The countries a text names, directly or through a partner of theirs (keys)."""
     return foreign_in(text) & _COUNTRY_KEYS

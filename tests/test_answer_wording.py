@@ -1,0 +1,226 @@
+"""Readers' wording that the answering rules must read right (no model needed): the
+counted thing no unit lists, a time or a request opening the question, an English word
+in a Vietnamese conversation, the kind of document or place asked, one partner's share,
+the side of a signatory, a list of the first few, a cause the next sentence points back
+at."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.extractive import (
+    has_asked_kind,
+    of_the_asked_partner,
+    score_segments,
+    segments_of,
+    select,
+)
+from assistant.answer.kinds import (
+    asked_name_kind,
+    asked_side,
+    asked_subject,
+    asked_unit_topic,
+    asks_guiding_document,
+    counted_word,
+    names_of_kind,
+    ranks_first,
+    states_counted,
+)
+from assistant.answer.lexicon import expansions, phrase_words
+from assistant.answer.question import analyse, is_english, with_kind_of
+from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.scope import question_scope
+from assistant.core.tuning import Tuning
+from assistant.core.types import Passage
+from assistant.text.vietnamese import fold
+
+
+def _passage(text: str, doc_id: str = "bai") -> Passage:
+    return Passage(
+        chunk_id=1, doc_id=doc_id, title="Bài", text=text, start=0, end=len(text), dense_score=0.6
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Tòa nhà của trung tâm mới cao mấy tầng?", "tầng"),
+        ("Trung tâm có mấy phòng mổ?", "phòng"),
+        ("cao may tang", "tang"),
+        ("Có bao nhiêu dự án?", None),  # a listed unit: required, not merely preferred
+        ("Xuất khẩu đạt bao nhiêu triệu USD?", None),  # a scale, not a thing
+        ("Con số đó là bao nhiêu vậy?", None),
+        ("Nhà máy linh kiện có vốn bao nhiêu?", None),  # "nhà máy" is no "mấy"
+    ],
+)
+def test_the_counted_thing_no_unit_lists(question: str, word: str | None) -> None:
+    assert counted_word(question) == word
+
+
+def test_a_clause_counting_the_thing_is_preferred_not_required() -> None:
+    assert states_counted("gồm khối nhà 9 tầng nổi và 1 tầng hầm", "tầng")
+    assert not states_counted("xuất khẩu đạt 5,2%, tăng mạnh", "tầng")  # folded alike
+    text = (
+        "Trung tâm khánh thành ngày 18-11-2022 với quy mô 300 giường bệnh. "
+        "Công trình gồm khối nhà 9 tầng nổi và 1 tầng hầm."
+    )
+    q = analyse("Trung tâm cao mấy tầng?")
+    segments = segments_of([_passage(text)])
+    scores = []
+    for tuning in (Tuning(), Tuning(counted_bonus=0.0)):
+        score_segments(segments, q, {"trung_tam": 1.0}, None, None, tuning)
+        scores.append([seg.score for seg in segments])
+    (beds, floors), (beds_without, floors_without) = scores
+    assert floors - floors_without == pytest.approx(Tuning().counted_bonus)
+    assert beds == pytest.approx(beds_without)
+    assert has_asked_kind(segments[0], q)  # "300 giường" stays eligible: only preferred
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Riêng nửa đầu năm 2023 Thanh Hóa xuất khẩu được bao nhiêu?", {}),
+        ("Quý I năm 2024 kim ngạch xuất khẩu đạt bao nhiêu?", {"xuat_khau": "xuất khẩu"}),
+        (
+            "Số đó sai rồi. Bạn kiểm tra lại xem nhập khẩu 2022 thực ra là bao nhiêu?",
+            {"nhap_khau": "nhập khẩu"},
+        ),
+        ("Báo đã đính chính rồi mà, đúng ra là bao nhiêu?", {}),
+        ("Cho mình hỏi dân số Thanh Hóa là bao nhiêu?", {"dan_so": "dân số"}),
+    ],
+)
+def test_a_time_a_request_or_a_quality_opening_the_question_names_no_measure(
+    question: str, subject: dict[str, str]
+) -> None:
+    assert asked_subject(question) == subject
+
+
+def test_an_english_phrase_replaces_its_parallel_in_a_vietnamese_conversation() -> None:
+    history = [{"role": "user", "content": "Năm 2022 xuất khẩu của tỉnh Thanh Hóa được bao nhiêu?"}]
+    rewrite = rewrite_followup("what about imports?", history)
+    assert rewrite.query == "Năm 2022 nhập khẩu của tỉnh Thanh Hóa được bao nhiêu?"
+    english = [{"role": "user", "content": "What were Thanh Hoa's exports in 2022?"}]
+    assert "imports" in rewrite_followup("what about imports?", english).query
+
+
+def test_a_follow_up_asking_a_document_drops_the_asked_place_kind() -> None:
+    previous = analyse("Thanh Hóa xúc tiến quan hệ với tỉnh nào của Nga?")
+    own = analyse("đoàn sang đó ký được văn bản gì?")
+    merged = with_kind_of(previous, own)
+    assert previous.named_kind is not None and merged.named_kind is None
+    assert merged.asked_kind == "van ban"
+
+
+def test_a_document_is_named_by_what_it_is() -> None:
+    q = analyse("Hai tỉnh đã ký văn bản gì?")
+    text = (
+        "Đoàn gồm lãnh đạo Sở Kế hoạch và Đầu tư đã thăm tỉnh Tula. "
+        "Hai bên đã ký Biên bản ghi nhớ về thúc đẩy hợp tác."
+    )
+    visit, memorandum = segments_of([_passage(text)])
+    visit.score, memorandum.score = 1.0, 0.5
+    assert select([visit], q, Tuning(), [visit, memorandum]).segments == [visit, memorandum]
+
+
+def test_one_partner_is_not_answered_by_another_partners_figure() -> None:
+    q = analyse("Riêng tỉnh Luông Pha Băng có bao nhiêu đoàn trao đổi với Lào?")
+    (other,) = segments_of([_passage("Riêng hai tỉnh Thanh Hóa – Hủa Phăn đã tổ chức 250 đoàn.")])
+    assert not of_the_asked_partner(other, q)
+    (own,) = segments_of([_passage("Với tỉnh Luông Pha Băng, hai bên trao đổi 6 đoàn.")])
+    assert of_the_asked_partner(own, q)
+
+
+def test_a_partners_capital_and_other_spellings_are_that_partner() -> None:
+    q = analyse("Hội đàm thường niên giữa Thanh Hóa và Hủa Phăn năm 2022 diễn ra hôm nào?")
+    (capital,) = segments_of([_passage("Chiều 15-6-2022, tại thủ phủ Sầm Nưa, hai đoàn hội đàm.")])
+    assert of_the_asked_partner(capital, q)
+    english = analyse("How many delegations did Thanh Hoa exchange with Luang Prabang?")
+    (spelled,) = segments_of([_passage("Với tỉnh Luông Pha Băng, hai bên trao đổi 6 đoàn.")])
+    assert of_the_asked_partner(spelled, english)
+
+
+def test_english_kinds_of_places() -> None:
+    kind = asked_name_kind("Which Japanese prefecture cooperates with Nghe An?")
+    assert kind is not None and kind.forms == ("tỉnh",) and kind.place
+    kind = asked_name_kind("Which border districts hold regular meetings?")
+    assert kind is not None and "huyện" in kind.forms
+
+
+def test_names_after_a_kind_and_a_modifier() -> None:
+    text = "các huyện biên giới Mường Lát, Quan Sơn (Thanh Hóa) và Xăm Tảy duy trì giao ban"
+    assert [text[a:b] for a, b in names_of_kind(text, ("huyện",))] == ["Mường Lát", "Quan Sơn"]
+    listed = "các tỉnh của Lào (Hủa Phăn, Xiêng Khoảng)"  # "của" is no modifier
+    assert [listed[a:b] for a, b in names_of_kind(listed, ("tỉnh",))] == [
+        "Hủa Phăn",
+        "Xiêng Khoảng",
+    ]
+
+
+def test_the_leaders_of_the_asked_province_are_its_side() -> None:
+    assert asked_side("Ai là lãnh đạo tỉnh Thanh Hóa đã ký thỏa thuận với Hủa Phăn?") == (
+        "thanh hoa"
+    )
+    assert asked_side("Lãnh đạo UBND tỉnh đã tiếp ai?") is None
+
+
+def test_the_first_few_are_those_having_many() -> None:
+    clause = "Các địa phương có nhiều người đi làm việc ở nước ngoài là các huyện Quảng Xương."
+    assert ranks_first(clause, several=True) and not ranks_first(clause)
+    assert ranks_first("Nhật Bản là thị trường lớn nhất.")
+
+
+def test_capital_asked_right_before_how_much() -> None:
+    assert asked_unit_topic("lọc hóa dầu nghi sơn tổng vốn đầu tư bao nhiêu tỷ đô vậy?")
+    assert not asked_unit_topic("xuất khẩu bao nhiêu tỷ đô?")
+
+
+def test_the_readers_acronym_for_foreign_ngos() -> None:
+    question = "Nghệ An nhận bao nhiêu tiền từ các tổ chức NGO nước ngoài?"
+    assert "phi chính phủ nước ngoài" in expansions(question, english=False)
+    assert "ngo" in phrase_words(question, english=False)  # no name the answer must hold
+    assert not expansions("Giá ngô bao nhiêu?", english=False)  # corn, as typed
+
+
+def test_a_search_box_query_with_an_english_word_is_english() -> None:
+    assert is_english("remittances Thanh Hoa 2021")
+    assert not is_english("fdi thanh hoa 2023")  # the acronym is both languages'
+    assert not is_english("kieu hoi thanh hoa 2021")
+
+
+def test_a_guiding_document_is_dated_by_its_issue() -> None:
+    question = (
+        "Which Party Secretariat directive did Thanh Hoa follow in 2016-2021, and when was "
+        "it issued?"
+    )
+    assert asks_guiding_document(fold(question).lower())
+    assert not asks_guiding_document(fold("Đoàn đã ký được văn bản gì?").lower())
+
+
+def test_a_look_back_is_a_summary() -> None:
+    assert analyse("Điểm lại giúp mình cuộc hội đàm có gì đáng chú ý?").broad
+    assert analyse("Nói ngắn gọn cả năm 2025 kinh tế đối ngoại của Thanh Hóa ra sao?").broad
+
+
+def test_the_sentence_a_so_points_back_at_is_the_cause() -> None:
+    text = (
+        "Tỉnh đã thành lập tổ công tác thúc đẩy hợp tác đầu tư nước ngoài. "
+        "Nhờ đó, thị trường xuất khẩu của tỉnh ngày càng mở rộng. "
+        "Năm 2020 tỉnh đón 40 đoàn."
+    )
+    cause, fact, other = segments_of([_passage(text)])
+    q = analyse("Nhờ đâu mà thị trường xuất khẩu ngày càng mở rộng?")
+    assert q.wants_reason
+    fact.score, cause.score, other.score = 1.0, 0.2, 0.3
+    assert select([fact], q, Tuning(), [cause, fact, other]).segments == [cause, fact]
+
+
+def test_half_of_a_year_is_scoped_as_such() -> None:
+    question = "Riêng nửa đầu năm 2023 Thanh Hóa xuất khẩu được bao nhiêu?"
+    scope = question_scope(question, [], "Thanh Hóa")
+    assert scope.part == "6 thang" and scope.periods == ((2023, 2023),)
+
+
+def test_a_list_of_a_measures_items_is_held_to_the_measure() -> None:
+    scope = question_scope("Kể tên các dự án FDI của Hàn Quốc năm 2023.", [], "Thanh Hóa")
+    assert scope.measure_terms  # a clause on Korea's workers lists no investment
+    assert not question_scope("Kể tên các tỉnh của Lào.", [], "Thanh Hóa").measure_terms
