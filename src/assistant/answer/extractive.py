@@ -392,6 +392,9 @@ def _states_new_figure(text: str, given: set[str]) -> bool:
     return any(m.group(0) not in given for m in _FIGURE.finditer(text))
 
 
+# A day asked for ("ngày nào", "hôm nào", "what date"), folded; and a day as written.
+_ASKS_DAY = re.compile(r"\b(?:ngay nao|hom nao|ngay may|ngay bao nhieu|what date|which day)\b")
+_DAY = re.compile(r"(?<![\d-])\d{1,2}[-/]\d{1,2}(?:[-/](?:19|20)\d\d)?(?![\d-])")
 # "những huyện nào", "các nước nào": the first few asked, not the first one (folded).
 _SEVERAL_ASKED = re.compile(r"\b(?:nhung|cac)(?: \w+){1,3} nao\b")
 
@@ -413,6 +416,10 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
         dates = {m.group(0).removeprefix("năm ") for m in _DATE.finditer(seg.text)}
         if not any(all(d not in g for g in given) for d in dates):
             return False  # only the year the question gives ("năm 2025") is no date
+        if _ASKS_DAY.search(question.folded.lower()) and not any(
+            m.group(0) not in given for m in _DAY.finditer(seg.text)
+        ):
+            return False  # "đăng ngày nào": a day, not "so với năm 2021"
         if question.events and not (
             _names_event(seg, question.events) or _dates_next_sentence(seg, question.events)
         ):

@@ -122,8 +122,6 @@ _PLACE_KINDS = frozenset(
         "provinces",
         "prefecture",
         "prefectures",
-        "district",
-        "districts",
         "state",
         "locality",
         "localities",
@@ -150,11 +148,9 @@ NAMED_KINDS: dict[str, tuple[str, ...]] = {
     "localities": _LOCALITY,
     "cities": ("thành phố",),
     "provinces": ("tỉnh",),
-    # a Japanese prefecture is a "tỉnh" in the articles, as a district is a "huyện"
+    # a Japanese prefecture is a "tỉnh" in the articles
     "prefecture": ("tỉnh",),
     "prefectures": ("tỉnh",),
-    "district": ("huyện", "quận"),
-    "districts": ("huyện", "quận"),
     "company": ("công ty", "doanh nghiệp", "tập đoàn"),
     "companies": ("công ty", "doanh nghiệp", "tập đoàn"),
     "firm": ("công ty", "doanh nghiệp", "tập đoàn"),
@@ -736,7 +732,7 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(
     "là đạt được có của các những và với ở tại trong từ đến cho về theo bao nhiêu mấy "
-    "thế còn bên phía vậy "
+    "thế còn bên phía vậy mà "
     "la dat duoc co cua cac nhung va voi o tai trong tu den cho theo nhieu may".split()
 )
 # Acronyms a question may type in lower case: not the second word of a head ("vốn FDI"
@@ -1078,7 +1074,10 @@ _CODE_ASKED = re.compile(
     r"\b(?:so hieu|ky hieu|so van ban|ma so)\b|"
     r"\b(?:chi thi|nghi quyet|quyet dinh|ket luan|nghi dinh|van ban) (?:so )?(?:nao|may|gi|"
     r"bao nhieu)\b|\b(?:which|what)(?: \w+){0,3} (?:directive|resolution|decision|decree)\b|"
-    r"\bnumber (?:of|for) (?:the|that|this)\b"
+    r"\bnumber (?:of|for) (?:the|that|this)\b|"
+    # "Kế hoạch … được ban hành ngày nào, số mấy?": a document's number asked after it
+    r"^(?=.*\b(?:ke hoach|chuong trinh|nghi quyet|chi thi|quyet dinh|van ban)\b)"
+    r".*\bso (?:may|bao nhieu)\s*\??$"
 )
 # Who issued the document asked for (folded) → the last part of its number, as the
 # issuer signs it: "22/NQ-TW" is the Party Central's, "31-NQ/CP" the Government's.

@@ -170,7 +170,11 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
 
 # A question for a total (folded), and a figure stated as one ("nâng tổng số … lên 680",
 # "tổng cộng 35", "tổng số … là 12").
-_TOTAL_ASKED = re.compile(r"\b(?:in total|total number|altogether|tong so|tong cong)\b")
+_TOTAL_ASKED = re.compile(
+    r"\b(?:in total|total number|altogether|tong so|tong cong)\b|"
+    # a stock asked ("hiện có bao nhiêu … đang theo học"): the total it was brought to
+    r"\bhien co\b|\bdang (?:theo hoc|hoc tap|lam viec|sinh song)\b"
+)
 _TOTAL_VERB = re.compile(r"(?:lên|là|đạt|tổng cộng)\s*$", re.IGNORECASE)
 
 

@@ -141,6 +141,9 @@ SAME_EVENT = {
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
 _PERSON_CUES = ("ai", "la ai", "ten la gi", "ten gi")
+# ... and by the words readers use for officials ("là đồng chí nào", "vị nào", "họ tên"),
+# as whole words ("ông nào" is not the end of "phương nào")
+_OFFICIAL_ASKED = re.compile(r"\b(?:(?:dong chi|vi|ong|ba) nao|ho ten)\b")
 _NAME_ASKED = re.compile(r"\bten (?:la )?gi\b")
 # English asks for a person with its first word ("Who heads …"); elsewhere "who" starts
 # a relative clause ("the workers who went abroad").
@@ -513,8 +516,14 @@ def asks_figure_by_keywords(text: str) -> bool:
     )
 
 
+# "cụ thể" before "nào" ("ngày cụ thể nào", "địa phương cụ thể nào"), folded.
+_SPECIFIC = re.compile(r"\bcu the (?=nao\b)")
+
+
 def analyse(text: str) -> Question:
     folded = fold(text)
+    # "ngày cụ thể nào" asks "ngày nào", not "thế nào" (folded, "cụ thể nào" ends so)
+    cues = _SPECIFIC.sub("", folded)
     numbers = [t for t in raw_tokens(text) if is_numberlike(t)]
     english = is_english(text)
     names = [part for name in name_runs(text) for part in split_at_place(name)]
@@ -522,13 +531,15 @@ def analyse(text: str) -> Question:
         names = [n for n in map(_english_name, names) if n]
     set_aside = set_aside_places(text)
     names = [n for n in names if not (set_aside and only_set_aside(n, set_aside))]
-    wants_date = _has_cue(_EVERY.sub(" ", folded), _DATE_CUES)
+    wants_date = _has_cue(_EVERY.sub(" ", cues), _DATE_CUES)
     if english and wants_date and not _ENGLISH_WHEN.search(folded):
-        wants_date = _has_cue(folded, _DATE_CUES_BUT_WHEN)
+        wants_date = _has_cue(cues, _DATE_CUES_BUT_WHEN)
     keyword_figure = asks_figure_by_keywords(text)
     named_kind = asked_name_kind(text)
     wants_person = (
-        bool(_ENGLISH_PERSON.search(folded)) if english else _has_cue(folded, _PERSON_CUES)
+        bool(_ENGLISH_PERSON.search(folded))
+        if english
+        else _has_cue(folded, _PERSON_CUES) or bool(_OFFICIAL_ASKED.search(folded.lower()))
     )
     if named_kind is None and not english and _NAME_ASKED.search(folded):
         # "Thành phố bên Hàn Quốc … tên là gì?": the name of the kind it opens with, as
@@ -546,7 +557,7 @@ def analyse(text: str) -> Question:
             or (not english and _asks_how_many(text))
             or keyword_figure
         )
-        and not (_asks_reason(folded) or _has_cue(folded, _MANNER_CUES))
+        and not (_asks_reason(cues) or _has_cue(cues, _MANNER_CUES))
         and not (english and wants_date and not _has_cue(folded, ("how many", "how much")))
     )
     # "Những năm 2016-2020, …", "các tổ chức … tổng cộng bao nhiêu tiền?": a plural or a
@@ -563,8 +574,8 @@ def analyse(text: str) -> Question:
         wants_list=listed or named_kind is not None,
         broad=_has_cue(folded, _BROAD_CUES),
         wants_person=wants_person,
-        wants_reason=_asks_reason(folded),
-        wants_manner=_has_cue(folded, _MANNER_CUES),
+        wants_reason=_asks_reason(cues),
+        wants_manner=_has_cue(cues, _MANNER_CUES),
         asked_kind=_asked_kind(folded),
         named_kind=named_kind,
         events=events_in(text),

@@ -178,6 +178,9 @@ class Requirement:
         return {**self.names, **self.figures}
 
 
+_FULL_DATE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/](?:19|20)\d\d")
+
+
 def requirements(
     question: Question,
     place_keys: Iterable[str],
@@ -206,6 +209,8 @@ def requirements(
             continue
         if token in bounds:  # "từ 200 triệu USD trở lên": a condition, not a figure stated
             continue
+        if question.wants_date and _FULL_DATE.fullmatch(token):
+            continue  # "ở Tula từ 18 đến 22-9-2023, … ký ngày nào": the visit, not the answer
         folded = lexical_terms(token)[1]
         if folded:
             figures[folded[0]] = token

@@ -191,7 +191,7 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ),
     # people there now (a stock), not the year's departures ("xuất cảnh 5.836 người")
     (
-        r"\bdang (?:lam viec|sinh song|hoc tap|cu tru|lao dong)\b|"
+        r"\bdang (?:lam viec|sinh song|hoc tap|theo hoc|cu tru|lao dong)\b|"
         r"\bcurrently (?:working|living|studying)\b",
         r"\bdang\b|\bhien co\b",
     ),
@@ -713,6 +713,13 @@ _SPAN_REFERENCE = re.compile(
 _ONE_YEAR = re.compile(r"(?<!\w)(?:trong|cả|cùng) năm(?!\s*\d)(?!\w)", re.IGNORECASE)
 
 
+def _reported_year(article: ArticleScope) -> Period | None:
+    """The year an article's "Trong năm, …" speaks of: of several single years (this
+    year's talks and next year's plan), the earliest."""
+    years = sorted(p for p in article.periods if p[0] == p[1])
+    return years[0] if years else None
+
+
 def period_covered(
     scope: QuestionScope,
     article: ArticleScope | None,
@@ -753,6 +760,10 @@ def period_covered(
             return False
         elif one_year and period[0] != period[1]:
             return False  # "Cũng trong năm, …" in a review of 2025 and of 2021-2025
+        elif one_year and period != _reported_year(article):
+            # "Trong năm, … trao tặng 500 tấn gạo" in the talks of December 2023 that sign
+            # the plan for 2024: the year it reports on, not the plan's
+            return False
     return True
 
 

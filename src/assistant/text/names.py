@@ -35,9 +35,13 @@ _TITLE_WORDS = frozenset(
 )
 
 
-# Institutions capitalised by convention, not names an answer must repeat ("ngân hàng
-# của Nhà nước": the article writes "Ngân hàng Chính sách xã hội").
-_CONVENTIONAL_CAPITALS = re.compile(r"(?<!\w)Nhà [nN]ước(?!\w)")
+# Institutions and kinds of documents capitalised by convention, not names an answer must
+# repeat ("ngân hàng của Nhà nước": the article writes "Ngân hàng Chính sách xã hội";
+# "Biên bản ghi nhớ được ký ngày nào": the sentence dating it may not name it).
+_CONVENTIONAL_CAPITALS = re.compile(
+    r"(?<!\w)(?:Nhà [nN]ước|(?:Biên bản|Bản ghi nhớ|Kế hoạch|Thỏa thuận|Hiệp định)"
+    r"(?= [a-zà-ỹđ]))(?!\w)"
+)
 
 
 def name_runs(text: str) -> list[str]:
@@ -101,4 +105,17 @@ def names_in_lowercase(text: str, known: Callable[[list[str]], set[str]]) -> lis
     tokens = [m.group(0) for m in TOKEN_PATTERN.finditer(text) if not is_numberlike(m.group(0))]
     pairs = {f"{fold(a)}_{fold(b)}": f"{a} {b}" for a, b in itertools.pairwise(tokens)}
     names = known(list(pairs))
-    return [typed for pair, typed in pairs.items() if pair in names]
+    found = [typed for pair, typed in pairs.items() if pair in names]
+    # a one-word country after a verb of going ("sang đức làm việc", "xuat khau sang nhat"):
+    # alone, "đức" and "nga" are ordinary words
+    folded = fold(text).lower()
+    aligned = len(folded) == len(text)
+    return found + [
+        text[m.start(1) : m.end(1)] if aligned else m.group(1)
+        for m in _GONE_TO_COUNTRY.finditer(folded)
+    ]
+
+
+# A one-syllable country after going or being somewhere, folded (as typed, without marks
+# or with them).
+_GONE_TO_COUNTRY = re.compile(r"\b(?:sang|tai|o|den|qua|voi)\s+(duc|nga|lao|nhat|uc|phap|my)\b")
