@@ -261,9 +261,9 @@ def names_of_kind(clause: str, forms: tuple[str, ...]) -> list[tuple[int, int]]:
                 if run:
                     spans.append((modifier.end(), run[1]))
                     while (more := _NEXT_ITEM.match(clause, spans[-1][1])) and (
-                        item := capitalised_run(clause, more.end())
+                        next_run := capitalised_run(clause, more.end())
                     ):
-                        spans.append((more.end(), item[1]))  # ", Quan Sơn"
+                        spans.append((more.end(), next_run[1]))  # ", Quan Sơn"
                     continue
             listed = _LISTED.match(clause, match.end())
             if listed:
