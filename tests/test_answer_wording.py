@@ -297,3 +297,12 @@ def test_a_day_asked_is_not_answered_by_a_year() -> None:
     assert not has_asked_kind(year, q)
     assert has_asked_kind(day, q)
     assert has_asked_kind(year, analyse("Giá trị nhập khẩu tăng so với năm nào?"))
+
+
+def test_a_date_setting_the_event_is_found_anywhere_in_its_article() -> None:
+    from assistant.answer.refusal import requirements
+
+    q = analyse("Tại hội đàm ngày 17-12-2019 ở Sầm Nưa, người phát biểu phía Hủa Phăn là ai?")
+    required = requirements(q, ["thanh hoa"], lambda t: dict.fromkeys(t, 1))
+    assert required.figures == {}
+    assert "17_12_2019" in required.located

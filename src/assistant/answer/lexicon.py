@@ -473,6 +473,13 @@ ENGLISH: dict[str, str] = {
     "overseas": "nước ngoài",
     "ngo": "tổ chức phi chính phủ nước ngoài",
     "ngos": "tổ chức phi chính phủ nước ngoài",
+    # international banks, by acronym or name (the sample writes both)
+    "wb": "Ngân hàng Thế giới WB",
+    "world bank": "Ngân hàng Thế giới WB",
+    "adb": "Ngân hàng Phát triển Châu Á ADB",
+    "asian development bank": "Ngân hàng Phát triển Châu Á ADB",
+    "keximbank": "Ngân hàng Xuất nhập khẩu Hàn Quốc KEXIMBANK",
+    "korea eximbank": "Ngân hàng Xuất nhập khẩu Hàn Quốc KEXIMBANK",
     "non-governmental": "tổ chức phi chính phủ nước ngoài",
     "capital increase": "điều chỉnh tăng vốn",
     "additional capital": "điều chỉnh tăng vốn",

@@ -35,7 +35,7 @@ _CONTROL = re.compile(
 _ENGLISH_WORDS = frozenset(
     "the what which who whom whose how many much when where why did does do is are was were "
     "of in on to for and with by from its their about has have had total value number list "
-    "summarize summarise describe".split()
+    "summarize summarise describe year years full half first latest".split()
 )
 
 # Cues (folded) for the kind of answer. Order matters only for readability.

@@ -209,9 +209,14 @@ def requirements(
             continue
         if token in bounds:  # "từ 200 triệu USD trở lên": a condition, not a figure stated
             continue
-        if question.wants_date and _FULL_DATE.fullmatch(token):
-            continue  # "ở Tula từ 18 đến 22-9-2023, … ký ngày nào": the visit, not the answer
         folded = lexical_terms(token)[1]
+        if folded and _FULL_DATE.fullmatch(token):
+            # "ở Tula từ 18 đến 22-9-2023, … ký ngày nào": the visit, not the answer; "Tại
+            # hội đàm ngày 17-12-2019, ai phát biểu": it dates the event, which the
+            # article's opening sentence tells, not each sentence about it
+            if not question.wants_date:
+                names[folded[0]] = located[folded[0]] = token
+            continue
         if folded:
             figures[folded[0]] = token
     for match in _DOCUMENT_NUMBER.finditer(question.text):

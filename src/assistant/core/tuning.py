@@ -158,7 +158,9 @@ class Tuning(BaseModel):
         "phía Nhật Bản là ông …', is short and far in meaning from 'Who signed …').",
     )
     english_covered_similarity: float = Field(
-        0.42, description="Similarity enough for an English question at english_min_coverage."
+        0.40,
+        description="Similarity enough for an English question at english_min_coverage "
+        "(dev: the same answers from 0.38 to 0.40, three fewer false refusals than at 0.42).",
     )
 
     def report(self) -> dict[str, object]:
