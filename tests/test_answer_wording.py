@@ -306,3 +306,26 @@ def test_a_date_setting_the_event_is_found_anywhere_in_its_article() -> None:
     required = requirements(q, ["thanh hoa"], lambda t: dict.fromkeys(t, 1))
     assert required.figures == {}
     assert "17_12_2019" in required.located
+
+
+def test_a_cue_of_several_words_ends_with_a_word() -> None:
+    q = analyse("Thanh Hóa trao đổi đoàn với mấy tỉnh bên Lào, kể tên giùm mình với")
+    assert not q.wants_person  # "tên giùm" is no "tên gì"
+    assert analyse("Người dẫn đầu đoàn Seongnam tên gì?").wants_person
+
+
+def test_then_a_place_what_about_it() -> None:
+    history = [{"role": "user", "content": "Năm 2023 Thanh Hóa có bao nhiêu người đi làm việc?"}]
+    assert rewrite_followup("thế Nghệ An thì sao", history).query == (
+        "Năm 2023 Nghệ An có bao nhiêu người đi làm việc?"
+    )
+    korea = [{"role": "user", "content": "Năm 2023 lao động sang Đài Loan bao nhiêu người?"}]
+    assert rewrite_followup("what about Japan?", korea).query == (
+        "Năm 2023 lao động sang Nhật Bản bao nhiêu người?"
+    )
+
+
+def test_a_tag_in_brackets_ends_like_a_sentence() -> None:
+    from assistant.text.names import name_runs
+
+    assert name_runs("[tom-tat-tu-dong] Tóm tắt các kết quả của Thanh Hóa") == ["Thanh Hóa"]

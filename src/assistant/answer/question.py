@@ -422,7 +422,12 @@ def _has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     padded = f" {words} "
     return any(
         (f" {cue}" if cue.endswith(" ") else f" {cue.strip()} ") in padded
-        or (" " in cue.strip() and cue in folded)
+        # (not ending inside a word: "tên gì" is not the start of "tên giùm")
+        or (
+            " " in cue.strip()
+            and re.search(re.escape(cue) + ("" if cue.endswith(" ") else r"(?!\w)"), folded)
+            is not None
+        )
         for cue in cues
     )
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.lexicon import ENGLISH
+from assistant.answer.lexicon import ENGLISH, ENGLISH_COUNTRIES, english_country
 from assistant.core.words import STOPWORDS
 from assistant.text.periods import period_spans
 from assistant.text.places import place_spans
@@ -28,7 +28,9 @@ _FOLLOWUP_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(
-        r"^(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*[?.!]*$", re.IGNORECASE
+        r"^(?:(?:thế|vậy|the|vay)\s+)?(?P<x>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)"
+        r"\s*[?.!]*$",
+        re.IGNORECASE,
     ),
     re.compile(r"^(?:and|what about|how about)\s+(?P<x>.+?)\s*[?.!]*$", re.IGNORECASE),
     # the reader corrects what was understood: "Không, ý tôi là Nghệ An", "Ý mình hỏi năm
@@ -165,6 +167,9 @@ def _in_the_previous_language(phrase: str, previous: str) -> str:
     the English glossary knows whole, and only a short one."""
     if has_diacritics(phrase) or not has_diacritics(previous):
         return phrase
+    country = english_country(phrase)  # "what about Japan?": "Nhật Bản"
+    if country and fold(phrase).lower().strip(" ?.!") in ENGLISH_COUNTRIES:
+        return country
     words = ENGLISH.get(fold(phrase).lower())
     return words if words and len(words.split()) <= 3 and words == words.lower() else phrase
 

@@ -64,7 +64,7 @@ def name_runs(text: str) -> list[str]:
         j = match.start() - 1
         while j >= 0 and text[j] in " \t":
             j -= 1
-        first = j < 0 or text[j] in '.!?:\n"“'
+        first = j < 0 or text[j] in '.!?:\n"“]'  # "[tóm tắt] Tóm tắt …"
         if capital and first and not (token.isupper() and len(token) > 1):  # "Ở" is a word
             following = _NAME_TOKEN.match(text, match.end() + 1)
             next_capital = bool(following and following.group(0)[:1].isupper())
