@@ -1303,7 +1303,7 @@ def test_the_reader_correcting_what_was_understood_replaces_the_place_or_period(
         assert rewrite.query == "Tổng kim ngạch xuất khẩu của Nghệ An năm 2022?", said
         assert rewrite.focus == "Nghệ An"
     assert "năm 2023" in rewrite_followup("ý mình hỏi năm 2023 cơ", history).query
-    assert "Korea" in rewrite_followup("No, I meant Korea", history).query
+    assert "Hàn Quốc" in rewrite_followup("No, I meant Korea", history).query
 
 
 def test_the_number_of_an_issuers_document_is_one_that_issuer_signs() -> None:
