@@ -710,7 +710,7 @@ def _not_found(scope: QuestionScope, question: str) -> str:
         about = f" về {places}" if scope.explicit else ""
         return f"{NOT_FOUND_VI} Các bài viết{about} không nêu số liệu riêng về {parts}."
     if scope.explicit:
-        return f"{NOT_FOUND_VI} Không có bài viết nào về {places} nêu thông tin này."
+        return f"{NOT_FOUND_VI} Các bài viết về {places} không nêu thông tin này."
     return NOT_FOUND_VI
 
 
