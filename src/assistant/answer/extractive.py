@@ -629,7 +629,8 @@ def of_the_asked_partner(seg: Segment, question: Question) -> bool:
     if not asked:
         return True
     named = foreign_in(seg.text)
-    if partners_of(asked) and partners_of(named) and not partners_of(asked) & partners_of(named):
+    asked_partners, named_partners = partners_of(asked), partners_of(named)
+    if asked_partners and named_partners and not asked_partners & named_partners:
         return False  # "riêng Luông Pha Băng": not the 250 exchanges with Hủa Phăn
     return not named or bool(asked & named)
 

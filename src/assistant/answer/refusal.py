@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from assistant.answer.lexicon import english_country
 from assistant.answer.question import Question
+from assistant.answer.scope import FULL_DATE
 from assistant.text.places import (
     COUNTRIES,
     PARTNER_NAMES,
@@ -178,9 +179,6 @@ class Requirement:
         return {**self.names, **self.figures}
 
 
-_FULL_DATE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/](?:19|20)\d\d")
-
-
 def requirements(
     question: Question,
     place_keys: Iterable[str],
@@ -210,7 +208,7 @@ def requirements(
         if token in bounds:  # "từ 200 triệu USD trở lên": a condition, not a figure stated
             continue
         folded = lexical_terms(token)[1]
-        if folded and _FULL_DATE.fullmatch(token):
+        if folded and FULL_DATE.fullmatch(token):
             # "ở Tula từ 18 đến 22-9-2023, … ký ngày nào": the visit, not the answer; "Tại
             # hội đàm ngày 17-12-2019, ai phát biểu": it dates the event, which the
             # article's opening sentence tells, not each sentence about it

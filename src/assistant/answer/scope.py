@@ -541,7 +541,7 @@ _PLAN_PERIOD = re.compile(
 
 
 # A full date in a clause ("17-12-2019", "15/8/2022"): its year.
-_FULL_DATE = re.compile(r"(?<![\d/-])\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)(?![\d/-])")
+FULL_DATE = re.compile(r"(?<![\d/-])\d{1,2}[-/]\d{1,2}[-/]((?:19|20)\d\d)(?![\d/-])")
 
 
 # A year that names a plan or an agreement (the single years :data:`_PLAN_PERIOD` leaves
@@ -564,7 +564,7 @@ def event_periods(question: str, periods: Sequence[tuple[int, int]]) -> list[tup
 def dated_within(clause: str, periods: Sequence[tuple[int, int]]) -> bool:
     """Does a clause giving full dates give one within the asked periods (none asked, or
     no full date: it may)?"""
-    years = [int(m.group(1)) for m in _FULL_DATE.finditer(clause)]
+    years = [int(m.group(1)) for m in FULL_DATE.finditer(clause)]
     if not periods or not years:
         return True
     return any(start <= year <= end for year in years for start, end in periods)

@@ -125,41 +125,36 @@ def country_key(folded: str) -> str:
 
 
 # Foreign partners named like provinces ("tỉnh Hủa Phăn"), by their country's name as
-# listed above; with the countries: never a Vietnamese subject.
-_PARTNERS: dict[str, tuple[str, ...]] = {
+# listed above, each with its other spellings (the first names it when matching); with
+# the countries: never a Vietnamese subject.
+_PARTNERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "Lào": (
-        "Hủa Phăn",
-        "Xiêng Khoảng",
-        "Luông Pha Bang",
-        "Luông Pha Băng",
-        "Luang Prabang",
-        "Bôlykhămxay",
-        "Bolikhamxay",
-        "Khăm Muồn",
-        "Khammouane",
-        "Viêng Chăn",
-        "Vientiane",
-        "Xay Nha Bu Ly",
-        "Sầm Nưa",
-        "Chăm-pa-sắc",
-        "Champasak",
-        "Savannakhet",
-        "Xa-vẳn-na-khệt",
-        "Udomxay",
-        "U-đôm-xay",
-        "Phông Xa Lỳ",
-        "Phongsaly",
-        "Sê Kông",
-        "Attapeu",
+        ("Hủa Phăn",),
+        ("Xiêng Khoảng",),
+        ("Luông Pha Bang", "Luông Pha Băng", "Luang Prabang"),
+        ("Bôlykhămxay", "Bolikhamxay"),
+        ("Khăm Muồn", "Khammouane"),
+        ("Viêng Chăn", "Vientiane"),
+        ("Xay Nha Bu Ly",),
+        ("Sầm Nưa",),
+        ("Chăm-pa-sắc", "Champasak"),
+        ("Savannakhet", "Xa-vẳn-na-khệt"),
+        ("Udomxay", "U-đôm-xay"),
+        ("Phông Xa Lỳ", "Phongsaly"),
+        ("Sê Kông",),
+        ("Attapeu",),
     ),
-    "Hàn Quốc": ("Seongnam", "Gyeonggi"),
-    "Đức": ("Mittelsachsen", "Saxony", "Sachsen"),
-    "Cô-oét": ("Farwaniyah",),
-    "Nga": ("Tula",),
+    "Hàn Quốc": (("Seongnam",), ("Gyeonggi",)),
+    "Đức": (("Mittelsachsen",), ("Saxony", "Sachsen")),
+    "Cô-oét": (("Farwaniyah",),),
+    "Nga": (("Tula",),),
 }
 # Each partner as written → its country's key.
 PARTNER_NAMES: dict[str, str] = {
-    name: country_key(fold(country)) for country, names in _PARTNERS.items() for name in names
+    name: country_key(fold(country))
+    for country, places in _PARTNERS.items()
+    for spellings in places
+    for name in spellings
 }
 # The same, folded.
 PARTNER_COUNTRY: dict[str, str] = {fold(name): country for name, country in PARTNER_NAMES.items()}
@@ -171,7 +166,7 @@ _FOREIGN_WRITTEN = re.compile(
     + "|".join(
         re.escape(unify_tones(name))
         for name in sorted(
-            {*_COUNTRY_NAMES, *(n for names in _PARTNERS.values() for n in names)},
+            {*_COUNTRY_NAMES, *PARTNER_NAMES},
             key=len,
             reverse=True,
         )
@@ -276,21 +271,15 @@ def country_names(key: str) -> tuple[str, ...]:
     return tuple(name for name in COUNTRIES if country_key(name) == key)
 
 
-# Spellings of one partner, and the partner each lies within (a provincial capital, a
-# city of its province, a district of its state): one place for matching.
-_PARTNER_SPELLINGS: tuple[tuple[str, ...], ...] = (
-    ("Luông Pha Băng", "Luông Pha Bang", "Luang Prabang"),
-    ("Bôlykhămxay", "Bolikhamxay"),
-    ("Khăm Muồn", "Khammouane"),
-    ("Viêng Chăn", "Vientiane"),
-    ("Chăm-pa-sắc", "Champasak"),
-    ("Savannakhet", "Xa-vẳn-na-khệt"),
-    ("Udomxay", "U-đôm-xay"),
-    ("Phông Xa Lỳ", "Phongsaly"),
-    ("Sachsen", "Saxony"),
-)
+# The partner each lies within (a provincial capital, a city of its province, a
+# district of its state): one place for matching, as is each partner's every spelling.
 _PARTNER_WITHIN = {"Sầm Nưa": "Hủa Phăn", "Seongnam": "Gyeonggi", "Mittelsachsen": "Sachsen"}
-_ONE_PARTNER = {fold(name): fold(names[0]) for names in _PARTNER_SPELLINGS for name in names}
+_ONE_PARTNER = {
+    fold(name): fold(spellings[0])
+    for places in _PARTNERS.values()
+    for spellings in places
+    for name in spellings
+}
 
 
 def _partner(key: str) -> str:
