@@ -31,6 +31,7 @@ from assistant.answer.extractive import (
     lead_in,
     names_the_asked_document,
     of_the_asked_partner,
+    only_counts,
     query_weights,
     score_segments,
     segments_of,
@@ -384,6 +385,8 @@ class ExtractiveComposer:
             return False
         if not all(t in seg.context for t in subject or {}):
             return False
+        if q.wants_list and not q.wants_number and only_counts(seg, q):
+            return False  # "Kể tên 7 doanh nghiệp": not "… cùng đại diện 7 doanh nghiệp"
         if not scope.admits(seg.passage.scope, seg.leading):
             return False  # a national piece, on a clause that is not about the asked place
         if scope.measure_terms and not states_measure(seg.text, scope.measure_terms):

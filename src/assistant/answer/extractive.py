@@ -52,7 +52,7 @@ from assistant.answer.question import Question, event_forms, events_in, without_
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
-from assistant.core.words import STOPWORDS
+from assistant.core.words import CHAT_PARTICLES, STOPWORDS
 from assistant.text.periods import DATE_OPENING
 from assistant.text.places import (
     COUNTRIES,
@@ -122,6 +122,32 @@ def completes(seg: Segment, question: Question) -> bool:
         return bool(re.search(rf"\b{question.asked_kind}\b", fold(seg.text)))
     cue = _REASON if question.wants_reason else _MANNER if question.wants_manner else None
     return bool(cue and cue.search(unify_tones(seg.text.lower())))
+
+
+# A count the question gives ("Kể tên 7 doanh nghiệp …", "5 dự án giao thông nào"): the
+# number and the noun after it, not a year.
+_GIVEN_COUNT = re.compile(r"(?<![\d.,/-])(\d{1,4})\s+([^\W\d_]+)")
+# What lists the items after a count, anywhere in its clause: "gồm …", ": …", or a
+# bracket of several ("… các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, …)"), not one
+# that only says where ("tỉnh Tula (Liên bang Nga)").
+_ITEMS_OPEN = re.compile(r"\([^)]*,[^)]*\)|:|(?<!\w)(?:gồm|như)(?!\w)")
+# Nouns of time after a number: "5 năm qua" is a span, not a count of items.
+_TIME_NOUNS = frozenset("năm tháng ngày tuần quý giờ phút kỳ lần".split())
+
+
+def only_counts(seg: Segment, question: Question) -> bool:
+    """Does the clause repeat a count the question asks the items of without naming them
+    ("Kể tên 7 doanh nghiệp …": "… cùng đại diện 7 doanh nghiệp đã thăm …")? It restates
+    the question; the items are elsewhere, or nowhere."""
+    for given in _GIVEN_COUNT.finditer(question.text):
+        number, noun = given.groups()
+        if re.fullmatch(r"(?:19|20)\d\d", number) or noun.lower() in _TIME_NOUNS:
+            continue
+        pattern = rf"(?<![\d.,]){number}\s+{re.escape(noun)}(?!\w)"
+        for stated in re.finditer(pattern, seg.text, re.IGNORECASE):
+            if not _ITEMS_OPEN.search(seg.text[stated.end() :]):
+                return True
+    return False
 
 
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
@@ -284,6 +310,10 @@ def segments_of(passages: Sequence[Passage], cache: SegmentCache | None = None) 
     return out
 
 
+# The chat particles in the tone placement the lexical terms are compared in.
+_CHAT = frozenset(map(unify_tones, CHAT_PARTICLES))
+
+
 def query_weights(
     query: str,
     focus: str,
@@ -295,7 +325,14 @@ def query_weights(
     new question's own words (``focus``) count double in a rewritten follow-up."""
     # a pair with a function word ("la_bao", "bao_nhieu", "nam_cua") is the question's
     # grammar, not its topic: weighted as rare, it would drown the words that matter
-    terms = [t for t in lexical_terms(query)[1] if not any(p in STOPWORDS for p in t.split("_"))]
+    exact, folded = lexical_terms(query)
+    chat = {f for e, f in zip(exact, folded, strict=True) if unify_tones(e) in _CHAT}
+    chat |= {part for term in chat if "_" in term for part in term.split("_")}
+    terms = [
+        t
+        for t in folded
+        if not any(p in STOPWORDS or p in chat for p in t.split("_")) and t not in chat
+    ]
     focus_terms = set(lexical_terms(focus)[1]) if focus != query else set()
     df = doc_freq([*terms, *(p for t in terms if "_" in t for p in t.split("_"))])
     weights: dict[str, float] = {}
@@ -374,7 +411,7 @@ def _coverage(
     seg: Segment, weights: dict[str, float], anchors: set[str], told: frozenset[str]
 ) -> float:
     """Share of the question's weight the clause carries; a year or a name found only in
-    its sentence or the one before (the clause's context) counts half. ``told``: terms
+    its sentence or the one before (the clause's context), counts half. ``told``: terms
     of the sentence whose event the clause dates (it answers with them)."""
     total = sum(weights.values()) or 1.0
     terms = seg.terms | told

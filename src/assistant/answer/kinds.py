@@ -315,6 +315,7 @@ _MONEY_WRITTEN = re.compile(
     r"(?!\w)"
 )
 DURATION: tuple[str, ...] = ("năm", "tháng", "tuần", "ngày")
+LENGTH: tuple[str, ...] = ("m", "mét", "km", "ki-lô-mét", "cây số")
 # The measure a question names without "bao nhiêu <unit>" (folded words) → the units its
 # figure is written in: "Tổng vốn … là bao nhiêu?" wants "3.777,5 triệu USD", not the
 # "79 dự án" beside it; "tổng mức đầu tư" is not answered by "rút ngắn 14 km". Not
@@ -327,6 +328,11 @@ _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("lần",),
     ),
     (r"\bbao lau\b", DURATION),  # "có giá trị trong bao lâu": "5 năm"
+    # "cầu chính dài bao nhiêu", "cách Mát-xcơ-va bao xa": a length, not the bridge's cost
+    (
+        r"\b(?:chieu )?dai (?:khoang )?(?:bao nhieu|may)\b(?! (?:nam|thang|ngay|tuan))|\bbao xa\b",
+        LENGTH,
+    ),
     (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
 )
@@ -351,6 +357,9 @@ _ENGLISH_MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _CHANGE_CUES = (
     "tang bao nhieu",
     "giam bao nhieu",
+    "muc tang",
+    "muc giam",
+    "toc do tang",
     "tang them",
     "giam di",
     " chiem ",  # a share, not the rice crop ("vụ chiêm xuân"), see asks_for_change
@@ -372,6 +381,7 @@ RANK_CUES = (
     "which rank",
     "ranked",
     "ranking",
+    " rank ",  # "Where did Thanh Hoa rank nationally"
 )
 
 
@@ -764,6 +774,10 @@ _LEADING_RECENCY = re.compile(
 )
 
 
+# "cụ thể", "chính xác" before the asking "là": how precisely, not what is asked.
+_EXACTLY = re.compile(r"(?<!\w)(?:cụ thể|chính xác|cu the|chinh xac)\s+(?=(?:là|la)\b)", re.I)
+
+
 def asked_subject(question: str) -> dict[str, str]:
     """The head of the measure a "X … là bao nhiêu?" question asks for, as a folded term
     mapped to the words as typed (``{"dan_so": "Dân số"}`` for "Dân số tỉnh … là bao
@@ -771,7 +785,8 @@ def asked_subject(question: str) -> dict[str, str]:
     (a count of workers) does not answer. A leading time phrase ("Năm 2023, …") and
     openings that name no measure ("Tổng", "Số lượng") are skipped; a subject that is a
     name ("Thanh Hóa có …") or a question word gives nothing to require."""
-    text = question.strip()
+    # "…, cụ thể là bao nhiêu người?": the adverb names no measure
+    text = _EXACTLY.sub("", question.strip())
     # "…, nghe nói năm đó …, tỷ lệ đỗ là bao nhiêu?": the clause that asks names it
     asking = [c for c in re.split(r"[,.;!?]\s+", text) if _SUBJECT_ASKED.search(fold(c))]
     if len(asking) == 1 and not re.fullmatch(r"\W*(?:là|la)\b.*", asking[0].strip()):

@@ -25,8 +25,10 @@ from assistant.answer.kinds import (
     asks_document_code,
     asks_for_change,
     asks_for_rank,
+    asks_for_target,
     codes_of_issuer,
     is_retracted,
+    is_target,
     measured_in,
     names_of_kind,
     states_unit,
@@ -148,7 +150,10 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
     if forms:
         # the unit, or the counted thing a few words on ("38 lượt trao đổi đoàn")
         found = [m for m in found if states_unit(_with_next_words(clause, m), forms)]
-    found = totals or found
+    # "đặt chỉ tiêu … tổng cộng bao nhiêu": "bằng 57,4% mục tiêu 26.000 triệu USD", not
+    # the 14.927,9 reached so far
+    targets = [m for m in found if is_target(clause, m.start())] if asks_for_target(folded) else []
+    found = targets or totals or found
     changes = [m for m in found if _CHANGE_BEFORE.search(clause[: m.start()])]
     if asks_for_change(question.text):
         found = changes or found  # "tăng bao nhiêu": "tăng 21,5%", not the value
@@ -173,7 +178,7 @@ def _figure(question: Question, clause: str, folded: str) -> Lead | None:
 _TOTAL_ASKED = re.compile(
     r"\b(?:in total|total number|altogether|tong so|tong cong)\b|"
     # a stock asked ("hiện có bao nhiêu … đang theo học"): the total it was brought to
-    r"\bhien co\b|\bdang (?:theo hoc|hoc tap|lam viec|sinh song)\b"
+    r"\bhien co\b|\bdang (?:co|theo hoc|hoc tap|lam viec|sinh song)\b|\btat ca\b"
 )
 _TOTAL_VERB = re.compile(r"(?:lên|là|đạt|tổng cộng)\s*$", re.IGNORECASE)
 

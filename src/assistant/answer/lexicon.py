@@ -48,6 +48,14 @@ VIETNAMESE: dict[str, str] = {
     "ban ra nuoc ngoai": "xuất khẩu",
     "ban hang ra nuoc ngoai": "xuất khẩu",
     "toan quoc": "cả nước",
+    # the right figure after a correction ("mức tăng đúng là bao nhiêu?")
+    "so lieu dung": "đính chính",
+    "con so dung": "đính chính",
+    "muc tang dung": "tăng đính chính",
+    "sau khi sua": "đính chính",
+    # what was signed, in the reader's words ("đặt bút ký giấy tờ gì")
+    "giay to": "văn bản biên bản thỏa thuận",
+    "dat but ky": "ký kết",
     "xep hang": "đứng thứ",
     "khach nuoc ngoai": "khách quốc tế",
     "doan ra doan vao": "trao đổi đoàn",
@@ -165,6 +173,10 @@ VIETNAMESE: dict[str, str] = {
     "lam xong": "hoàn thành",
     "xay xong": "hoàn thành",
     "hoan tat": "hoàn thành",
+    "gio xong": "hoàn thành",
+    "nao xong": "hoàn thành",
+    "moi xong": "hoàn thành",
+    "thi xong": "hoàn thành",
     # jobs a project brings
     "cong nhan": "lao động",
     "nuoi song": "tạo việc làm",
@@ -677,16 +689,47 @@ def _phrases(text: str, english: bool) -> tuple[tuple[str, str], ...]:
     )
 
 
+# An English word of the glossary this long or longer, typed without marks in a
+# Vietnamese question, is English ("tổng remittances chuyển về", "the corrected figure là
+# bao nhiêu"); shorter ones may be Vietnamese words typed without marks.
+_MIXED_ENGLISH_LETTERS = 5
+
+
+@lru_cache(maxsize=1024)
+def _mixed_english(text: str) -> tuple[tuple[re.Match[str], str], ...]:
+    """(match in ``fold(text)``, key) for the English glossary's words that a Vietnamese
+    question mixes in: typed without marks, long enough not to be Vietnamese."""
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length: nothing to align
+        return ()
+    lower = text.lower()
+    return tuple(
+        (match, key)
+        for match, key in _matches(folded, english=True)
+        if len(key.replace(" ", "")) >= _MIXED_ENGLISH_LETTERS
+        and lower[match.start() : match.end()] == match.group(0)
+    )
+
+
 def expansions(text: str, english: bool) -> list[str]:
-    """The articles' wording for the reader's phrases found in the question, in order."""
+    """The articles' wording for the reader's phrases found in the question, in order
+    (and for the English words a Vietnamese question mixes in)."""
     table = ENGLISH if english else VIETNAMESE
-    return list(dict.fromkeys(table[key] for _, key in _phrases(text, english)))
+    found = [table[key] for _, key in _phrases(text, english)]
+    if not english:
+        found += [ENGLISH[key] for _, key in _mixed_english(text)]
+    return list(dict.fromkeys(found))
 
 
 def phrase_words(text: str, english: bool) -> frozenset[str]:
     """The (folded) words of the question that belong to a reader's phrase the lexicon
     knows: "Tây" in "khách Tây" is no name the answer must contain."""
-    return frozenset(word for words, _ in _phrases(text, english) for word in words.split())
+    mixed = () if english else _mixed_english(text)
+    return frozenset(
+        word
+        for words in [*(w for w, _ in _phrases(text, english)), *(m[0] for m, _ in mixed)]
+        for word in words.split()
+    )
 
 
 def in_articles_words(text: str) -> str:
@@ -698,7 +741,11 @@ def in_articles_words(text: str) -> str:
     if len(folded) != len(text):  # folding changed the length: nothing to align
         return " ".join([text, *expansions(text, english=False)])
     return _replaced(
-        text, ((m.start(), m.end(), VIETNAMESE[key]) for m, key in _matches(folded, False))
+        text,
+        [
+            *((m.start(), m.end(), VIETNAMESE[key]) for m, key in _matches(folded, False)),
+            *((m.start(), m.end(), ENGLISH[key]) for m, key in _mixed_english(text)),
+        ],
     )
 
 

@@ -89,6 +89,8 @@ _DATE_CUES = (
     # also "lễ hội nào")
     "chung nao",
     "luc nao",
+    "tu hoi nao",  # "từ hồi nào": since when
+    "vao hoi nao",
     "when",
     "hom nao",
     "ngay may",
@@ -128,6 +130,11 @@ EVENT_WORDS = (
     "làm xong",
     "xây xong",
     "hoàn tất",
+    # "bao giờ xong", "chừng nào mới xong": finished, whatever the work
+    "giờ xong",
+    "nào xong",
+    "mới xong",
+    "thì xong",
 )
 # Event words that name the same event: a heritage "công nhận" is its "ghi danh" by
 # UNESCO, a "động thổ" is the "khởi công". Each maps to the one :func:`events_in` gives.
@@ -137,6 +144,10 @@ SAME_EVENT = {
     "làm xong": "hoàn thành",
     "xây xong": "hoàn thành",
     "hoàn tất": "hoàn thành",
+    "giờ xong": "hoàn thành",
+    "nào xong": "hoàn thành",
+    "mới xong": "hoàn thành",
+    "thì xong": "hoàn thành",
 }
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.
@@ -514,8 +525,10 @@ def asks_figure_by_keywords(text: str) -> bool:
     """ "kim ngạch nhập khẩu Thanh Hóa 2024": a search-box query naming a measure asks
     its figure."""
     folded = fold(text)
+    # a question mark after a few keywords ("Thanh Hoa remittances 2019?") asks no more
+    terse = len(text.split()) <= 6 and text.rstrip().endswith("?") and text.count("?") == 1
     return (
-        "?" not in text
+        ("?" not in text or terse)
         and not _has_cue(folded, _NOT_FIGURE_CUES)
         and bool(_KEYWORD_MEASURE_EN.search(folded) or _KEYWORD_MEASURE.search(folded))
     )

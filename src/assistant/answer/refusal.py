@@ -73,6 +73,10 @@ _ASKS_COUNTRY = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?
 
 # A name of the circumstances, not of the asked thing ("giữa lúc dịch COVID", "during
 # the COVID pandemic"): the answering sentence need not repeat it, its article names it.
+# The agent of a passive clause that describes the asked thing ("tòa thành được UNESCO
+# ghi danh", "the citadel recognised by UNESCO"): like a place it locates, it is named in
+# the article, not always in the sentence that answers.
+_DESCRIBED_BY = re.compile(r"(?:\bđược|\bbởi|\bby)\s+(?:the\s+)?$", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(
     r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite|"
     r"\beven with)"
@@ -253,7 +257,9 @@ def requirements(
         names.update({key: name for key in keys})
         at = question.text.find(name)
         if at > 0 and (
-            _LOCATED.search(question.text[:at]) or _CIRCUMSTANCE.search(question.text[:at])
+            _LOCATED.search(question.text[:at])
+            or _CIRCUMSTANCE.search(question.text[:at])
+            or _DESCRIBED_BY.search(question.text[:at])
         ):
             located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:

@@ -687,6 +687,13 @@ _COMPARED = re.compile(
 _OPENING_YEAR = re.compile(r"^\s*(?:(?:trong|riêng|tính riêng)\s+)?năm\s+((?:19|20)\d\d)\s*,", re.I)
 
 
+_STRADDLING_YEAR = re.compile(
+    r"(?<!\w)(?:năm học|niên khóa|niên khoá|mùa giải|niên vụ)\s+((?:19|20)\d\d)\s*[-–/]\s*"
+    r"((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
 def own_periods(text: str) -> list[Period]:
     """The periods a text states as its own: not the years it compares with ("tăng 8%
     so với năm 2022" is not about 2022), nor, in a sentence that opens with its year, a
@@ -698,6 +705,12 @@ def own_periods(text: str) -> list[Period]:
     if opening:
         year = int(opening.group(1))
         periods = [p for p in periods if p[0] == p[1] or not p[0] <= year <= p[1]]
+    # a school year or a season straddles two years and is about each of them ("Năm
+    # học 2022-2023, … đang học tập tại tỉnh lên 680 em": at the end of 2022 too)
+    for match in _STRADDLING_YEAR.finditer(text):
+        first, second = int(match.group(1)), int(match.group(2))
+        if second == first + 1:
+            periods += [p for p in ((first, first), (second, second)) if p not in periods]
     return periods
 
 

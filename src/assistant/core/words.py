@@ -12,3 +12,15 @@ STOPWORDS = frozenset(
     the what which who how many much is are was were of the a an in on to for and with by
     """.split()
 )
+
+# A chat reader's particles and tags, as written (lower case; a
+# phrase joined by "_" like the lexical pairs): "… phải không, cụ thể là bao nhiêu người
+# vậy nhỉ?". They ask nothing and no article writes them, so they weigh nothing in what
+# an answer must cover. Only forms with marks: typed without them, "vay" is a loan and
+# "nha" a house.
+CHAT_PARTICLES = frozenset(
+    """
+    vậy nhỉ nhé nhá ạ ơi dạ hả hở chứ giùm
+    phải_không đúng_không có_phải cụ_thể chính_xác
+    """.split()
+)
