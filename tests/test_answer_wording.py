@@ -329,3 +329,101 @@ def test_a_tag_in_brackets_ends_like_a_sentence() -> None:
     from assistant.text.names import name_runs
 
     assert name_runs("[tom-tat-tu-dong] Tóm tắt các kết quả của Thanh Hóa") == ["Thanh Hóa"]
+
+
+def test_a_passive_agent_or_an_appositive_is_found_anywhere_in_its_article() -> None:
+    from assistant.answer.refusal import requirements
+
+    def located(question: str) -> set[str]:
+        required = requirements(analyse(question), ["thanh hoa"], lambda t: dict.fromkeys(t, 1))
+        return set(required.located)
+
+    assert "unesco" in located("Năm 2023, tòa thành được UNESCO ghi danh đón bao nhiêu khách?")
+    appositive = (
+        "Hà Tĩnh, tỉnh ký thỏa thuận hợp tác giai đoạn 2021-2025 với Khăm Muồn tại Thà Khẹc,"
+        " đến hết năm 2020 có bao nhiêu dự án FDI còn hiệu lực?"
+    )
+    assert {"kham_muon", "tha_khec"} <= located(appositive)
+    # the subject set out before the question is no description: it must be there
+    assert "hang_day" not in located("Vòng 10 Đông Á làm khách ở sân Hàng Đẫy, tỷ số mấy?")
+
+
+def test_the_clause_that_asks_gives_the_period() -> None:
+    appositive = (
+        "Hà Tĩnh, tỉnh ký thỏa thuận hợp tác giai đoạn 2021-2025 với Khăm Muồn,"
+        " đến hết năm 2020 có bao nhiêu dự án FDI còn hiệu lực?"
+    )
+    scope = question_scope(appositive, [], "Thanh Hóa")
+    assert scope.periods == () and scope.until == (2020,)
+    plain = question_scope("Năm 2023, Thanh Hóa xuất khẩu bao nhiêu?", [], "Thanh Hóa")
+    assert plain.periods == ((2023, 2023),)
+
+
+def test_a_school_year_is_about_both_its_years() -> None:
+    from assistant.answer.scope import own_periods
+
+    periods = own_periods("Năm học 2022-2023, tỉnh tiếp nhận 210 lưu học sinh mới.")
+    assert (2022, 2022) in periods and (2023, 2023) in periods
+    assert (2022, 2022) not in own_periods("Giai đoạn 2022-2023, tỉnh tiếp nhận 210 người.")
+
+
+def test_a_length_asked_is_a_length() -> None:
+    from assistant.answer.kinds import LENGTH, measured_in
+
+    assert measured_in("Cầu chính dài bao nhiêu?") == LENGTH
+    assert measured_in("Tula cách Mát-xcơ-va bao xa?") == LENGTH
+    assert measured_in("Dự án kéo dài mấy năm?") != LENGTH
+
+
+def test_a_count_the_question_gives_is_no_list_of_its_items() -> None:
+    from assistant.answer.extractive import only_counts
+
+    q = analyse("Kể tên 7 doanh nghiệp Thanh Hóa đi cùng đoàn sang Tula.")
+    (counts,) = segments_of([_passage("Đoàn gồm lãnh đạo tỉnh và đại diện 7 doanh nghiệp.")])
+    (lists,) = segments_of([_passage("Có 7 doanh nghiệp tham gia, gồm Công ty A, Công ty B.")])
+    (where,) = segments_of([_passage("Đại diện 7 doanh nghiệp đã làm việc tại Tula (Nga).")])
+    assert only_counts(counts, q) and only_counts(where, q)
+    assert not only_counts(lists, q)
+    in_brackets = "Có 260 hoạt động với các địa phương của Lào (Hủa Phăn, Xiêng Khoảng)."
+    (listed,) = segments_of([_passage(in_brackets)])
+    assert not only_counts(listed, analyse("260 hoạt động đó là với những tỉnh nào?"))
+
+
+def test_english_words_in_a_vietnamese_question_are_translated() -> None:
+    mixed = "Trong 3 năm 2021-2023, tổng remittances chuyển về Thanh Hóa là bao nhiêu?"
+    assert "kiều hối" in expansions(mixed, english=False)
+    assert "remittances" in phrase_words(mixed, english=False)
+    # a short word typed without marks may be Vietnamese: left alone
+    assert expansions("xuat khau nam 2023 bao nhieu", english=False) == []
+
+
+def test_a_terse_keyword_question_asks_a_figure() -> None:
+    assert analyse("Thanh Hoa remittances 2019?").wants_number
+    assert not analyse("Thanh Hóa có tham gia hội chợ xuất khẩu nào ở Hàn Quốc không?").wants_number
+
+
+def test_chat_particles_and_foreign_words_weigh_nothing() -> None:
+    from assistant.answer.extractive import query_weights
+
+    def weights(question: str) -> dict[str, float]:
+        return query_weights(question, question, lambda terms: {"nhap": 5}, 100, Tuning())
+
+    chatty = weights("Năm 2023 sang Nhật bao nhiêu người vậy nhỉ, phải không?")
+    assert not {"vay", "nhi", "phai", "khong", "phai_khong"} & chatty.keys()
+    assert "nhat" in chatty
+    # "vay" typed without marks may be a loan: kept
+    assert "vay" in weights("lao dong vay von bao nhieu")
+    mixed = weights("Còn nhập khẩu năm đó, did they go up?")
+    assert "nhap" in mixed and not {"did", "they", "go", "up"} & mixed.keys()
+    english = weights("Which trades does the plan between Thanh Hóa and Mittelsachsen cover?")
+    assert "trades" in english
+
+
+def test_a_target_asked_leads_with_the_target() -> None:
+    from assistant.answer.lead import answer_lead
+
+    clause = "Xuất khẩu 3 năm đạt 14.927,9 triệu USD, bằng 57,4% mục tiêu 26.000 triệu USD."
+    target = answer_lead(analyse("Cả giai đoạn tỉnh đặt chỉ tiêu xuất khẩu bao nhiêu tiền?"), clause)
+    assert target is not None and target.text == "26.000 triệu USD"
+    share = answer_lead(analyse("Xuất khẩu đã hoàn thành được bao nhiêu phần chỉ tiêu?"), clause)
+    assert share is not None and share.text == "57,4%"

@@ -48,7 +48,13 @@ from assistant.answer.kinds import (
     states_unit,
     totals_several_projects,
 )
-from assistant.answer.question import Question, event_forms, events_in, without_false_events
+from assistant.answer.question import (
+    Question,
+    event_forms,
+    events_in,
+    is_english,
+    without_false_events,
+)
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
 from assistant.core.types import Passage
@@ -64,7 +70,7 @@ from assistant.text.places import (
     partners_of,
 )
 from assistant.text.sentences import split_sentences
-from assistant.text.vietnamese import fold, lexical_terms, unify_tones
+from assistant.text.vietnamese import fold, has_diacritics, lexical_terms, unify_tones
 
 # Discourse connectors that open a sentence but carry no fact; the quote starts after them.
 _LEADING_CONNECTOR = re.compile(
@@ -335,6 +341,19 @@ def query_weights(
     ]
     focus_terms = set(lexical_terms(focus)[1]) if focus != query else set()
     df = doc_freq([*terms, *(p for t in terms if "_" in t for p in t.split("_"))])
+    if has_diacritics(query) and not is_english(query):
+        # a lower-case word typed without marks that no article writes, in a question
+        # typed with them, is English ("And what about imports that same year?" after
+        # a Vietnamese question): no word an answer could contain (a name is capitalised)
+        foreign = {
+            f
+            for e, f in zip(exact, folded, strict=True)
+            if e.isascii()
+            and e.isalpha()
+            and not df.get(f, 0)
+            and re.search(rf"(?<!\w){re.escape(e)}(?!\w)", query)
+        }
+        terms = [t for t in terms if not any(p in foreign for p in t.split("_"))]
     weights: dict[str, float] = {}
 
     def idf(found: int) -> float:

@@ -333,7 +333,11 @@ _MEASURES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(?:chieu )?dai (?:khoang )?(?:bao nhieu|may)\b(?! (?:nam|thang|ngay|tuan))|\bbao xa\b",
         LENGTH,
     ),
-    (r"\b(?:ty le|phan tram|toi dau|den dau)\b", PERCENT),  # "hoàn thành tới đâu": % of plan
+    # (and "được bao nhiêu phần chỉ tiêu": a share of it)
+    (
+        r"\b(?:ty le|phan tram|toi dau|den dau)\b|\b(?:bao nhieu|may) phan\b",
+        PERCENT,
+    ),  # "hoàn thành tới đâu": % of plan
     (r"\b(?:von|kim ngach|gia tri|kinh phi|muc dau tu|doanh thu|kieu hoi)\b", MONEY),
 )
 # The same for English questions (the lead only: an English question's wording is too

@@ -45,6 +45,11 @@ VIETNAMESE: dict[str, str] = {
     "bat cap": "hạn chế",
     "nhuoc diem": "hạn chế",
     "mua hang tu nuoc ngoai": "nhập khẩu",
+    # the balance of trade in plain words ("bán ra nhiều hơn mua vào")
+    "nhieu hon mua vao": "xuất siêu thặng dư",
+    "xuat nhieu hon nhap": "xuất siêu thặng dư",
+    "nhieu hon ban ra": "nhập siêu",
+    "nhap nhieu hon xuat": "nhập siêu",
     "ban ra nuoc ngoai": "xuất khẩu",
     "ban hang ra nuoc ngoai": "xuất khẩu",
     "toan quoc": "cả nước",

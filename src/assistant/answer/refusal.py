@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from assistant.answer.lexicon import english_country
 from assistant.answer.question import Question
-from assistant.answer.scope import FULL_DATE
+from assistant.answer.scope import FULL_DATE, asking_clauses
 from assistant.text.places import (
     COUNTRIES,
     PARTNER_NAMES,
@@ -257,7 +257,8 @@ def requirements(
         names.update({key: name for key in keys})
         at = question.text.find(name)
         if at > 0 and (
-            _LOCATED.search(question.text[:at])
+            _in_appositive(question.text, at)
+            or _LOCATED.search(question.text[:at])
             or _CIRCUMSTANCE.search(question.text[:at])
             or _DESCRIBED_BY.search(question.text[:at])
         ):
@@ -266,6 +267,29 @@ def requirements(
             localities.update(_by_localities(keys, name))
     several = len({names[t] for t in localities}) > 1
     return Requirement(figures, names, localities, located, question.wants_list and several)
+
+
+# A clause that describes the name before it ("Hà Tĩnh, tỉnh ký thỏa thuận … với Khăm
+# Muồn tại Thà Khẹc, …"): it opens with the kind of that name.
+_APPOSITIVE = re.compile(
+    r"(?:tỉnh|thành phố|huyện|nơi|địa phương|người|đơn vị|cơ quan|tổ chức|doanh nghiệp|"
+    r"công ty|a province|the province|a city|the city)\s",
+    re.IGNORECASE,
+)
+
+
+def _in_appositive(text: str, at: int) -> bool:
+    """Is the offset inside a clause that describes the question's subject before the
+    clause that asks? Names there tell which subject is meant; the answering sentence
+    need not repeat them (its article names them somewhere)."""
+    before = text[: len(text) - len(asking_clauses(text))]
+    if at >= len(before):
+        return False
+    clauses = list(re.finditer(r"[^,;]+", before))
+    return any(
+        i > 0 and m.start() <= at < m.end() and _APPOSITIVE.match(m.group(0).lstrip())
+        for i, m in enumerate(clauses)
+    )
 
 
 def _a_region(name: str, question: Question) -> bool:

@@ -218,8 +218,16 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
     # what foreign non-governmental organisations give, not the province's other sums
     (r"\bngos?\b|\bphi chinh phu\b|\bpcpnn\b", "phi chinh phu|pcpnn|ngo"),
     # the balance of trade, not the exports it comes from
-    (r"\bxuat sieu\b|\bthang du\b|\bsurplus\b", "xuat sieu|thang du|can can"),
-    (r"\bnhap sieu\b|\bdeficit\b", "nhap sieu|can can"),
+    # (and in plain words: "bán ra nhiều hơn mua vào")
+    (
+        r"\bxuat sieu\b|\bthang du\b|\bsurplus\b|\bnhieu hon mua vao\b|"
+        r"\bxuat nhieu hon nhap\b",
+        "xuat sieu|thang du|can can",
+    ),
+    (
+        r"\bnhap sieu\b|\bdeficit\b|\bnhieu hon ban ra\b|\bnhap nhieu hon xuat\b",
+        "nhap sieu|can can",
+    ),
     # what visitors or sales bring in, not how many visitors came
     (
         r"\bdoanh thu\b|\btong thu\b|\brevenues?\b",
@@ -466,8 +474,8 @@ def question_scope(
         places=tuple(names),
         place_names=tuple(names.values()),
         explicit=explicit,
-        periods=tuple(_asked_periods(text)),
-        until=tuple(dict.fromkeys(deadline_years(text))),
+        periods=tuple(_asked_periods(asking_part(text))),
+        until=tuple(dict.fromkeys(deadline_years(asking_part(text)))),
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(fold(" ".join([text, *expansions])), keywords)
         # a measure named in the reader's own words ("thu về" is no revenue asked)
@@ -573,6 +581,32 @@ def dated_within(clause: str, periods: Sequence[tuple[int, int]]) -> bool:
 # Asking when (folded): the plan's years then name it; asking for its figures, they are
 # the period they cover.
 _WHEN = ("ngay nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "when", "what date")
+
+
+# What makes a clause the one that asks (folded).
+_ASKING = re.compile(r"\b(?:bao nhieu|may|nao|gi|ai|dau|bao gio|how|what|which|when|who|where)\b")
+
+
+def asking_clauses(text: str) -> str:
+    """The question from its first clause that asks on: the clauses before it only set
+    out the subject ("Hà Tĩnh, tỉnh ký thỏa thuận giai đoạn 2021-2025 với Khăm Muồn, đến
+    hết năm 2020 có bao nhiêu dự án FDI?")."""
+    pieces = re.split(r"([,;]\s+)", text)  # clauses and the marks between them
+    for i in range(0, len(pieces), 2):
+        if _ASKING.search(fold(pieces[i])):
+            return "".join(pieces[i:])
+    return text
+
+
+def asking_part(text: str) -> str:
+    """The clauses that ask when those before them carry years of their own and they name
+    years too: theirs are the asked ones (the end of 2020 above, not 2021-2025). Else the
+    whole question."""
+    asking = asking_clauses(text)
+    before = text[: len(text) - len(asking)]
+    if before and periods_in(before) and (periods_in(asking) or deadline_years(asking)):
+        return asking
+    return text
 
 
 def _asked_periods(text: str) -> list[Period]:
