@@ -387,6 +387,9 @@ def test_a_count_the_question_gives_is_no_list_of_its_items() -> None:
     in_brackets = "Có 260 hoạt động với các địa phương của Lào (Hủa Phăn, Xiêng Khoảng)."
     (listed,) = segments_of([_passage(in_brackets)])
     assert not only_counts(listed, analyse("260 hoạt động đó là với những tỉnh nào?"))
+    # a count that only qualifies ("trẻ em dưới 5 tuổi") asks for no items
+    (age,) = segments_of([_passage("Quỹ A tài trợ dự án dinh dưỡng cho trẻ em dưới 5 tuổi.")])
+    assert not only_counts(age, analyse("Tổ chức nào tài trợ dự án cho trẻ dưới 5 tuổi?"))
 
 
 def test_english_words_in_a_vietnamese_question_are_translated() -> None:
@@ -423,7 +426,9 @@ def test_a_target_asked_leads_with_the_target() -> None:
     from assistant.answer.lead import answer_lead
 
     clause = "Xuất khẩu 3 năm đạt 14.927,9 triệu USD, bằng 57,4% mục tiêu 26.000 triệu USD."
-    target = answer_lead(analyse("Cả giai đoạn tỉnh đặt chỉ tiêu xuất khẩu bao nhiêu tiền?"), clause)
+    target = answer_lead(
+        analyse("Cả giai đoạn tỉnh đặt chỉ tiêu xuất khẩu bao nhiêu tiền?"), clause
+    )
     assert target is not None and target.text == "26.000 triệu USD"
     share = answer_lead(analyse("Xuất khẩu đã hoàn thành được bao nhiêu phần chỉ tiêu?"), clause)
     assert share is not None and share.text == "57,4%"

@@ -130,9 +130,13 @@ def completes(seg: Segment, question: Question) -> bool:
     return bool(cue and cue.search(unify_tones(seg.text.lower())))
 
 
-# A count the question gives ("Kể tên 7 doanh nghiệp …", "5 dự án giao thông nào"): the
-# number and the noun after it, not a year.
-_GIVEN_COUNT = re.compile(r"(?<![\d.,/-])(\d{1,4})\s+([^\W\d_]+)")
+# A count whose items the question asks ("Kể tên 7 doanh nghiệp …", "5 dự án giao thông
+# nào"): the number and the noun after it ("trẻ em dưới 5 tuổi" asks no items).
+_GIVEN_COUNT = re.compile(
+    r"(?:kể tên|liệt kê|nêu tên)\s+(?:(?:cả|các|những)\s+)?(\d{1,4})\s+([^\W\d_]+)|"
+    r"(?<![\d.,/-])(\d{1,4})\s+([^\W\d_]+)(?:\s+[^\W\d_]+){0,4}\s+(?:nào|gì)(?!\w)",
+    re.IGNORECASE,
+)
 # What lists the items after a count, anywhere in its clause: "gồm …", ": …", or a
 # bracket of several ("… các địa phương của Lào (Hủa Phăn, Xiêng Khoảng, …)"), not one
 # that only says where ("tỉnh Tula (Liên bang Nga)").
@@ -146,7 +150,7 @@ def only_counts(seg: Segment, question: Question) -> bool:
     ("Kể tên 7 doanh nghiệp …": "… cùng đại diện 7 doanh nghiệp đã thăm …")? It restates
     the question; the items are elsewhere, or nowhere."""
     for given in _GIVEN_COUNT.finditer(question.text):
-        number, noun = given.groups()
+        number, noun = (given.group(1), given.group(2)) if given.group(1) else given.group(3, 4)
         if re.fullmatch(r"(?:19|20)\d\d", number) or noun.lower() in _TIME_NOUNS:
             continue
         pattern = rf"(?<![\d.,]){number}\s+{re.escape(noun)}(?!\w)"
@@ -789,10 +793,21 @@ def select(
         if limit > 2
         else tuning.floor_factual
     )
+    # a summary of results ("tóm tắt kết quả …") is told in figures: a clause that states
+    # one ranks higher among its further sentences
+    bonus = (
+        tuning.results_figure_bonus
+        if question.broad and _RESULTS_ASKED.search(question.folded)
+        else 0.0
+    )
+
+    def rank(seg: Segment) -> float:
+        return seg.score + (bonus if bonus and _FIGURE.search(seg.text) else 0.0)
+
     pool = ranked[1:]
     if question.broad:  # a summary draws on the article's best paragraphs
         pool = sorted(
-            (s for s in article or ranked if s is not best), key=lambda s: (-s.score, s.order)
+            (s for s in article or ranked if s is not best), key=lambda s: (-rank(s), s.order)
         )
     chosen = [best]
     cause = _cause_before(best, article or pool) if question.wants_reason else []
@@ -845,7 +860,7 @@ def select(
         room = max(0, tuning.reason_sentences - len(chosen))
         chosen += sorted(clauses, key=lambda s: s.start)[:room]
     for seg in pool:
-        if len(chosen) >= limit or seg.score < floor:
+        if len(chosen) >= limit or rank(seg) < floor:
             break
         if any(_overlap(seg, other) > 0.6 for other in chosen):  # (the companion too)
             continue
@@ -855,6 +870,9 @@ def select(
     chosen.sort(key=lambda s: s.start)
     return Selection(chosen, ranked)
 
+
+# A summary asked for in results or figures (folded).
+_RESULTS_ASKED = re.compile(r"\b(?:ket qua|con so|so lieu|thanh tich|thanh tuu|results?|figures)\b")
 
 # A sentence opening by pointing back at its cause ("Nhờ đó, …", "Do đó, …").
 _THEREFORE = re.compile(

@@ -189,6 +189,8 @@ _REASON_CUES = (
     "vi dau",
     "do dau",
     "nho dau",  # "nhờ đâu": thanks to what
+    "nho nhung",  # "nhờ những cách làm nào", "nhờ những yếu tố gì"
+    "nho gi",
     "dua vao dau",  # "dựa vào đâu", "căn cứ vào đâu": on what grounds
     "can cu vao dau",
     "why",
@@ -220,6 +222,11 @@ _MANNER_CUES = (
     "da lam nhung gi",
     "giai phap nao",
     "bien phap nao",
+    # "nhờ những cách làm nào", "bằng những cách gì"
+    "cach lam nao",
+    "cach lam gi",
+    "nhung cach nao",
+    "nhung cach gi",
     "what steps",
     "what measures",
     "how do",

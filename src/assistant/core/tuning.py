@@ -69,6 +69,11 @@ class Tuning(BaseModel):
     floor_factual: float = Field(0.9, description="Second clause of a factual answer: share.")
     floor_list: float = Field(0.75, description="Further items of a list answer: share.")
     floor_broad: float = Field(0.55, description="Further sentences of a summary: share.")
+    results_figure_bonus: float = Field(
+        0.15,
+        description="A summary of results ('tóm tắt kết quả …'): a clause stating a figure "
+        "ranks this much higher among the further sentences.",
+    )
     floor_reason: float = Field(
         0.45,
         description="The best clause giving a cause ('vì sao') or a way ('thế nào'), when the "
