@@ -432,3 +432,42 @@ def test_a_target_asked_leads_with_the_target() -> None:
     assert target is not None and target.text == "26.000 triệu USD"
     share = answer_lead(analyse("Xuất khẩu đã hoàn thành được bao nhiêu phần chỉ tiêu?"), clause)
     assert share is not None and share.text == "57,4%"
+
+
+def test_the_worth_of_each_is_not_the_total_of_several() -> None:
+    from assistant.answer.kinds import asks_worth_of_each, states_worth_of_each
+
+    assert asks_worth_of_each("Mỗi chiếc xe cứu thương mà Seongnam tặng trị giá bao nhiêu?")
+    assert not asks_worth_of_each("Seongnam tặng xe cứu thương trị giá bao nhiêu?")
+    assert not states_worth_of_each("Seongnam trao tặng 2 xe cứu thương trị giá 180.000 USD.")
+    assert states_worth_of_each("Mỗi xe trị giá 90.000 USD.")
+
+
+def test_the_part_of_a_goal_is_a_goal() -> None:
+    from assistant.answer.kinds import is_target
+
+    clause = "Năm 2023, Ban Quản lý phấn đấu thu hút khoảng 35 dự án, trong đó có ít nhất 8 dự án FDI"
+    assert is_target(clause, clause.index("35")) and is_target(clause, clause.index("8 dự"))
+    reached = "Năm 2023, tỉnh thu hút 35 dự án, trong đó có 8 dự án FDI"
+    assert not is_target(reached, reached.index("8 dự"))
+
+
+def test_a_why_question_read_back_is_no_answer() -> None:
+    from assistant.answer.extractive import restated_without_cause
+
+    q = analyse("Vì sao giai đoạn 2016-2020 tỉnh chỉ đạt 92,02% kế hoạch đưa lao động đi?")
+    (read_back,) = segments_of([_passage("Toàn tỉnh có 46.101 người đi (đạt 92,02% kế hoạch).")])
+    (cause,) = segments_of([_passage("Tỉnh chỉ đạt 92,02% kế hoạch do dịch COVID-19 kéo dài.")])
+    assert restated_without_cause([read_back], q)
+    assert not restated_without_cause([read_back, cause], q)
+    assert not restated_without_cause([read_back], analyse("Tỉnh đạt bao nhiêu % kế hoạch?"))
+
+
+def test_readers_ways_of_asking_why_how_and_who() -> None:
+    assert analyse("Tỉnh đạt tỷ lệ đỗ 98,68% nhờ những cách làm nào?").wants_reason
+    assert analyse("Các trường đã ôn tập bằng những cách nào?").wants_manner
+    assert analyse("In the 2023 derby against Nghệ An, who scored the winning goal?").wants_person
+    assert not analyse("How many workers who went abroad came back?").wants_person
+    assert asked_subject("Số liệu mới nhất về lượng khách du lịch là bao nhiêu?") == {
+        "khach": "khách"
+    }

@@ -33,6 +33,7 @@ from assistant.answer.extractive import (
     of_the_asked_partner,
     only_counts,
     query_weights,
+    restated_without_cause,
     score_segments,
     segments_of,
     select,
@@ -362,7 +363,9 @@ class ExtractiveComposer:
             or bool(q.wants_date and q.events)
             or bool(q.english and q.wants_number and _asked_countries(q) & foreign_in(best.text))
         )
-        if not self._supported(q, best, structured):
+        if not self._supported(q, best, structured) or restated_without_cause(
+            selection.segments, q
+        ):
             answer = refusal(query, passages, NOT_FOUND_VI)
         else:
             answer = cite(query, passages, selection.segments, choice.note, q, best)

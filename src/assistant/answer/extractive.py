@@ -32,6 +32,7 @@ from assistant.answer.kinds import (
     asks_for_the_first,
     asks_one_projects_money,
     asks_price,
+    asks_worth_of_each,
     codes_of_issuer,
     counted_word,
     english_money,
@@ -46,6 +47,7 @@ from assistant.answer.kinds import (
     states_counted,
     states_price,
     states_unit,
+    states_worth_of_each,
     totals_several_projects,
 )
 from assistant.answer.question import (
@@ -158,6 +160,19 @@ def only_counts(seg: Segment, question: Question) -> bool:
             if not _ITEMS_OPEN.search(seg.text[stated.end() :]):
                 return True
     return False
+
+
+def restated_without_cause(chosen: Sequence[Segment], question: Question) -> bool:
+    """Asked why a figure is what it is ("Vì sao … chỉ đạt 92,02% kế hoạch?"), do the
+    quotes only restate that figure and give no cause? They read the question back, not
+    its answer: the articles do not say why."""
+    given = [n for n in (t.rstrip("%") for t in question.numbers) if _FIGURE.fullmatch(n)]
+    return (
+        question.wants_reason
+        and bool(given)
+        and any(n in seg.text for seg in chosen for n in given)
+        and not any(completes(seg, question) for seg in chosen)
+    )
 
 
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
@@ -499,6 +514,8 @@ def has_asked_kind(seg: Segment, question: Question) -> bool:
             return False  # "dân số 1,18 triệu người" counts no workers
         if asks_price(question.text) and not states_price(seg.text):
             return False  # "giá vé bao nhiêu" is not answered by the tickets' revenue
+        if asks_worth_of_each(question.text) and not states_worth_of_each(seg.text):
+            return False  # "mỗi chiếc xe trị giá": not "2 xe … trị giá 180.000 USD"
         if asks_one_projects_money(question.text) and totals_several_projects(seg.text):
             return False  # one project's capital is not the total of the year's twelve
     if not of_the_asked_span(seg, question):

@@ -527,6 +527,24 @@ _PRICE_STATED = re.compile(r"(?<!\w)giá(?!\w)|\d\s*(?:\w+\s*)?/\s*\w|(?<!\w)m�
 _WORTH = re.compile(r"(?:trị|đáng)\s+giá(?!\w)|(?<!\w)giá\s+trị(?!\w)")
 
 
+# The worth of each one asked ("Mỗi chiếc xe … trị giá bao nhiêu?"), and what states a
+# worth per unit ("mỗi xe trị giá …", "50.000 đồng/người"): a total of several is not it.
+_EACH_ASKED = re.compile(
+    r"(?<!\w)mỗi\s+(?:[\w-]+\s+){0,20}?(?:trị giá|giá|tốn|hết)\s+(?:là\s+)?bao nhiêu"
+)
+_EACH_STATED = re.compile(r"(?<!\w)mỗi(?!\w)|\d\s*(?:\w+\s*)?/\s*\w")
+
+
+def asks_worth_of_each(question: str) -> bool:
+    """Does the question ask what each one is worth, not what all are?"""
+    return bool(_EACH_ASKED.search(unify_tones(own_question(question).lower())))
+
+
+def states_worth_of_each(clause: str) -> bool:
+    """Does the clause give a worth per unit ("mỗi …", "…/người")?"""
+    return bool(_EACH_STATED.search(unify_tones(clause.lower())))
+
+
 def asks_price(question: str) -> bool:
     """Does the question ask for a price ("giá vé bao nhiêu"), not a worth ("trị giá
     bao nhiêu", a total)?"""
@@ -742,6 +760,13 @@ _GENERIC_OPENINGS: tuple[str, ...] = (
     "chinh thuc",
     "thuc te",
     "cuoi cung",
+    # and of its date: "số liệu mới nhất về lượng khách" (the scope's "latest")
+    "moi nhat",
+    "gan day nhat",
+    "gan nhat",
+    "hien nay",
+    "hien tai",
+    "ve",
 )
 # As written (folded, "về" would be "vé"): words that end a subject's head.
 _FUNCTION_WORDS = frozenset(
@@ -889,8 +914,11 @@ def asks_for_target(question_folded: str) -> bool:
 def is_target(clause: str, figure_start: int) -> bool:
     """Is the figure starting at ``figure_start`` a goal set, not a result ("phấn đấu
     đón 120.000 lượt khách")? Only the words of its own clause before it count."""
-    before = re.split(r"[,;:]\s", clause[:figure_start])[-1]
-    return bool(_TARGET_BEFORE.search(before))
+    parts = re.split(r"[,;:]\s", clause[:figure_start])
+    # "phấn đấu thu hút khoảng 35 dự án, trong đó có ít nhất 8 dự án FDI": the part of a
+    # goal is a goal too
+    within = len(parts) > 1 and re.match(r"(?:trong đó|trong số đó|bao gồm)\b", parts[-1], re.I)
+    return bool(_TARGET_BEFORE.search(" ".join(parts[-2:] if within else parts[-1:])))
 
 
 # A figure the article takes back: quoted as what was wrongly written ("có nội dung:

@@ -487,6 +487,11 @@ ENGLISH: dict[str, str] = {
     "send back": "kiều hối gửi về",
     "sent back": "kiều hối gửi về",
     "remittance": "kiều hối",
+    # the portal's sport news
+    "winning goal": "ấn định chiến thắng",
+    "equaliser": "gỡ hòa",
+    "equalizer": "gỡ hòa",
+    "opening goal": "mở tỷ số",
     "overseas": "nước ngoài",
     "ngo": "tổ chức phi chính phủ nước ngoài",
     "ngos": "tổ chức phi chính phủ nước ngoài",

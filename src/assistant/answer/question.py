@@ -159,7 +159,9 @@ _NAME_ASKED = re.compile(r"\bten (?:la )?gi\b")
 # English asks for a person with its first word ("Who heads …"); elsewhere "who" starts
 # a relative clause ("the workers who went abroad").
 _ENGLISH_PERSON = re.compile(
-    r"^\W*(?:who|whom)\b|\b(?:by whom|who (?:is|was|are|were|will|heads|signed|led))\b"
+    r"^\W*(?:who|whom)\b|\b(?:by whom|who (?:is|was|are|were|will|heads|signed|led))\b|"
+    # after the circumstances ("In the 2023 derby …, who scored …?")
+    r"(?:[,;:]\s*|\band\s+)who\b"
 )
 _LIST_CUES = (
     "nhung",
