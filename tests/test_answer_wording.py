@@ -446,7 +446,9 @@ def test_the_worth_of_each_is_not_the_total_of_several() -> None:
 def test_the_part_of_a_goal_is_a_goal() -> None:
     from assistant.answer.kinds import is_target
 
-    clause = "Năm 2023, Ban Quản lý phấn đấu thu hút khoảng 35 dự án, trong đó có ít nhất 8 dự án FDI"
+    clause = (
+        "Năm 2023, Ban Quản lý phấn đấu thu hút khoảng 35 dự án, trong đó có ít nhất 8 dự án FDI"
+    )
     assert is_target(clause, clause.index("35")) and is_target(clause, clause.index("8 dự"))
     reached = "Năm 2023, tỉnh thu hút 35 dự án, trong đó có 8 dự án FDI"
     assert not is_target(reached, reached.index("8 dự"))
@@ -471,3 +473,14 @@ def test_readers_ways_of_asking_why_how_and_who() -> None:
     assert asked_subject("Số liệu mới nhất về lượng khách du lịch là bao nhiêu?") == {
         "khach": "khách"
     }
+
+
+def test_a_plan_is_no_outcome_and_done_is_finished() -> None:
+    from assistant.answer.extractive import foretells_only
+
+    q = analyse("Ở vòng 10, Đông Á làm khách trên sân Hàng Đẫy và có kết quả thế nào?")
+    (plan,) = segments_of([_passage("Ở vòng 10, Đông Á sẽ làm khách trên sân Hàng Đẫy.")])
+    (played,) = segments_of([_passage("Ở vòng 9, Đông Á thắng Sông Lam Nghệ An tỷ số 2-1.")])
+    assert foretells_only(plan, q) and not foretells_only(played, q)
+    assert not foretells_only(plan, analyse("Ở vòng 10, Đông Á sẽ làm khách ở đâu?"))
+    assert analyse("Thế bao giờ thì cầu xong vậy?").events == ("hoàn thành",)

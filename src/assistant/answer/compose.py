@@ -27,6 +27,7 @@ from assistant.answer.extractive import (
     completes,
     earlier_in_paragraph,
     event_sentence,
+    foretells_only,
     has_asked_kind,
     lead_in,
     names_the_asked_document,
@@ -388,6 +389,8 @@ class ExtractiveComposer:
             return False
         if not all(t in seg.context for t in subject or {}):
             return False
+        if foretells_only(seg, q):
+            return False  # "vòng 10 … kết quả thế nào": not "ở vòng 10, … sẽ làm khách"
         if q.wants_list and not q.wants_number and only_counts(seg, q):
             return False  # "Kể tên 7 doanh nghiệp": not "… cùng đại diện 7 doanh nghiệp"
         if not scope.admits(seg.passage.scope, seg.leading):

@@ -175,6 +175,25 @@ def restated_without_cause(chosen: Sequence[Segment], question: Question) -> boo
     )
 
 
+# An outcome asked ("kết quả thế nào", "tỷ số mấy", "thắng hay thua"), and a clause that
+# only foretells one ("Ở vòng 10, … sẽ làm khách trên sân Hàng Đẫy"), as written.
+_OUTCOME_ASKED = re.compile(r"(?<!\w)(?:kết quả|tỷ số|thắng hay thua|thắng hay hòa)(?!\w)")
+_FORETOLD = re.compile(r"(?<!\w)(?:sẽ|dự kiến|dự định|chuẩn bị)(?!\w)")
+
+
+def foretells_only(seg: Segment, question: Question) -> bool:
+    """Asked how something turned out, does the clause only say what was to happen? A
+    plan is no result (unless the question asks for the plan)."""
+    asked = unify_tones(question.text.lower())
+    return (
+        not question.broad
+        and bool(_OUTCOME_ASKED.search(asked))
+        and not _FORETOLD.search(asked)
+        and not asks_for_target(question.folded)
+        and bool(_FORETOLD.search(unify_tones(seg.text.lower())))
+    )
+
+
 # A figure that answers "bao nhiêu": a number that is not a year, a year range or a date.
 _FIGURE = re.compile(
     r"(?<![\d.,/-])(?<!tháng )(?<!Tháng )(?<!vòng )(?<!khóa )"

@@ -182,6 +182,9 @@ VIETNAMESE: dict[str, str] = {
     "nao xong": "hoàn thành",
     "moi xong": "hoàn thành",
     "thi xong": "hoàn thành",
+    "xong vay": "hoàn thành",
+    "xong chua": "hoàn thành",
+    "se xong": "hoàn thành",
     # jobs a project brings
     "cong nhan": "lao động",
     "nuoi song": "tạo việc làm",

@@ -135,6 +135,9 @@ EVENT_WORDS = (
     "nào xong",
     "mới xong",
     "thì xong",
+    "xong vậy",
+    "xong chưa",
+    "sẽ xong",
 )
 # Event words that name the same event: a heritage "công nhận" is its "ghi danh" by
 # UNESCO, a "động thổ" is the "khởi công". Each maps to the one :func:`events_in` gives.
@@ -148,6 +151,9 @@ SAME_EVENT = {
     "nào xong": "hoàn thành",
     "mới xong": "hoàn thành",
     "thì xong": "hoàn thành",
+    "xong vậy": "hoàn thành",
+    "xong chưa": "hoàn thành",
+    "sẽ xong": "hoàn thành",
 }
 
 # Asking for a person ("ai", "tên là gì", "who"): the answer must name one.

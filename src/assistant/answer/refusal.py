@@ -73,16 +73,16 @@ _ASKS_COUNTRY = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?
 
 # A name of the circumstances, not of the asked thing ("giữa lúc dịch COVID", "during
 # the COVID pandemic"): the answering sentence need not repeat it, its article names it.
-# The agent of a passive clause that describes the asked thing ("tòa thành được UNESCO
-# ghi danh", "the citadel recognised by UNESCO"): like a place it locates, it is named in
-# the article, not always in the sentence that answers.
-_DESCRIBED_BY = re.compile(r"(?:\bđược|\bbởi|\bby)\s+(?:the\s+)?$", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(
     r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite|"
     r"\beven with)"
     r"\s+(?:(?:dịch|đại dịch|the)\s+)?$",
     re.IGNORECASE,
 )
+# The agent of a passive clause that describes the asked thing ("tòa thành được UNESCO
+# ghi danh", "the citadel recognised by UNESCO"): like a place it locates, it is named in
+# the article, not always in the sentence that answers.
+_DESCRIBED_BY = re.compile(r"(?:\bđược|\bbởi|\bby)\s+(?:the\s+)?$", re.IGNORECASE)
 
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 # The assistant's own view asked for: it reports what the articles say, nothing more.
