@@ -72,17 +72,14 @@ _REGIONS = frozenset(
 _ASKS_COUNTRY = re.compile(r"\b(?:nuoc|quoc gia) nao\b|\b(?:which|what) countr(?:y|ies)\b")
 
 # A name of the circumstances, not of the asked thing ("giữa lúc dịch COVID", "during
-# the COVID pandemic"): the answering sentence need not repeat it, its article names it.
+# the COVID pandemic"), or the agent of a passive clause that describes the asked thing
+# ("tòa thành được UNESCO ghi danh", "recognised by UNESCO"): the answering sentence
+# need not repeat it, its article names it.
 _CIRCUMSTANCE = re.compile(
-    r"(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|\bdespite|"
-    r"\beven with)"
-    r"\s+(?:(?:dịch|đại dịch|the)\s+)?$",
+    r"(?:(?:\bgiữa lúc|\btrong lúc|\bbối cảnh|\bthời kỳ|\bmùa|\bdịch|\bduring|\bamid|"
+    r"\bdespite|\beven with)\s+(?:(?:dịch|đại dịch|the)\s+)?|(?:\bđược|\bbởi|\bby)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
-# The agent of a passive clause that describes the asked thing ("tòa thành được UNESCO
-# ghi danh", "the citadel recognised by UNESCO"): like a place it locates, it is named in
-# the article, not always in the sentence that answers.
-_DESCRIBED_BY = re.compile(r"(?:\bđược|\bbởi|\bby)\s+(?:the\s+)?$", re.IGNORECASE)
 
 NOT_FOUND_VI = "Xin lỗi, các bài viết hiện có không chứa thông tin để trả lời câu hỏi này."
 # The assistant's own view asked for: it reports what the articles say, nothing more.
@@ -260,7 +257,6 @@ def requirements(
             _in_appositive(question.text, at)
             or _LOCATED.search(question.text[:at])
             or _CIRCUMSTANCE.search(question.text[:at])
-            or _DESCRIBED_BY.search(question.text[:at])
         ):
             located.update({key: name for key in keys})
         if place_key(name) in COUNTRIES:
