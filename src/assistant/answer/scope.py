@@ -599,12 +599,12 @@ def asking_clauses(text: str) -> str:
 
 
 def asking_part(text: str) -> str:
-    """The clauses that ask when those before them carry years of their own and they name
-    years too: theirs are the asked ones (the end of 2020 above, not 2021-2025). Else the
-    whole question."""
+    """The clauses that ask, when those before them carry years of their own and they ask
+    about years too (not a plan's, named where its date is asked): theirs are the asked
+    ones (the end of 2020 above, not 2021-2025). Else the whole question."""
     asking = asking_clauses(text)
     before = text[: len(text) - len(asking)]
-    if before and periods_in(before) and (periods_in(asking) or deadline_years(asking)):
+    if before and periods_in(before) and (_asked_periods(asking) or deadline_years(asking)):
         return asking
     return text
 
