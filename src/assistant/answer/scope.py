@@ -447,6 +447,7 @@ def question_scope(
     ``today``: the date a question about today or tomorrow is read against."""
     folded = fold(text)
     keywords = asks_figure_by_keywords(text)
+    asking = asking_part(text)  # the clauses whose years are the asked ones
     keys = [*VIETNAM_PROVINCES, *known_places]
     named = mentioned(text, dict.fromkeys(k for k in keys if k != NATIONAL_KEY))
     named += [PLACE_ALIASES[alias] for alias in mentioned(text, PLACE_ALIASES)]
@@ -474,8 +475,8 @@ def question_scope(
         places=tuple(names),
         place_names=tuple(names.values()),
         explicit=explicit,
-        periods=tuple(_asked_periods(asking_part(text))),
-        until=tuple(dict.fromkeys(deadline_years(asking_part(text)))),
+        periods=tuple(_asked_periods(asking)),
+        until=tuple(dict.fromkeys(deadline_years(asking))),
         latest=bool(_LATEST.search(folded)),
         measure_terms=_measure_terms(fold(" ".join([text, *expansions])), keywords)
         # a measure named in the reader's own words ("thu về" is no revenue asked)
