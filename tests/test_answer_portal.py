@@ -510,3 +510,54 @@ def test_unrelated_articles_never_change_answers_about_the_sample(
         assert name == "small" or index.counts()["documents"] == 51
     for question, small, large in zip(SAMPLE_QUESTIONS, *answers, strict=True):
         assert (small.answerable, small.answer) == (large.answerable, large.answer), question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "trong 5 năm qua": the years the article gives that span once (2016-2021)
+        (
+            "Kể tên các quốc gia và vùng lãnh thổ trọng điểm trong hợp tác của Thanh Hóa "
+            "suốt 5 năm qua (2016-2021).",
+            ("Nhật Bản", "Hàn Quốc", "Đài Loan", "Nga", "Đức"),
+        ),
+        # a multiple asked ("lớn hơn bao nhiêu lần"): the multiple leads, not the total
+        (
+            "Tổng xuất khẩu giai đoạn 2016-2020 so với năm 2010 thì lớn hơn bao nhiêu lần?",
+            ("2,5 lần [1].\n",),
+        ),
+        # capital newly put in over the span, not the stock at its end
+        (
+            "Trong 5 năm 2016-2020, tổng vốn của các dự án có vốn nước ngoài mới rót vào "
+            "Thanh Hóa là bao nhiêu?",
+            ("3.777,5 triệu USD [1].\n",),
+        ),
+        # the Vietnamese name in brackets keeps the question English
+        (
+            "How many delegation exchanges did Thanh Hoa and Houaphanh (Hủa Phăn) hold in "
+            "2016-2021?",
+            ("250",),
+        ),
+    ],
+)
+def test_the_sample_article_read_as_readers_ask_it(
+    assistant,  # type: ignore[no-untyped-def]
+    question: str,
+    expected: tuple[str, ...],
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.answerable and all(e in answer.answer for e in expected), answer.answer
+
+
+def test_a_counted_thing_or_a_role_the_articles_do_not_give_is_refused(assistant) -> None:  # type: ignore[no-untyped-def]
+    for question in (
+        # the visit names 7 businesses, no contracts
+        "Trong chuyến công tác tại Tula tháng 9-2023, doanh nghiệp Thanh Hóa ký được bao "
+        "nhiêu hợp đồng thương mại?",
+        # the plan names 5 fields and 10 officials a year, no scholarships
+        "Theo kế hoạch hợp tác 2023-2025, mỗi năm Seongnam cấp bao nhiêu suất học bổng?",
+        # only the deputy governor is named
+        "What is the name of the Governor of Farwaniyah province in Kuwait?",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.answerable, (question, answer.answer)

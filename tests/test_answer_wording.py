@@ -19,12 +19,14 @@ from assistant.answer.kinds import (
     asked_name_kind,
     asked_side,
     asked_subject,
+    asked_unit,
     asked_unit_topic,
     asks_guiding_document,
     counted_word,
     names_of_kind,
     ranks_first,
     states_counted,
+    states_unit,
 )
 from assistant.answer.lexicon import expansions, phrase_words
 from assistant.answer.question import analyse, is_english, with_kind_of
@@ -484,3 +486,51 @@ def test_a_plan_is_no_outcome_and_done_is_finished() -> None:
     assert foretells_only(plan, q) and not foretells_only(played, q)
     assert not foretells_only(plan, analyse("Ở vòng 10, Đông Á sẽ làm khách ở đâu?"))
     assert analyse("Thế bao giờ thì cầu xong vậy?").events == ("hoàn thành",)
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "not_stated"),
+    [
+        (
+            "Doanh nghiệp ký được bao nhiêu hợp đồng thương mại?",
+            "ký 3 hợp đồng thương mại",
+            "cùng đại diện 7 doanh nghiệp",
+        ),
+        (
+            "Mỗi năm Seongnam cấp bao nhiêu suất học bổng?",
+            "cấp 20 suất học bổng",
+            "hợp tác trong 5 lĩnh vực",
+        ),
+        (
+            "Xuất khẩu lớn hơn bao nhiêu lần năm 2010?",
+            "gấp 2,5 lần năm 2010",
+            "đạt 14.081,67 triệu USD",
+        ),
+    ],
+)
+def test_the_counted_thing_a_unit_lists_must_be_stated(
+    question: str, stated: str, not_stated: str
+) -> None:
+    forms = asked_unit(question)
+    assert forms and states_unit(stated, forms) and not states_unit(not_stated, forms)
+
+
+def test_the_name_of_a_role_holder_asks_for_a_person() -> None:
+    assert analyse("What is the name of the Governor of Farwaniyah province?").wants_person
+    assert not analyse("What is the name of the province that signed the deal?").wants_person
+
+
+def test_a_vietnamese_name_in_brackets_keeps_a_question_english() -> None:
+    assert is_english("How many delegations did Thanh Hoa and Houaphanh (Hủa Phăn) exchange?")
+
+
+def test_goods_bought_from_a_partner_are_its_imports() -> None:
+    question = "Năm 2023, hàng hóa Thanh Hóa nhập từ Lào qua cửa khẩu Na Mèo trị giá bao nhiêu?"
+    added = expansions(question, False)
+    assert "nhập khẩu" in added
+    scope = question_scope(question, {"thanh hoa", "lao"}, "Thanh Hóa", added)
+    assert scope.measure_terms == ("nhap_khau",)
+    assert "xuất khẩu" in expansions("Thanh Hóa xuất hàng sang Nhật Bản bao nhiêu?", False)
+    moved = "Các tập đoàn dịch chuyển sản xuất sang Việt Nam, tỉnh chuẩn bị gì?"
+    assert "xuất khẩu" not in expansions(moved, False)
+    assert "nhập khẩu" not in expansions("Việt Nam gia nhập từ năm nào?", False)

@@ -10,7 +10,10 @@ A short orchestrator over stage objects, each built once and configured from
    to articles about the asked place;
 4. :class:`~assistant.answer.compose.ExtractiveComposer`: segments, scores, the one
    article that answers (period, recency, corrections), the quote or the refusal;
-5. in generative mode, :class:`~assistant.answer.generative.GenerativeComposer` rephrases
+5. a question asking two things ("… bao nhiêu người, và kiều hối bao nhiêu?") has each
+   part answered too, through stages 1–4 (:mod:`~assistant.answer.compound`): the answer
+   to the whole gains the leading line and quotes they add;
+6. in generative mode, :class:`~assistant.answer.generative.GenerativeComposer` rephrases
    an answer that did not refuse (the extractive answer stays the gate and the fallback).
 
 Each stage is timed into ``Answer.timings_ms``. The service and ``assistant ask`` read answers
@@ -34,10 +37,12 @@ import numpy as np
 
 from assistant.answer.cache import AnswerCache, answer_key
 from assistant.answer.compose import ExtractiveComposer
+from assistant.answer.compound import asked_parts, merge
 from assistant.answer.generative import GenerativeComposer
+from assistant.answer.rewrite import elliptic
 from assistant.answer.scope import QuestionScope, SpanArticles
 from assistant.answer.types import Answer
-from assistant.answer.understand import QuestionUnderstanding
+from assistant.answer.understand import QuestionUnderstanding, Understood
 from assistant.core.config import Settings, get_settings
 from assistant.core.types import DocumentFilter, Passage
 from assistant.embed.base import Embedder
@@ -48,6 +53,8 @@ from assistant.text.places import place_key
 from assistant.text.questions import closest_questions
 
 logger = logging.getLogger(__name__)
+
+_History = Sequence[Mapping[str, Any]] | None  # the conversation so far, oldest first
 
 
 class _Clock:
@@ -141,7 +148,54 @@ class Assistant:
         """The answering pipeline itself (what :meth:`ask` caches)."""
         tuning = self.settings.tuning
         clock = _Clock()
-        understood = self.understanding.run(question, history)
+        understood, answer, retrieval_ms = self._extract(
+            question, history, filters, clock, query_vector=query_vector
+        )
+        parts = asked_parts(understood.text)
+        if parts is not None:
+            answer = self._two_questions(parts, history, filters, answer, clock)
+        if self.generator is not None and answer.answerable:
+            answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
+            clock.lap("generate")
+        if not answer.answerable:
+            # from the asked place's own articles (a national piece's questions are not
+            # about the province it was retrieved for)
+            own = [p for p in answer.passages if understood.scope.about(p.scope)]
+            answer.suggestions = closest_questions(
+                understood.text,
+                [p.text for p in own[: tuning.suggestion_passages]],
+                tuning.refusal_suggestions,
+                place=self._named_place(understood.scope),
+            )
+        answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
+        clock.total()
+        answer.timings_ms = {
+            **clock.timings,
+            **{f"retrieve.{k}": v for k, v in retrieval_ms.items()},
+        }
+        logger.info(
+            "ask mode=%s answerable=%s citations=%d total_ms=%.1f",
+            answer.mode,
+            answer.answerable,
+            len(answer.citations),
+            answer.timings_ms["total"],
+        )
+        return answer
+
+    def _extract(
+        self,
+        question: str,
+        history: _History,
+        filters: DocumentFilter | None,
+        clock: _Clock,
+        *,
+        query_vector: np.ndarray | None = None,
+        after: str | None = None,
+    ) -> tuple[Understood, Answer, dict[str, float]]:
+        """Stages 1–4 for one question (``after``: see :meth:`QuestionUnderstanding.run`):
+        what was understood, the extractive answer, and the retrieval's own timings."""
+        tuning = self.settings.tuning
+        understood = self.understanding.run(question, history, after=after)
         clock.lap("rewrite")
         if query_vector is None:
             query_vector = self.embedder.embed_queries([understood.query])[0]
@@ -155,7 +209,6 @@ class Assistant:
             flt,
             dense_weight=tuning.english_dense_weight if q.english else None,
         )
-        probed = []
         if understood.scope.wants_recent:
             probed = self._newer(understood.lexical_query, query_vector, flt, retrieval.passages)
         else:
@@ -174,33 +227,41 @@ class Assistant:
             expansions=understood.expansions,
         )
         clock.lap("compose")
-        if self.generator is not None and answer.answerable:
-            answer = self.generator.compose(understood.text, history, answer, stream=stream_llm)
-            clock.lap("generate")
-        if not answer.answerable:
-            # from the asked place's own articles (a national piece's questions are not
-            # about the province it was retrieved for)
-            own = [p for p in answer.passages if understood.scope.about(p.scope)]
-            answer.suggestions = closest_questions(
-                understood.text,
-                [p.text for p in own[: tuning.suggestion_passages]],
-                tuning.refusal_suggestions,
-                place=self._named_place(understood.scope),
+        return understood, answer, retrieval.timings_ms
+
+    def _two_questions(
+        self,
+        parts: tuple[str, str],
+        history: Sequence[Mapping[str, Any]] | None,
+        filters: DocumentFilter | None,
+        whole: Answer,
+        clock: _Clock,
+    ) -> Answer:
+        """A question asking two things (see :mod:`.compound`): each part answered on its
+        own, the second as a follow-up of the first, from the first's articles when it
+        has some. The whole question's answer gains what the parts add from its
+        articles; refused, it is replaced only by the two parts' answers together, when
+        the second names a subject of its own."""
+        first_understood, first, _ = self._extract(parts[0], history, filters, clock)
+        narrowed = filters
+        if first.answerable:
+            cited = tuple(dict.fromkeys(c.doc_id for c in first.citations))
+            allowed = filters.doc_ids if filters else ()
+            narrowed = replace(
+                filters or DocumentFilter(),
+                doc_ids=tuple(d for d in cited if not allowed or d in allowed),
             )
-        answer.scope = {**understood.scope.as_dict(), "expansions": understood.expansions}
-        clock.total()
-        answer.timings_ms = {
-            **clock.timings,
-            **{f"retrieve.{k}": v for k, v in retrieval.timings_ms.items()},
-        }
-        logger.info(
-            "ask mode=%s answerable=%s citations=%d total_ms=%.1f",
-            answer.mode,
-            answer.answerable,
-            len(answer.citations),
-            answer.timings_ms["total"],
-        )
-        return answer
+        _, second, _ = self._extract(parts[1], None, narrowed, clock, after=first_understood.query)
+        if whole.answerable:
+            for part in (first, second):
+                if part.answerable:
+                    whole = merge(whole, part, same_articles=True)
+            return whole
+        if not (first.answerable and second.answerable) or elliptic(parts[1]):
+            # ("… ban hành ngày nào, số mấy?": a second part naming nothing of its own
+            # asks about the first's subject, which the whole question did not find)
+            return whole
+        return replace(merge(first, second), query=whole.query)
 
     def _named_place(self, scope: QuestionScope) -> str | None:
         """The one place a question named, other than the home province: what a suggested

@@ -70,10 +70,11 @@ from assistant.answer.types import Answer, Citation, citation_for, refusal
 from assistant.answer.weights import reference_chunks, reference_frequencies
 from assistant.core.cache import BoundedCache
 from assistant.core.tuning import Tuning
-from assistant.core.types import Passage, content_hash
+from assistant.core.types import Passage, Period, content_hash
 from assistant.embed.base import Embedder
 from assistant.index.index import Index
 from assistant.ingest.scope import lead_of
+from assistant.text.periods import relative_spans, with_relative_spans
 from assistant.text.places import (
     COUNTRIES,
     countries_in,
@@ -140,6 +141,8 @@ class ArticleWords:
     # each term of one → the terms of the other
     aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
     text: str = ""  # the article itself, for what a chunk leaves out of its paragraph
+    # the years of its "N năm qua", where it gives them once ("5 năm qua (2016-2021)")
+    spans: Mapping[str, Period] = field(default_factory=dict)
 
 
 # "Thành Nhà Hồ, còn gọi là thành Tây Đô", "Khu kinh tế Nghi Sơn (tức …)": two names of
@@ -186,6 +189,7 @@ class ArticleTerms:
                 frozenset(lexical_terms(lead_of(doc))[1]) if doc else frozenset(),
                 _aliases(doc.text) if doc else {},
                 doc.text if doc else "",
+                relative_spans(doc.text) if doc else {},
             )
             self._cache.put(key, found)
         return found
@@ -417,7 +421,7 @@ class ExtractiveComposer:
             and not period_covered(
                 scope,
                 seg.passage.scope,
-                lead_in(seg),
+                with_relative_spans(lead_in(seg), words.spans),
                 # the paragraph may begin in the chunk before (its period stated there)
                 earlier_in_paragraph(seg, words.text),
                 within=not (q.wants_number or q.wants_date),
@@ -768,10 +772,10 @@ def _after_note(note: str | None, text: str) -> str:
     """``text`` after the note on which article was followed ("Theo bài đăng …, ")."""
     if not note:
         return text
-    return note + text if _starts_with_name(text) else note + text[:1].lower() + text[1:]
+    return note + text if starts_with_name(text) else note + text[:1].lower() + text[1:]
 
 
-def _starts_with_name(text: str) -> bool:
+def starts_with_name(text: str) -> bool:
     """Is the first word a name (kept capitalised after a lead-in)? Two capitalised
     words in a row, or an acronym, say so."""
     words = text.split()

@@ -84,6 +84,11 @@ UNITS: dict[str, tuple[str, ...]] = {
     "thoa thuan": ("thỏa thuận", "văn bản", "biên bản"),
     "hoat dong": ("hoạt động", "lượt", "sự kiện"),
     "chuong trinh": ("chương trình", "dự án"),
+    "hop dong": ("hợp đồng",),
+    "suat": ("suất", "học bổng"),
+    "hoc bong": ("học bổng", "suất"),
+    # "gấp bao nhiêu lần", "bao nhiêu lần" (visits): a multiple or a number of times
+    "lan": ("lần", "lượt", "đợt", "đoàn", "hoạt động", "chuyến"),
 }
 # Units whose forms count more than the asked thing ("người" counts residents as well as
 # workers): the folded terms of which the sentence must name one.

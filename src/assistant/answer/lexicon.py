@@ -102,6 +102,12 @@ VIETNAMESE: dict[str, str] = {
     "ban sang nuoc ngoai": "xuất khẩu",
     "mua cua nuoc ngoai": "nhập khẩu",
     "nhap ve": "nhập khẩu",
+    # goods bought from a partner ("hàng hóa nhập từ Lào", "nhập hàng từ Hàn Quốc") and
+    # sold to one ("xuất sang Nhật Bản")
+    "nhap tu": "nhập khẩu",
+    "nhap hang tu": "nhập khẩu",
+    "xuat sang": "xuất khẩu",
+    "xuat hang sang": "xuất khẩu",
     "mua ve": "nhập khẩu",
     # people going abroad, and visitors
     "lam thue o nuoc ngoai": "đi lao động tại nước ngoài",
@@ -156,6 +162,9 @@ VIETNAMESE: dict[str, str] = {
     "khach tieu": "tổng thu doanh thu",
     "thu ve": "tổng thu doanh thu",
     "kiem duoc": "thu nhập doanh thu",
+    "tien ban ve": "doanh thu bán vé",
+    "tien ve": "doanh thu bán vé",
+    "ban ve thu": "doanh thu bán vé",
     "tien luong": "thu nhập",
     "cay so": "km",
     "diem tuyet doi": "điểm 10",
@@ -652,7 +661,11 @@ ENGLISH_PLACES: dict[str, tuple[str, ...]] = {
 
 # Words that, folded, end a fixed term before a key's first word: "Bí thư về" (the
 # Secretary) is no "thu về" (earned).
-_FIXED_BEFORE = {"thu": ("bi",)}
+_FIXED_BEFORE = {
+    "thu": ("bi",),
+    "nhap": ("gia", "sap"),  # "gia nhập từ năm 2007", "sáp nhập": no imports
+    "xuat": ("san", "de"),  # "sản xuất sang Việt Nam", "đề xuất sang năm": no exports
+}
 
 
 def _pattern(key: str, english: bool = False) -> re.Pattern[str]:

@@ -84,6 +84,7 @@ _DATE_CUES = (
     "khi nao",
     "nam nao",
     "thoi gian nao",
+    "thoi diem nao",
     "bao gio",
     # as readers say it: "chừng nào mới xong", "lúc nào" (not "hồi nào": folded, it is
     # also "lễ hội nào")
@@ -167,7 +168,10 @@ _NAME_ASKED = re.compile(r"\bten (?:la )?gi\b")
 _ENGLISH_PERSON = re.compile(
     r"^\W*(?:who|whom)\b|\b(?:by whom|who (?:is|was|are|were|will|heads|signed|led))\b|"
     # after the circumstances ("In the 2023 derby …, who scored …?")
-    r"(?:[,;:]\s*|\band\s+)who\b"
+    r"(?:[,;:]\s*|\band\s+)who\b|"
+    # "What is the name of the Governor of …?"
+    r"\bname of (?:the|its|their)(?: \w+)?? (?:governor|chairman|chairwoman|president|"
+    r"mayor|secretary|director|ambassador|minister|head|leader|chief|consul|coach|principal)\b"
 )
 _LIST_CUES = (
     "nhung",
@@ -428,7 +432,8 @@ def clean_question(raw: str, max_chars: int) -> str:
 def is_english(text: str) -> bool:
     """A question made mostly of English function words. Vietnamese marks are allowed
     only inside capitalised names ("… with Bắc Thủy province?")."""
-    if any(has_diacritics(w) for w in text.split() if not w[:1].isupper()):
+    # ("(Hủa Phăn)": a name in brackets is still a name)
+    if any(has_diacritics(w) for w in text.split() if not w.lstrip("([\"'“‘")[:1].isupper()):
         return False
     words = re.findall(r"[a-zA-Z]+", text.lower())
     if not words:

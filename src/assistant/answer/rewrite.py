@@ -182,6 +182,16 @@ def rewrite_followup(question: str, history: Sequence[Mapping[str, Any]] | None)
     return _rewrite(question, previous)
 
 
+def continuation(question: str, previous: str) -> Rewrite:
+    """``question`` as the second half of a question whose first half (made standalone)
+    is ``previous`` ("… bao nhiêu người, và kiều hối gửi về bao nhiêu?"): it always
+    borrows the first half's topic, place and period, whatever its length."""
+    rewrite = _rewrite(question, previous)
+    if rewrite.rewritten:
+        return rewrite
+    return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
+
+
 def _counted_year(question: str, previous: str) -> tuple[str, str]:
     """ "Thế năm tiếp theo thì sao?" after a question on 2022 asks about 2023: the relative
     year written as a year, in the question and in the previous one (unchanged when the

@@ -246,11 +246,13 @@ MEASURE_EXCLUSIONS: tuple[tuple[str, str], ...] = (
         r"\bnew (?:\w+ ){0,2}(?:projects?|capital|investments?)\b",
         r"luy ke|con hieu luc|tinh den het",
     ),
-    # projects attracted over a span ("thu hút bao nhiêu dự án FDI giai đoạn 2016-2020",
-    # "attract over 2016-2020"), unless the stock is asked ("lũy kế", "to date")
+    # projects or capital attracted over a span ("thu hút bao nhiêu dự án FDI giai đoạn
+    # 2016-2020", "vốn … mới rót vào", "attract over 2016-2020"), unless the stock is
+    # asked ("lũy kế", "to date")
     (
         r"(?i)^(?!.*\b(?:luy ke|tinh den|den nay|den het|con hieu luc|so far|to date|"
-        r"cumulative|still)\b)(?=.*\b(?:thu hut|attract(?:ed|s)?)\b)(?=.*\b(?:du an|projects?)\b)",
+        r"cumulative|still)\b)(?=.*\b(?:thu hut|attract(?:ed|s)?|rot vao|do vao)\b)"
+        r"(?=.*\b(?:du an|projects?|von|capital)\b)",
         r"luy ke|con hieu luc",
     ),
 )

@@ -27,7 +27,7 @@ from assistant.answer.question import (
     is_english,
     with_kind_of,
 )
-from assistant.answer.rewrite import elliptic, rewrite_followup
+from assistant.answer.rewrite import continuation, elliptic, rewrite_followup
 from assistant.answer.scope import QuestionScope, question_scope
 from assistant.index.index import Index
 from assistant.retrieve.restore import restore_diacritics
@@ -72,10 +72,21 @@ class QuestionUnderstanding:
         forms = self.index.written_forms(words)
         return all(forms.get(w) for w in words)
 
-    def run(self, question: str, history: Sequence[Mapping[str, Any]] | None) -> Understood:
-        """Raises InvalidQuestionError (Vietnamese message) for input that is no question."""
+    def run(
+        self,
+        question: str,
+        history: Sequence[Mapping[str, Any]] | None,
+        *,
+        after: str | None = None,
+    ) -> Understood:
+        """Raises InvalidQuestionError (Vietnamese message) for input that is no question.
+        ``after``: the standalone first half of a question whose second half this is
+        (see :mod:`.compound`); the history then is already in it."""
         text = clean_question(question, self.max_question_chars)
-        rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
+        if after is not None:
+            rewrite = continuation(text, after)
+        else:
+            rewrite = rewrite_followup(text, [dict(turn) for turn in history or []])
         typed = rewrite  # diacritics are restored where the reader typed none
         # "FDI vào VN", "BV tỉnh": the articles spell them out
         rewrite = replace(

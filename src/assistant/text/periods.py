@@ -9,6 +9,7 @@ not part of a larger number (``14.081,67``) or of a date's day and month
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from assistant.core.types import Period
 
@@ -42,6 +43,40 @@ def periods_in(text: str) -> list[Period]:
         year = int(match.group(1))
         found.append((year, year))
     return list(dict.fromkeys(found))
+
+
+# "5 năm qua (2016-2021)", "trong 5 năm vừa qua, từ 2016 đến 2021": an article defines
+# a span relative to its writing once; its other sentences then say only "5 năm qua".
+_RELATIVE = re.compile(r"(?<!\w)(\d{1,2})\s+năm\s+(?:vừa\s+)?qua(?!\w)", re.IGNORECASE)
+_DEFINED_SPAN = re.compile(
+    rf"^\W{{0,3}}(?:\(|,\s*)?(?:từ\s+|giai\s+đoạn\s+)?(?:năm\s+)?({_YEAR})\s*"
+    rf"(?:[-–]|đến(?:\s+năm)?)\s*({_YEAR})(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
+
+
+def relative_spans(text: str) -> dict[str, Period]:
+    """The spans an article gives its "N năm qua" once ("trong 5 năm qua (2016-2021)")
+    → {"5 năm qua": (2016, 2021)}: the years its other sentences on those N years
+    cover. Only spans whose length fits N (N years back to the year of writing)."""
+    spans: dict[str, Period] = {}
+    for match in _RELATIVE.finditer(text):
+        defined = _DEFINED_SPAN.match(text[match.end() : match.end() + 40])
+        if not defined:
+            continue
+        first, last = int(defined.group(1)), int(defined.group(2))
+        if last - first in (int(match.group(1)), int(match.group(1)) - 1):
+            spans.setdefault(f"{match.group(1)} năm qua", (first, last))
+    return spans
+
+
+def with_relative_spans(sentence: str, spans: Mapping[str, Period]) -> str:
+    """The sentence with the years of the relative spans it names written after it
+    ("… trong 5 năm qua, …" + " (2016-2021)"), for reading its periods."""
+    named = {f"{m.group(1)} năm qua" for m in _RELATIVE.finditer(sentence)} & spans.keys()
+    if not named or periods_in(sentence):
+        return sentence
+    return sentence + "".join(f" ({spans[k][0]}-{spans[k][1]})" for k in sorted(named))
 
 
 # A period as a reader names it, with its noun: "năm 2023", "giai đoạn 2016-2020", "2019".
