@@ -25,6 +25,17 @@ from assistant.answer.types import Answer, Citation
             ("Năm 2023 xuất khẩu đạt bao nhiêu?", "nhập khẩu đạt bao nhiêu?"),
         ),
         (
+            "Năm 2023 kim ngạch xuất khẩu và nhập khẩu lần lượt đạt bao nhiêu?",
+            (
+                "Năm 2023 kim ngạch xuất khẩu đạt bao nhiêu?",
+                "Năm 2023 kim ngạch nhập khẩu đạt bao nhiêu?",
+            ),
+        ),
+        (
+            "Trong đó xuất khẩu và nhập khẩu mỗi chiều bao nhiêu?",
+            ("Trong đó xuất khẩu bao nhiêu?", "Trong đó nhập khẩu bao nhiêu?"),
+        ),
+        (
             "Thỏa thuận được ký vào ngày nào, tại đâu?",
             ("Thỏa thuận được ký vào ngày nào?", "tại đâu?"),
         ),
@@ -47,6 +58,8 @@ def test_two_asking_clauses_split(question: str, parts: tuple[str, str]) -> None
         "Tỉnh muốn quan hệ với cơ quan ngoại giao của những nước, khu vực nào?",
         # "mỗi nơi": the second part counts what the first lists
         "Ba thị trường nhận nhiều lao động nhất là những nơi nào, mỗi nơi bao nhiêu người?",
+        # "mỗi năm" is a time, not "each of the two"
+        "Thanh Hóa và Hủa Phăn mỗi năm tổ chức bao nhiêu cuộc hội đàm?",
         # two partners of one question
         "Thanh Hóa có những đối tác nào ở Nhật Bản và Hàn Quốc?",
         # a measure's own "và" before the question word

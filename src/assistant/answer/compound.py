@@ -55,10 +55,31 @@ _MIN_WORDS = 2
 _EACH = re.compile(r"^(?:mỗi|moi|từng|tung|each)\s", re.IGNORECASE)
 
 
+# "xuất khẩu và nhập khẩu lần lượt đạt bao nhiêu", "… mỗi chiều bao nhiêu": one question
+# word asked of each of two things (the second of as many words as the first); not "mỗi
+# năm" ("Thanh Hóa và Hủa Phăn mỗi năm tổ chức mấy cuộc hội đàm?" asks one thing).
+_EACH_OF_TWO = re.compile(
+    r"^(?P<before>.*?)(?P<first>(?:\S+ ){1,4}?)(?:và|va) (?P<second>(?:\S+ ){1,4}?)"
+    r"(?:(?:mỗi|moi|từng|tung) (?!(?:năm|nam|tháng|thang|quý|quy|ngày|ngay|tuần|tuan|kỳ|ky|"
+    r"lần|lan)\b)\S+ |(?:lần lượt|lan luot|riêng|rieng) )(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+
+
 def asked_parts(question: str) -> tuple[str, str] | None:
     """The two questions a question asks, at the last join where both sides ask something
     with a question word, or None when it asks one thing."""
     text = question.strip()
+    each = _EACH_OF_TWO.match(text)
+    if each and _asks(each.group("rest")):
+        second = each.group("second").split()
+        words = (each.group("before") + each.group("first")).split()
+        first, before = words[-len(second) :], words[: -len(second)]
+        rest = each.group("rest")
+        return (
+            " ".join([*before, *first, rest]),
+            " ".join([*before, *second, rest]),
+        )
     for join in reversed(list(_JOINS.finditer(text))):
         first, second = text[: join.start()].strip(), text[join.end() :].strip()
         if len(first.split()) < _MIN_WORDS or len(second.split()) < _MIN_WORDS:

@@ -110,7 +110,8 @@ def part_of_year(text: str) -> str | None:
 # that ends with it ("Công ty TNHH Hoshimi Auto Parts Việt Nam").
 _VIETNAM_NAMED = re.compile(
     r"(?:(?<=^)|(?<=[^\w\s])|(?<=\s))(\S+\s+)?(?:việt nam|viet nam|vietnam)\b|"
-    r"\b(?:nationwide|whole country|vietnamese (?:workers|labou?rers|exporters|exports|people))\b",
+    r"\b(?:nationwide|whole country|vietnamese (?:workers|labou?rers|exporters|exports|"
+    r"people|provinces?|localit(?:y|ies)|cities))\b",
     re.IGNORECASE,
 )
 
