@@ -105,12 +105,23 @@ def test_a_whole_answer_gains_only_its_own_articles_passages() -> None:
         "1.186 tỷ đồng [1].\nTổng mức đầu tư 1.186 tỷ đồng [1]. Một bài khác [2].",
         [_citation(1, 30, 60), _citation(2, 0, 10, doc_id="khac")],
     )
+    part.lead, part.lead_citation = "1.186 tỷ đồng", 1
     merged = merge(whole, part, same_articles=True)
     assert (
         merged.answer
         == "1.186 tỷ đồng [2].\nCầu chính dài 612 m [1]. Tổng mức đầu tư 1.186 tỷ đồng [2]."
     )
     assert {c.doc_id for c in merged.citations} == {"bai"}
+    # the first line states the part's answer: so does the lead field
+    assert (merged.lead, merged.lead_citation) == ("1.186 tỷ đồng", 2)
+
+
+def test_three_leading_lines_become_one() -> None:
+    base = _answer("A [1].\nQuote a [1].", [_citation(1, 0, 10)])
+    for n, (lead, start) in enumerate((("B", 20), ("C", 40)), start=1):
+        extra = _answer(f"{lead} [1].\nQuote {lead} [1].", [_citation(1, start, start + 10)])
+        base = merge(base, extra)
+        assert base.answer.split("\n")[0] == ["A [1]; b [2].", "A [1]; b [2]; c [3]."][n - 1]
 
 
 @pytest.mark.model

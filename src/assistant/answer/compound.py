@@ -130,7 +130,11 @@ def merge(base: Answer, extra: Answer, *, same_articles: bool = False) -> Answer
         return base
     text = "\n".join([*_one_line(leads + more), " ".join([body, *added]).strip()])
     passages = base.passages + [p for p in extra.passages if p not in base.passages]
-    return replace(base, answer=text, citations=citations, passages=passages)
+    merged = replace(base, answer=text, citations=citations, passages=passages)
+    if not leads and more and extra.lead and extra.lead_citation in numbers:
+        # the first line now states the extra's answer: so does the lead field
+        merged.lead, merged.lead_citation = extra.lead, numbers[extra.lead_citation]
+    return merged
 
 
 def _unmarked(lead: str) -> str:
@@ -143,10 +147,11 @@ def _one_line(leads: list[str]) -> list[str]:
     the answer's first line states all it answers."""
     if len(leads) < 2:
         return leads
-    first, second = leads[0].rstrip("."), leads[1]
-    if not (starts_with_name(second) or ": " in second[:40]):
-        second = second[:1].lower() + second[1:]
-    return [f"{first}; {second}"]
+    lines = [leads[0]] + [
+        lead if starts_with_name(lead) or ": " in lead[:40] else lead[:1].lower() + lead[1:]
+        for lead in leads[1:]
+    ]
+    return ["; ".join([line.rstrip(".") for line in lines[:-1]] + [lines[-1]])]
 
 
 def _renumbered(
