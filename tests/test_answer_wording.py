@@ -534,3 +534,11 @@ def test_goods_bought_from_a_partner_are_its_imports() -> None:
     moved = "Các tập đoàn dịch chuyển sản xuất sang Việt Nam, tỉnh chuẩn bị gì?"
     assert "xuất khẩu" not in expansions(moved, False)
     assert "nhập khẩu" not in expansions("Việt Nam gia nhập từ năm nào?", False)
+
+
+def test_a_vietnamese_province_asked_is_one_of_the_whole_country() -> None:
+    places = {"thanh hoa", "viet nam", "quang ninh"}
+    asked = "Which Vietnamese province attracted the most foreign investment in 2023?"
+    assert question_scope(asked, places, "Thanh Hóa").places == ("viet nam",)
+    own = "Which province signed an agreement with Thanh Hoa in 2023?"
+    assert question_scope(own, places, "Thanh Hóa").places == ("thanh hoa",)
