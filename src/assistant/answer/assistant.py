@@ -232,7 +232,7 @@ class Assistant:
     def _two_questions(
         self,
         parts: tuple[str, str],
-        history: Sequence[Mapping[str, Any]] | None,
+        history: _History,
         filters: DocumentFilter | None,
         whole: Answer,
         clock: _Clock,

@@ -725,6 +725,14 @@ _COMPARED = re.compile(
 _OPENING_YEAR = re.compile(r"^\s*(?:(?:trong|riêng|tính riêng)\s+)?năm\s+((?:19|20)\d\d)\s*,", re.I)
 
 
+# What straddles two years: a school year, a season ("năm học 2022-2023"), with its years.
+_STRADDLING_KINDS = ("năm học", "niên khóa", "niên khoá", "mùa giải", "niên vụ")
+_STRADDLING_YEAR = re.compile(
+    rf"(?<!\w)(?:{'|'.join(_STRADDLING_KINDS)})\s+((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
 def own_periods(text: str) -> list[Period]:
     """The periods a text states as its own: not the years it compares with ("tăng 8%
     so với năm 2022" is not about 2022), nor, in a sentence that opens with its year, a
@@ -738,9 +746,7 @@ def own_periods(text: str) -> list[Period]:
         periods = [p for p in periods if p[0] == p[1] or not p[0] <= year <= p[1]]
     # a school year or a season straddles two years and is about each of them ("Năm
     # học 2022-2023, … đang học tập tại tỉnh lên 680 em": at the end of 2022 too)
-    kinds = "|".join(_STRADDLING_KINDS)
-    straddling = rf"(?<!\w)(?:{kinds})\s+((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)\d\d)"
-    for match in re.finditer(straddling, text, re.IGNORECASE):
+    for match in _STRADDLING_YEAR.finditer(text):
         first, second = int(match.group(1)), int(match.group(2))
         if second == first + 1:
             periods += [p for p in ((first, first), (second, second)) if p not in periods]
@@ -757,8 +763,6 @@ _SPAN_REFERENCE = re.compile(
 )
 # A sentence about one year without naming it: "Trong năm, …", "Cũng trong năm", "cả năm".
 _ONE_YEAR = re.compile(r"(?<!\w)(?:trong|cả|cùng) năm(?!\s*\d)(?!\w)", re.IGNORECASE)
-# What straddles two years: a school year, a season ("năm học 2022-2023").
-_STRADDLING_KINDS = ("năm học", "niên khóa", "niên khoá", "mùa giải", "niên vụ")
 
 
 def _reported_year(article: ArticleScope) -> Period | None:
