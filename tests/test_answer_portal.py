@@ -521,6 +521,13 @@ def test_unrelated_articles_never_change_answers_about_the_sample(
             "suốt 5 năm qua (2016-2021).",
             ("Nhật Bản", "Hàn Quốc", "Đài Loan", "Nga", "Đức"),
         ),
+        # a sentence of the undated review that states no period is about the span it
+        # reviews (its "5 năm qua (2016-2021)")
+        (
+            "Giai đoạn 2016-2021, Thanh Hóa đã ký thỏa thuận hợp tác với những tỉnh, thành "
+            "phố nước ngoài nào ngoài các tỉnh của Lào?",
+            ("Seongnam", "Mittelsachsen"),
+        ),
         # a multiple asked ("lớn hơn bao nhiêu lần"): the multiple leads, not the total
         (
             "Tổng xuất khẩu giai đoạn 2016-2020 so với năm 2010 thì lớn hơn bao nhiêu lần?",

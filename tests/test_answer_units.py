@@ -237,6 +237,9 @@ def test_places_put_aside_are_not_asked() -> None:
     aside = set_aside_places("Ngoài Hủa Phăn, Thanh Hóa hợp tác với tỉnh nào của Lào?")
     assert only_set_aside("hai tỉnh Thanh Hóa – Hủa Phăn (Lào)", aside)
     assert not only_set_aside("tỉnh Xiêng Khoảng (Lào)", aside)
+    # right after the asked item ("… những địa phương nào ngoài các tỉnh của Lào?")
+    assert set_aside_places("Thanh Hóa ký với những tỉnh nào ngoài các tỉnh của Lào?") == {"lao"}
+    assert set_aside_places("những nhà đầu tư nước ngoài nào đến Thanh Hóa") == frozenset()
 
 
 def test_a_rank_in_the_country_is_the_provinces() -> None:

@@ -72,6 +72,22 @@ def test_a_correction_is_marked_and_dated_by_its_subject() -> None:
     assert scope.correction and scope.periods == [(2022, 2022)]
 
 
+def test_an_undated_review_covers_the_span_it_gives_its_recent_years() -> None:
+    text = (
+        "Trong những năm qua, tỉnh đã tập trung chỉ đạo công tác đối ngoại.\n\n"
+        "Để đạt được những kết quả trong 5 năm qua (2016-2021), Tỉnh ủy đã quán triệt ..."
+    )
+    assert article_scope(_doc("Tăng cường công tác đối ngoại", text), HOME).periods == [
+        (2016, 2021)
+    ]
+    # dated, its year is its period; a span whose length does not fit N is no definition
+    assert article_scope(_doc("Đối ngoại", text, day="2021-06-01"), HOME).periods == [
+        (2021, 2021)
+    ]
+    odd = text.replace("(2016-2021)", "(2010-2021)")
+    assert article_scope(_doc("Tăng cường công tác đối ngoại", odd), HOME).periods == []
+
+
 def test_question_scope_place_period_latest_measure() -> None:
     known = {"thanh hoa", "nghe an", "lac duong", "viet nam"}
     q = question_scope("Kim ngạch nhập khẩu của Nghệ An năm 2023?", known, HOME)

@@ -319,12 +319,14 @@ class Assistant:
             if span[0] == span[1]:
                 continue  # a single year: the yearly reviews are the articles on it
             ids = set(self.span_articles.run(span))
-            # an article of many periods (none its own) that a retrieved passage of it
-            # names: the span may be one of its subjects ("Trong giai đoạn 2016-2020, …")
+            # an undated article of many periods (none its own, or only the span it
+            # reviews) that a retrieved passage of it names: the span may be one of its
+            # subjects ("Trong giai đoạn 2016-2020, …")
             ids |= {
                 p.doc_id
                 for p in passages
-                if not (p.scope and p.scope.periods) and span in periods_in(p.text)
+                if not (p.published_at and p.scope and p.scope.periods)
+                and span in periods_in(p.text)
             }
             if flt.doc_ids:  # the reader's own choice of articles still holds
                 ids &= set(flt.doc_ids)

@@ -61,8 +61,9 @@ _FIGURE = re.compile(rf"(?<![\w.,/-]){_NUMBER}{_SCALE}{_UNIT}(?![\w/])")
 # a year, not a figure.
 _DURATION = re.compile(rf"(?<![\w.,/-]){_NUMBER}\s(?:năm|tháng|tuần|ngày)(?!\w)")
 # Not a figure: a year, a year range, a date, a code ("41-CT/TW"), a time ("8 giờ").
-_YEARISH = re.compile(r"^(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?$")
-_DATE_NUMBER = re.compile(r"\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$")
+_NOT_A_FIGURE = re.compile(
+    r"(?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?$|\d{1,2}[-/]\d{1,2}(?:[-/]\d{4})?$"
+)
 # Words right before a number that make it an ordinal or an identifier, not a figure:
 # "Nghị quyết số 22", "vòng 9", "tháng 6", "khóa XIX", "lần thứ 3".
 _ORDINAL_BEFORE = re.compile(r"(?:\bsố|vòng|tháng|quý|khóa|khoá|thứ|ngày|Điều|khoản)\s*$")
@@ -219,7 +220,7 @@ def _subject_units(text: str) -> tuple[str, ...]:
 def _is_figure(match: re.Match[str], clause: str, given: set[str]) -> bool:
     number = re.match(_NUMBER, match.group(0))
     value = number.group(0) if number else match.group(0)
-    if value in given or _YEARISH.match(value) or _DATE_NUMBER.match(value):
+    if value in given or _NOT_A_FIGURE.match(value):
         return False
     after = clause[match.end() : match.end() + 8]
     if re.match(r"[-/]\w|\s+tháng\b", after):  # a code ("41-CT/TW"), "6 tháng đầu năm"

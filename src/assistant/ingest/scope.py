@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from assistant.core.types import ArticleScope, Document, Period
-from assistant.text.periods import DATE_OPENING, periods_in
+from assistant.text.periods import DATE_OPENING, periods_in, relative_spans
 from assistant.text.places import (
     NATIONAL,
     admin_places,
@@ -81,6 +81,10 @@ def article_scope(doc: Document, home_place: str) -> ArticleScope:
     published = _year(doc.published_at)
     if not periods and published:
         periods = [(published, published)]
+    if not periods:
+        # undated, its lead "Trong những năm qua, …": the span it gives its "N năm qua"
+        # ("trong 5 năm qua (2016-2021)") is what it reviews
+        periods = list(relative_spans(doc.text).values())[:1]
     # a programme's span that runs past the publication ("Sơ kết 3 năm thực hiện Chương
     # trình … giai đoạn 2021-2025", published in 2023): its figures cover the years so far
     periods += [

@@ -226,10 +226,12 @@ def listed_partners(text: str) -> frozenset[str]:
     return frozenset(name for name in folded if name in PARTNER_COUNTRY)
 
 
-# "Ngoài Nhật Bản, Đài Loan và Hàn Quốc, …", "besides Laos": what the reader puts aside
-# (opening the question or a clause: "nước ngoài của Hàn Quốc" is no such thing).
+# "Ngoài Nhật Bản, Đài Loan và Hàn Quốc, …", "… những địa phương nào ngoài các tỉnh của
+# Lào?", "besides Laos": what the reader puts aside (opening the question or a clause, or
+# right after the asked item: "nước ngoài của Hàn Quốc" is no such thing).
 _SET_ASIDE = re.compile(
-    r"(?:^|,\s*)(?:ngoài|ngoai|trừ|tru)\s+|(?<!\w)(?:besides|apart from|other than|except)\s+",
+    r"(?:^|,\s*|(?<!\w)(?:nào|nao|gì|gi|khác|khac)\s+)(?:ngoài|ngoai|trừ|tru)\s+|"
+    r"(?<!\w)(?:besides|apart from|other than|except)\s+",
     re.IGNORECASE,
 )
 
