@@ -81,9 +81,7 @@ def test_an_undated_review_covers_the_span_it_gives_its_recent_years() -> None:
         (2016, 2021)
     ]
     # dated, its year is its period; a span whose length does not fit N is no definition
-    assert article_scope(_doc("Đối ngoại", text, day="2021-06-01"), HOME).periods == [
-        (2021, 2021)
-    ]
+    assert article_scope(_doc("Đối ngoại", text, day="2021-06-01"), HOME).periods == [(2021, 2021)]
     odd = text.replace("(2016-2021)", "(2010-2021)")
     assert article_scope(_doc("Tăng cường công tác đối ngoại", odd), HOME).periods == []
 
