@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.answer.lexicon import ENGLISH, ENGLISH_COUNTRIES, english_country
 from assistant.core.words import STOPWORDS
+from assistant.text.names import name_runs
 from assistant.text.periods import period_spans
 from assistant.text.places import place_spans
 from assistant.text.vietnamese import fold, has_diacritics
@@ -189,7 +190,17 @@ def continuation(question: str, previous: str) -> Rewrite:
     rewrite = _rewrite(question, previous)
     if rewrite.rewritten:
         return rewrite
-    return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
+    return Rewrite(query=f"{question} {_mid_sentence(previous)}", focus=question, rewritten=True)
+
+
+def _mid_sentence(previous: str) -> str:
+    """The previous question as it reads after the new one's words: its first letter in
+    lower case unless it starts a name ("Du lịch Thanh Hóa …" → "du lịch Thanh Hóa …"),
+    so the capital of its sentence start is not taken for a name the answer must give."""
+    names = name_runs(previous)
+    if any(previous.startswith(name) for name in names):
+        return previous
+    return previous[:1].lower() + previous[1:]
 
 
 def _counted_year(question: str, previous: str) -> tuple[str, str]:
@@ -223,7 +234,7 @@ def _rewrite(question: str, previous: str) -> Rewrite:
             replaced = _replace_same_kind(previous, phrase) or (
                 None if _the_place(phrase) is not None else _replace_parallel(previous, phrase)
             )
-            query = replaced if replaced else f"{phrase} {previous}"
+            query = replaced if replaced else f"{phrase} {_mid_sentence(previous)}"
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4
     if (
@@ -232,5 +243,7 @@ def _rewrite(question: str, previous: str) -> Rewrite:
         or _ANAPHORA.search(question)
         or _CONTINUATION.match(question.strip())
     ):
-        return Rewrite(query=f"{question} {previous}", focus=question, rewritten=True)
+        return Rewrite(
+            query=f"{question} {_mid_sentence(previous)}", focus=question, rewritten=True
+        )
     return Rewrite(query=question, focus=question, rewritten=False)
