@@ -898,6 +898,9 @@ def test_a_kind_with_a_modifier_before_nao_is_still_that_kind() -> None:
 def test_an_english_count_names_its_unit() -> None:
     assert "người" in asked_unit("How many people from Thanh Hoa went to work abroad?")
     assert asked_unit("How many new FDI projects did Thanh Hoa license in 2022?") == ("dự án",)
+    # a count of things no money answers: "How many beds …" is not "11,2 tỷ đồng"
+    assert asked_unit("How many beds will the new infirmary have?") == ("giường",)
+    assert "tấn" in asked_unit("How many tonnes of rice did the province donate?")
     assert analyse("What rank does Thanh Hoa hold in attracting FDI?").wants_number
 
 

@@ -492,6 +492,23 @@ _ENGLISH_COUNT_UNITS = {
     "countries": "quoc gia",
     "fans": "khan gia",
     "spectators": "khan gia",
+    "beds": "giuong",
+    "doctors": "bac si",
+    "nurses": "dieu duong",
+    "engineers": "ky su",
+    "teachers": "giao vien",
+    "experts": "chuyen gia",
+    "scholarships": "hoc bong",
+    "contracts": "hop dong",
+    "markets": "thi truong",
+    "trips": "chuyen",
+    "flights": "chuyen",
+    "tonnes": "tan",
+    "tons": "tan",
+    "hectares": "ha",
+    "kilometres": "km",
+    "kilometers": "km",
+    "investors": "nha dau",
 }
 
 
