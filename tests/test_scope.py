@@ -597,3 +597,13 @@ def test_today_or_tomorrow_asks_for_articles_of_these_days_only() -> None:
     # "up to today" asks the newest figure, from any date
     so_far = question_scope("Tính đến hôm nay có bao nhiêu dự án FDI?", [], "Thanh Hóa", (), today)
     assert so_far.as_of is None and so_far.document_filter(None).date_from is None
+
+
+def test_english_parts_of_a_measure_are_held_to_their_part() -> None:
+    """ "international tourists" is the foreign visitors' figure, not all visitors'."""
+    asked = "How many international tourists visited Thanh Hoa in 2019?"
+    terms = question_scope(asked, ["thanh hoa"], HOME).measure_terms
+    assert states_measure("trong đó khách quốc tế đạt 368.000 lượt", terms)
+    assert not states_measure("tổng lượng khách ước đạt 9,65 triệu lượt", terms)
+    disbursed = question_scope("How much FDI was disbursed in 2023?", ["thanh hoa"], HOME)
+    assert states_measure("vốn FDI giải ngân đạt 420 triệu USD", disbursed.measure_terms)

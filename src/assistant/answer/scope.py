@@ -163,14 +163,16 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ),
     # the visitors themselves, not "đầu tư trực tiếp nước ngoài" in the same sentence
     (
-        r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b",
+        r"\bkhach(?: du lich)? (?:quoc te|nuoc ngoai)\b|"
+        r"\b(?:international|foreign) (?:tourists?|visitors?|arrivals?|guests?)\b",
         "(?:du )?khach(?: du lich)? (?:quoc te|nuoc ngoai)",
     ),
     (
-        r"\bkhach(?: du lich)? (?:noi dia|trong nuoc)\b",
+        r"\bkhach(?: du lich)? (?:noi dia|trong nuoc)\b|"
+        r"\bdomestic (?:tourists?|visitors?|arrivals?|guests?)\b",
         "(?:du )?khach(?: du lich)? (?:noi dia|trong nuoc)",
     ),
-    (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b", "giai ngan|thuc hien"),
+    (r"\bgiai ngan\b|\bvon(?: \w+)? thuc hien\b|\bdisburs(?:ed|ement|e)\b", "giai ngan|thuc hien"),
     # registered capital, not the exports of the foreign-invested sector (the capital of
     # the projects still valid is what they registered)
     (
@@ -181,7 +183,7 @@ MEASURE_QUALIFIERS: tuple[tuple[str, str], ...] = (
     # the graduates, not the graduation exam's other figures ("thi tốt nghiệp … điểm 10")
     (r"(?<!thi )\btot nghiep\b", "tot nghiep"),
     (r"\btang von\b|\bdieu chinh (?:tang )?von\b", "tang von|dieu chinh"),
-    (r"\b(?:binh quan|trung binh)\b", "binh quan|trung binh"),
+    (r"\b(?:binh quan|trung binh|average)\b", "binh quan|trung binh"),
     # the projects still running (a stock), not the year's new ones
     (r"\bcon (?:hieu luc|hoat dong)\b|\bluy ke\b", "con hieu luc|luy ke"),
     # the year's new projects, not the stock ("lũy kế … 104 dự án FDI còn hiệu lực")
