@@ -254,6 +254,22 @@ def test_asking_when_years_that_name_a_plan_are_not_the_asked_period(
         ("KKT Nghi Sơn thu hút 2 tỷ USD", "Vốn FDI vào Khu kinh tế Nghi Sơn?", None),
         ("Thanh Hóa: xuất khẩu năm 2023 đạt 6 tỷ USD", "Xuất khẩu năm 2023?", None),
         ("Đoàn đại biểu thành phố Seongnam thăm Thanh Hóa", "Seongnam tặng bao nhiêu?", None),
+        # a heritage site's visitors are not the province's; readers name a site many ways
+        (
+            "Di sản Thành Nhà Hồ đón 158.400 lượt khách trong năm 2023",
+            "Cả năm 2023 Thanh Hóa đón bao nhiêu lượt khách quốc tế?",
+            "Thành Nhà Hồ",
+        ),
+        (
+            "Di sản Thành Nhà Hồ đón 158.400 lượt khách trong năm 2023",
+            "Năm 2023 thành Tây Đô đón bao nhiêu lượt khách?",
+            None,
+        ),
+        (
+            "Di sản Thành Nhà Hồ đón 158.400 lượt khách trong năm 2023",
+            "How many people visited the Ho Dynasty Citadel in 2023?",
+            None,
+        ),
     ],
 )
 def test_an_article_about_a_part_of_the_province_is_told_apart(
