@@ -534,6 +534,9 @@ def test_goods_bought_from_a_partner_are_its_imports() -> None:
     moved = "Các tập đoàn dịch chuyển sản xuất sang Việt Nam, tỉnh chuẩn bị gì?"
     assert "xuất khẩu" not in expansions(moved, False)
     assert "nhập khẩu" not in expansions("Việt Nam gia nhập từ năm nào?", False)
+    # what a partner wants to buy is what it needs to import
+    wanted = expansions("Đoàn Farwaniyah nói tỉnh họ cần nhập những mặt hàng gì?", False)
+    assert "có nhu cầu nhập khẩu" in wanted
 
 
 def test_a_vietnamese_province_asked_is_one_of_the_whole_country() -> None:

@@ -108,6 +108,9 @@ VIETNAMESE: dict[str, str] = {
     "nhap hang tu": "nhập khẩu",
     "xuat sang": "xuất khẩu",
     "xuat hang sang": "xuất khẩu",
+    # what a partner wants to buy ("tỉnh họ cần nhập những mặt hàng gì"; "cần mua" below)
+    "can nhap": "có nhu cầu nhập khẩu",
+    "muon nhap": "có nhu cầu nhập khẩu",
     "mua ve": "nhập khẩu",
     # people going abroad, and visitors
     "lam thue o nuoc ngoai": "đi lao động tại nước ngoài",
