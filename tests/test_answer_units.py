@@ -177,6 +177,8 @@ def test_a_borrowed_question_opening_with_a_common_word_brings_no_name() -> None
     rewrite = rewrite_followup("Còn tổng thu từ du lịch năm đó?", history)
     assert "du lịch Thanh Hóa năm 2019" in rewrite.query
     assert analyse(rewrite.query).names == ["Thanh Hóa"]
+    # the follow-up's own measure is its own question: it counts no guests
+    assert asked_unit(rewrite.query) == ()
     named = [{"role": "user", "content": "Hàn Quốc tiếp nhận bao nhiêu lao động?"}]
     assert "Hàn Quốc tiếp nhận" in rewrite_followup("Họ gửi về bao nhiêu tiền?", named).query
 
