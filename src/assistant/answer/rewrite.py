@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer.lexicon import ENGLISH, ENGLISH_COUNTRIES, english_country
-from assistant.answer.scope import NAMED_MEASURES
+from assistant.answer.scope import names_a_measure
 from assistant.core.words import STOPWORDS
 from assistant.text.names import name_runs
 from assistant.text.periods import period_spans
@@ -237,8 +237,8 @@ def _rewrite(question: str, previous: str) -> Rewrite:
             )
             # a phrase naming a measure of its own is a question of its own: "Còn tổng thu
             # từ du lịch?" after "… đón bao nhiêu khách?" counts no guests
-            own = any(re.search(p, fold(phrase).lower()) for p, _ in NAMED_MEASURES)
-            joined = f"{phrase}{'?' if own else ''} {_mid_sentence(previous)}"
+            mark = "?" if names_a_measure(phrase) else ""
+            joined = f"{phrase}{mark} {_mid_sentence(previous)}"
             query = replaced if replaced else joined
             return Rewrite(query=query, focus=phrase, rewritten=True, parallel=True)
     short = len(question.split()) <= 4

@@ -237,6 +237,15 @@ NAMED_MEASURES: tuple[tuple[str, str], ...] = (
         r"doanh thu|tong thu|thu nhap|\bthu tu\b",
     ),
 )
+
+
+def names_a_measure(text: str) -> bool:
+    """Does the text, a reader's phrase with or without a question word, name one of
+    :data:`NAMED_MEASURES` ("tổng thu từ du lịch", "vốn FDI", "xuất siêu")?"""
+    folded = fold(text)
+    return any(re.search(asked, folded) for asked, _ in NAMED_MEASURES)
+
+
 # The clause words of a measure that names a whole field (foreign investment), not one
 # figure: a clause stating it may state another of the field's figures ("chiếm 75,8%
 # tổng vốn FDI" for an asked localisation rate).
@@ -901,7 +910,7 @@ def part_of_the_place(title: str, question: str) -> str | None:
         if fold(match.group(1)) not in asked:
             return match.group(1)
     site = _SITE.search(title)
-    if site and not _SITE_ASKED.search(asked.lower()):
+    if site and not _SITE_ASKED.search(asked):
         return site.group(1)
     return None
 
